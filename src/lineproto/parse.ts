@@ -1,0 +1,503 @@
+// Byte-level InfluxDB 1.x line-protocol parser: validates a whole body in one pass and records
+// offsets, so that points are only decoded into strings and objects when somebody asks for them.
+
+import type { Instant } from '../core/time.ts';
+import { FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, PointBatch } from './point-batch.ts';
+import { type Precision, PRECISION_NS } from './precision.ts';
+import { LineProtocolError, type LineError } from './errors.ts';
+
+export interface ParseOptions {
+  database: string;
+  retentionPolicy: string;
+  precision: Precision;
+  /** The time given to points without a timestamp, truncated to the precision by the parser. */
+  now: Instant;
+}
+
+const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const COMMA = 44;
+const EQUALS = 61;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const HASH = 35;
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+
+/** InfluxDB's limit on the length of a series key. */
+export const MAX_KEY_LENGTH = 65535;
+
+// int64 limits in whole milliseconds plus the sub-ms remainder, for exact range checks without BigInt.
+const MAX_INT64_MS = 9_223_372_036_854;
+const MAX_INT64_REST = 775_807;
+
+/** Thrown out of the line scanner with the reason and the byte offset where it was found. */
+class LineFault {
+  constructor(
+    readonly reason: string,
+    readonly at: number,
+  ) {}
+}
+
+/**
+ * Parses a body. Every line is validated; on any error nothing is returned and the error lists
+ * every bad line (InfluxDB's all-or-nothing behaviour for Kapacitor writes).
+ */
+export function parseLineProtocol(buf: Uint8Array, options: ParseOptions): PointBatch {
+  const out = new BatchBuilder(estimateLines(buf));
+  const errors: LineError[] = [];
+  const unitNs = PRECISION_NS[options.precision];
+  const defaultTime = truncateNow(options.now, unitNs);
+  const n = buf.length;
+  let pos = 0;
+  let lineNo = 0;
+
+  while (pos < n) {
+    lineNo++;
+    let start = pos;
+    // Leading blanks are skipped; blank lines and comments are ignored.
+    while (start < n && (buf[start] === SPACE || buf[start] === TAB || buf[start] === CR)) start++;
+    if (start >= n) break;
+    const first = buf[start];
+    if (first === NL) {
+      pos = start + 1;
+      continue;
+    }
+    if (first === HASH) {
+      pos = skipToLineEnd(buf, start);
+      pos = pos < n ? pos + 1 : pos;
+      continue;
+    }
+    const index = out.begin(start);
+    try {
+      pos = scanLine(buf, start, index, out, unitNs, defaultTime);
+    } catch (fault) {
+      if (!(fault instanceof LineFault)) throw fault;
+      const end = skipToLineEnd(buf, Math.max(fault.at, start));
+      errors.push({
+        line: lineNo,
+        column: fault.at - start + 1,
+        text: Buffer.from(buf.buffer, buf.byteOffset + start, trimEnd(buf, start, end) - start).toString('utf8'),
+        reason: fault.reason,
+      });
+      pos = end < n ? end + 1 : end;
+      lineNo += countNewlines(buf, start, fault.at);
+      continue;
+    }
+    lineNo += out.extraNewlines;
+  }
+  if (errors.length > 0) throw new LineProtocolError(errors);
+  return out.finish(buf, options.database, options.retentionPolicy);
+}
+
+function estimateLines(buf: Uint8Array): number {
+  return Math.max(16, (buf.length / 64) | 0);
+}
+
+function truncateNow(now: Instant, unitNs: number): Instant {
+  if (unitNs === 1) return now;
+  if (unitNs < 1_000_000) return { ms: now.ms, ns: now.ns - (now.ns % unitNs) };
+  const unitMs = unitNs / 1_000_000;
+  return { ms: now.ms - (((now.ms % unitMs) + unitMs) % unitMs), ns: 0 };
+}
+
+function skipToLineEnd(buf: Uint8Array, from: number): number {
+  const nl = buf.indexOf(NL, from);
+  return nl < 0 ? buf.length : nl;
+}
+
+function countNewlines(buf: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) if (buf[i] === NL) count++;
+  return count;
+}
+
+function trimEnd(buf: Uint8Array, start: number, end: number): number {
+  while (end > start && (buf[end - 1] === CR || buf[end - 1] === SPACE)) end--;
+  return end;
+}
+
+/** Scans one line starting at `start`; returns the offset just past its newline. */
+function scanLine(
+  buf: Uint8Array,
+  start: number,
+  index: number,
+  out: BatchBuilder,
+  unitNs: number,
+  defaultTime: Instant,
+): number {
+  const n = buf.length;
+  let flags = 0;
+  out.extraNewlines = 0;
+
+  // Measurement: up to an unescaped comma or space.
+  let i = start;
+  for (; i < n; i++) {
+    const c = buf[i];
+    if (c === COMMA || c === SPACE) break;
+    if (c === NL) throw new LineFault('missing fields', i);
+    if (c === BACKSLASH) {
+      flags |= FLAG_KEY_ESCAPED;
+      i++;
+    }
+  }
+  if (i === start) throw new LineFault('missing measurement', i);
+  if (i >= n) throw new LineFault('missing fields', i);
+  out.measurementEnd[index] = i;
+
+  // Tags: `,key=value` repeated.
+  let tagCount = 0;
+  let prevKeyStart = -1;
+  let prevKeyEnd = -1;
+  while (buf[i] === COMMA) {
+    const keyStart = ++i;
+    for (; i < n; i++) {
+      const c = buf[i];
+      if (c === EQUALS) break;
+      if (c === COMMA || c === SPACE || c === NL) {
+        throw new LineFault(i === keyStart ? 'missing tag key' : 'missing tag value', i);
+      }
+      if (c === BACKSLASH) {
+        flags |= FLAG_KEY_ESCAPED;
+        i++;
+      }
+    }
+    if (i >= n) throw new LineFault('missing tag value', i);
+    if (i === keyStart) throw new LineFault('missing tag key', i);
+    const keyEnd = i;
+    const valueStart = ++i;
+    for (; i < n; i++) {
+      const c = buf[i];
+      if (c === COMMA || c === SPACE) break;
+      if (c === NL) throw new LineFault('missing fields', i);
+      if (c === EQUALS) throw new LineFault('invalid tag format', i);
+      if (c === BACKSLASH) {
+        flags |= FLAG_KEY_ESCAPED;
+        i++;
+      }
+    }
+    if (i === valueStart) throw new LineFault('missing tag value', i);
+    if (i >= n) throw new LineFault('missing fields', i);
+    if (prevKeyStart >= 0) {
+      const order = compareBytes(buf, prevKeyStart, prevKeyEnd, keyStart, keyEnd);
+      if (order > 0) flags |= FLAG_TAGS_UNSORTED;
+      if (order === 0 || ((flags & FLAG_TAGS_UNSORTED) !== 0 && hasKeyBefore(buf, start, keyStart, keyEnd))) {
+        throw new LineFault('duplicate tags', keyStart);
+      }
+    }
+    prevKeyStart = keyStart;
+    prevKeyEnd = keyEnd;
+    tagCount++;
+  }
+  out.keyEnd[index] = i;
+  out.tagCount[index] = tagCount;
+  if (i - start > MAX_KEY_LENGTH) throw new LineFault('max key length exceeded', start);
+
+  // Whitespace, then fields.
+  while (i < n && buf[i] === SPACE) i++;
+  if (i >= n || buf[i] === NL || buf[i] === CR) throw new LineFault('missing fields', i);
+  out.fieldsStart[index] = i;
+  let fieldCount = 0;
+  for (;;) {
+    const keyStart = i;
+    for (; i < n; i++) {
+      const c = buf[i];
+      if (c === EQUALS) break;
+      if (c === COMMA || c === SPACE || c === NL) {
+        throw new LineFault(i === keyStart ? 'missing field key' : 'invalid field format', i);
+      }
+      if (c === BACKSLASH) {
+        flags |= FLAG_FIELDS_ESCAPED;
+        i++;
+      }
+    }
+    if (i >= n) throw new LineFault('invalid field format', i);
+    if (i === keyStart) throw new LineFault('missing field key', i);
+    i++; // '='
+    if (i >= n) throw new LineFault('missing field value', i);
+    const c = buf[i];
+    if (c === QUOTE) {
+      i = scanString(buf, i, out);
+    } else if (c === 116 || c === 84 || c === 102 || c === 70) {
+      i = scanBoolean(buf, i);
+    } else {
+      i = scanNumber(buf, i);
+    }
+    fieldCount++;
+    if (i >= n) break;
+    const d = buf[i];
+    if (d === COMMA) {
+      i++;
+      continue;
+    }
+    if (d === SPACE || d === NL || d === CR) break;
+    throw new LineFault('invalid field format', i);
+  }
+  out.fieldsEnd[index] = i;
+  out.fieldCount[index] = fieldCount;
+
+  // Optional timestamp, then only trailing blanks.
+  while (i < n && buf[i] === SPACE) i++;
+  if (i < n && buf[i] !== NL && buf[i] !== CR) {
+    i = scanTimestamp(buf, i, index, out, unitNs);
+    while (i < n && (buf[i] === SPACE || buf[i] === CR || buf[i] === TAB)) i++;
+    if (i < n && buf[i] !== NL) throw new LineFault('point is invalid', i);
+  } else {
+    out.timeMs[index] = defaultTime.ms;
+    out.timeNs[index] = defaultTime.ns;
+    while (i < n && (buf[i] === CR || buf[i] === SPACE)) i++;
+  }
+  out.flags[index] = flags;
+  out.commit(index);
+  return i < n ? i + 1 : i;
+}
+
+function compareBytes(buf: Uint8Array, a0: number, a1: number, b0: number, b1: number): number {
+  const la = a1 - a0;
+  const lb = b1 - b0;
+  const len = la < lb ? la : lb;
+  for (let k = 0; k < len; k++) {
+    const d = buf[a0 + k] - buf[b0 + k];
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/** Whether a tag key equal to buf[keyStart, keyEnd) appears earlier on the line (rare path: unsorted tags). */
+function hasKeyBefore(buf: Uint8Array, lineStart: number, keyStart: number, keyEnd: number): boolean {
+  let i = lineStart;
+  // Skip the measurement.
+  while (i < keyStart && buf[i] !== COMMA) i += buf[i] === BACKSLASH ? 2 : 1;
+  while (i < keyStart - 1) {
+    const k0 = ++i;
+    while (buf[i] !== EQUALS) i += buf[i] === BACKSLASH ? 2 : 1;
+    if (k0 !== keyStart && compareBytes(buf, k0, i, keyStart, keyEnd) === 0) return true;
+    while (i < keyStart - 1 && buf[i] !== COMMA) i += buf[i] === BACKSLASH ? 2 : 1;
+  }
+  return false;
+}
+
+function scanString(buf: Uint8Array, quote: number, out: BatchBuilder): number {
+  const n = buf.length;
+  for (let i = quote + 1; i < n; i++) {
+    const c = buf[i];
+    if (c === BACKSLASH) {
+      i++;
+      continue;
+    }
+    if (c === NL) out.extraNewlines++;
+    if (c === QUOTE) return i + 1;
+  }
+  throw new LineFault('unbalanced quotes', quote);
+}
+
+function isDelimiter(c: number): boolean {
+  return c === COMMA || c === SPACE || c === NL || c === CR;
+}
+
+const BOOLEAN_SPELLINGS = new Set(['t', 'T', 'true', 'True', 'TRUE', 'f', 'F', 'false', 'False', 'FALSE']);
+
+function scanBoolean(buf: Uint8Array, from: number): number {
+  let i = from;
+  while (i < buf.length && !isDelimiter(buf[i])) i++;
+  if (i - from > 5 || !BOOLEAN_SPELLINGS.has(latin1(buf, from, i))) throw new LineFault('invalid boolean', from);
+  return i;
+}
+
+function latin1(buf: Uint8Array, from: number, to: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Validates a float (`-1.5e3`) or an integer (`42i`); unsigned `u` values are refused as Kapacitor does. */
+function scanNumber(buf: Uint8Array, from: number): number {
+  const n = buf.length;
+  let i = from;
+  if (i < n && (buf[i] === MINUS || buf[i] === PLUS)) {
+    if (buf[i] === PLUS) throw new LineFault('invalid number', i);
+    i++;
+  }
+  const digitsStart = i;
+  while (i < n && isDigit(buf[i])) i++;
+  let intDigits = i - digitsStart;
+  let fraction = false;
+  if (i < n && buf[i] === DOT) {
+    fraction = true;
+    i++;
+    const f0 = i;
+    while (i < n && isDigit(buf[i])) i++;
+    intDigits += i - f0;
+  }
+  if (intDigits === 0) {
+    if (i >= n || isDelimiter(buf[i])) throw new LineFault('missing field value', from);
+    throw new LineFault('invalid number', from);
+  }
+  let exponent = false;
+  if (i < n && (buf[i] === 101 || buf[i] === 69)) {
+    exponent = true;
+    i++;
+    if (i < n && (buf[i] === MINUS || buf[i] === PLUS)) i++;
+    const e0 = i;
+    while (i < n && isDigit(buf[i])) i++;
+    if (i === e0) throw new LineFault('invalid number', from);
+  }
+  if (i < n && buf[i] === 105 /* i */) {
+    if (fraction || exponent) throw new LineFault('invalid number', from);
+    checkInt64(buf, from, i);
+    i++;
+  } else if (i < n && buf[i] === 117 /* u */) {
+    throw new LineFault('invalid number', from);
+  }
+  if (i < n && !isDelimiter(buf[i])) throw new LineFault('invalid number', from);
+  return i;
+}
+
+function checkInt64(buf: Uint8Array, from: number, end: number): void {
+  let s = from;
+  const neg = buf[s] === MINUS;
+  if (neg) s++;
+  while (s < end - 1 && buf[s] === 48) s++;
+  const len = end - s;
+  if (len < 19) return;
+  if (len === 19) {
+    const limit = neg ? '9223372036854775808' : '9223372036854775807';
+    let cmp = 0;
+    for (let k = 0; k < 19 && cmp === 0; k++) cmp = buf[s + k] - limit.charCodeAt(k);
+    if (cmp <= 0) return;
+  }
+  const text = latin1(buf, from, end);
+  throw new LineFault(
+    `unable to parse integer ${text}: strconv.ParseInt: parsing "${text}": value out of range`,
+    from,
+  );
+}
+
+/** Reads a signed integer timestamp in `unitNs` units into the batch's exact (ms, ns) columns. */
+function scanTimestamp(buf: Uint8Array, from: number, index: number, out: BatchBuilder, unitNs: number): number {
+  const n = buf.length;
+  let i = from;
+  const neg = buf[i] === MINUS;
+  if (neg) i++;
+  const digitsStart = i;
+  while (i < n && isDigit(buf[i])) i++;
+  const digits = i - digitsStart;
+  if (digits === 0 || (i < n && !(buf[i] === SPACE || buf[i] === NL || buf[i] === CR || buf[i] === TAB))) {
+    throw new LineFault('bad timestamp', from);
+  }
+  if (digits > 19) throw new LineFault('bad timestamp', from);
+  // Split the value v into hi·1e6 + lo (lo = last six digits) so both parts stay exact doubles.
+  const split = digits > 6 ? i - 6 : digitsStart;
+  let hi = 0;
+  for (let k = digitsStart; k < split; k++) hi = hi * 10 + (buf[k] - 48);
+  let lo = 0;
+  for (let k = split; k < i; k++) lo = lo * 10 + (buf[k] - 48);
+  // v·unitNs nanoseconds = (hi·1e6 + lo)·unitNs.
+  let ms: number;
+  let ns: number;
+  if (unitNs === 1) {
+    ms = hi;
+    ns = lo;
+  } else if (unitNs === 1_000) {
+    // v µs = v/1000 ms
+    ms = hi * 1_000 + Math.floor(lo / 1_000);
+    ns = (lo % 1_000) * 1_000;
+  } else {
+    const unitMs = unitNs / 1_000_000;
+    ms = (hi * 1_000_000 + lo) * unitMs;
+    ns = 0;
+    if (!Number.isSafeInteger(ms)) throw new LineFault('bad timestamp', from);
+  }
+  if (ms > MAX_INT64_MS || (ms === MAX_INT64_MS && ns > MAX_INT64_REST - 1)) {
+    throw new LineFault('bad timestamp', from);
+  }
+  if (neg && (ms !== 0 || ns !== 0)) {
+    if (ns === 0) {
+      ms = -ms;
+    } else {
+      ms = -ms - 1;
+      ns = 1_000_000 - ns;
+    }
+  }
+  out.timeMs[index] = ms;
+  out.timeNs[index] = ns;
+  return i;
+}
+
+/** Growable column arrays for the lines of one body. */
+class BatchBuilder {
+  lineStart: Int32Array;
+  measurementEnd: Int32Array;
+  keyEnd: Int32Array;
+  fieldsStart: Int32Array;
+  fieldsEnd: Int32Array;
+  tagCount: Uint16Array;
+  fieldCount: Uint16Array;
+  flags: Uint8Array;
+  timeMs: Float64Array;
+  timeNs: Int32Array;
+  length = 0;
+  extraNewlines = 0;
+
+  constructor(capacity: number) {
+    this.lineStart = new Int32Array(capacity);
+    this.measurementEnd = new Int32Array(capacity);
+    this.keyEnd = new Int32Array(capacity);
+    this.fieldsStart = new Int32Array(capacity);
+    this.fieldsEnd = new Int32Array(capacity);
+    this.tagCount = new Uint16Array(capacity);
+    this.fieldCount = new Uint16Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.timeMs = new Float64Array(capacity);
+    this.timeNs = new Int32Array(capacity);
+  }
+
+  begin(start: number): number {
+    if (this.length === this.lineStart.length) this.grow();
+    this.lineStart[this.length] = start;
+    return this.length;
+  }
+
+  commit(index: number): void {
+    this.length = index + 1;
+  }
+
+  private grow(): void {
+    const size = this.lineStart.length * 2;
+    const resize = <T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(size);
+      next.set(a);
+      return next;
+    };
+    this.lineStart = resize(this.lineStart);
+    this.measurementEnd = resize(this.measurementEnd);
+    this.keyEnd = resize(this.keyEnd);
+    this.fieldsStart = resize(this.fieldsStart);
+    this.fieldsEnd = resize(this.fieldsEnd);
+    this.tagCount = resize(this.tagCount);
+    this.fieldCount = resize(this.fieldCount);
+    this.flags = resize(this.flags);
+    this.timeMs = resize(this.timeMs);
+    this.timeNs = resize(this.timeNs);
+  }
+
+  finish(buf: Uint8Array, database: string, retentionPolicy: string): PointBatch {
+    return new PointBatch(database, retentionPolicy, buf, this.length, {
+      lineStart: this.lineStart,
+      measurementEnd: this.measurementEnd,
+      keyEnd: this.keyEnd,
+      fieldsStart: this.fieldsStart,
+      fieldsEnd: this.fieldsEnd,
+      tagCount: this.tagCount,
+      fieldCount: this.fieldCount,
+      flags: this.flags,
+      timeMs: this.timeMs,
+      timeNs: this.timeNs,
+    });
+  }
+}
