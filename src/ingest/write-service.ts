@@ -1,0 +1,69 @@
+// Accepts line-protocol writes: parse all-or-nothing, then route to subscribers.
+
+import { defineError } from '../core/errors.ts';
+import type { Clock } from '../core/time.ts';
+import { LineProtocolError } from '../lineproto/errors.ts';
+import { parseLineProtocol } from '../lineproto/parse.ts';
+import { parsePrecision } from '../lineproto/precision.ts';
+import type { PointRouter } from './point-router.ts';
+
+export const writeErrors = {
+  databaseRequired: defineError('E_WRITE_DATABASE_REQUIRED', 'invalid', () => 'database is required'),
+};
+
+export interface WriteRequest {
+  database: string | undefined;
+  retentionPolicy: string | undefined;
+  /** The raw `precision` parameter; unknown values mean nanoseconds, as in Kapacitor. */
+  precision: string | undefined;
+  body: Uint8Array;
+}
+
+/** Counters for `/debug/vars`. */
+export interface WriteStats {
+  writeRequests: number;
+  writeBytes: number;
+  pointsWrittenOk: number;
+  pointsWrittenFail: number;
+}
+
+export class WriteService {
+  readonly #router: PointRouter;
+  readonly #clock: Clock;
+  readonly #defaultRetentionPolicy: string;
+  readonly stats: WriteStats = { writeRequests: 0, writeBytes: 0, pointsWrittenOk: 0, pointsWrittenFail: 0 };
+
+  constructor(router: PointRouter, clock: Clock, defaultRetentionPolicy = '') {
+    this.#router = router;
+    this.#clock = clock;
+    this.#defaultRetentionPolicy = defaultRetentionPolicy;
+  }
+
+  /**
+   * Parses and routes one write. Throws LineProtocolError (listing every bad line) before anything
+   * is delivered, or `databaseRequired`. Returns the number of points accepted.
+   */
+  write(request: WriteRequest): number {
+    this.stats.writeRequests++;
+    this.stats.writeBytes += request.body.length;
+    let batch;
+    try {
+      batch = parseLineProtocol(request.body, {
+        database: request.database ?? '',
+        retentionPolicy: request.retentionPolicy || this.#defaultRetentionPolicy,
+        precision: parsePrecision(request.precision),
+        now: this.#clock.now(),
+      });
+    } catch (err) {
+      if (err instanceof LineProtocolError) this.stats.pointsWrittenFail += err.lines.length;
+      throw err;
+    }
+    if (!request.database) {
+      this.stats.pointsWrittenFail += batch.length;
+      throw writeErrors.databaseRequired();
+    }
+    if (batch.length > 0) this.#router.publish(batch);
+    this.stats.pointsWrittenOk += batch.length;
+    return batch.length;
+  }
+}
