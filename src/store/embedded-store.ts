@@ -1,0 +1,1089 @@
+// The default series store: an in-memory columnar index and data, made durable by a write-ahead
+// log with group commit and periodic snapshots, with retention enforced on a timer.
+
+import { crc32 } from 'node:zlib';
+import type { FieldType, Fields, Point, Tags } from '../core/point.ts';
+import { type Clock, DAY, HOUR, systemClock } from '../core/time.ts';
+import { formatSeriesKey } from '../lineproto/format.ts';
+import { PointBatch } from '../lineproto/point-batch.ts';
+import { ByteReader, ByteWriter } from './codec.ts';
+import { type Column, SeriesColumns } from './columns.ts';
+import { type Disk, joinPath } from './disk.ts';
+import {
+  databaseNotFound,
+  fieldTypeConflict,
+  invalidName,
+  retentionPolicyExists,
+  retentionPolicyNotFound,
+  retentionTooShort,
+  storeClosed,
+  storeCorrupt,
+} from './errors.ts';
+import type {
+  CreateDatabaseOptions,
+  DatabaseInfo,
+  DatabaseOptions,
+  FieldKeyList,
+  MeasurementValues,
+  RetentionPolicyChange,
+  RetentionPolicyInfo,
+  RetentionPolicySpec,
+  ScanRequest,
+  SeriesChunk,
+  SeriesFilter,
+  SeriesInfo,
+  SeriesStore,
+  TagValueList,
+  WriteResult,
+} from './series-store.ts';
+import { matchMeasurement, matchTags } from './series-store.ts';
+import { type FsyncPolicy, WriteAheadLog } from './wal.ts';
+
+/** Periodic work (fsync, snapshots, retention), injected so tests drive it by hand. */
+export interface Timers {
+  /** Calls `fn` every `ms` milliseconds until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+export const realTimers: Timers = {
+  every(ms, fn) {
+    const t = setInterval(fn, ms);
+    t.unref();
+    return () => clearInterval(t);
+  },
+};
+
+export interface EmbeddedStoreOptions {
+  /** Directory holding `wal/` and `snapshot.bin`. */
+  dir: string;
+  disk: Disk;
+  clock?: Clock;
+  timers?: Timers;
+  /** Default `always`: a write is acknowledged once fdatasync returned. */
+  fsync?: FsyncPolicy;
+  /** For the `interval` policy; default 100 ms. */
+  fsyncIntervalMs?: number;
+  /** Snapshot this often (default 10 minutes; 0 = only on close and by WAL size). */
+  snapshotIntervalMs?: number;
+  /** Snapshot once the WAL grew by this many bytes since the last snapshot (default 256 MiB). */
+  snapshotWalBytes?: number;
+  /** Enforce retention this often (default 30 minutes, InfluxDB's check interval). */
+  retentionIntervalMs?: number;
+}
+
+interface MeasurementState {
+  name: string;
+  series: SeriesState[];
+  sorted: boolean;
+  fieldTypes: Map<string, FieldType>;
+}
+
+interface SeriesState {
+  info: SeriesInfo;
+  data: SeriesColumns;
+  measurement: MeasurementState;
+}
+
+interface RpState {
+  info: RetentionPolicyInfo;
+  byKey: Map<string, SeriesState>;
+  /** Raw series keys as they arrived in line protocol (unsorted tags, odd escapes) → series. */
+  aliases: Map<string, SeriesState>;
+  measurements: Map<string, MeasurementState>;
+}
+
+interface DbState {
+  name: string;
+  storeRawWrites: boolean;
+  defaultRp: string;
+  rps: Map<string, RpState>;
+}
+
+/** A write decoded into series and rows: what is validated, applied and logged. */
+interface WriteGroup {
+  db: string;
+  rp: string;
+  series: { measurement: string; tags: Tags; key: string; alias?: string }[];
+  rowSeries: number[];
+  rowMs: number[];
+  rowNs: number[];
+  rowFields: Fields[];
+}
+
+const OP_CREATE_DB = 1;
+const OP_DROP_DB = 2;
+const OP_UPDATE_DB = 3;
+const OP_CREATE_RP = 4;
+const OP_ALTER_RP = 5;
+const OP_DROP_RP = 6;
+const OP_WRITE = 7;
+const OP_RETENTION = 8;
+
+const TYPE_CODES: FieldType[] = ['float', 'integer', 'string', 'boolean'];
+const SNAPSHOT_FILE = 'snapshot.bin';
+const SNAPSHOT_MAGIC = 0x31535349; // "ISS1"
+
+/** InfluxDB's shard group duration for a retention duration. */
+export function defaultShardGroupDuration(duration: number): number {
+  if (duration > 0 && duration < 2 * DAY) return HOUR;
+  if (duration > 0 && duration <= 180 * DAY) return DAY;
+  return 7 * DAY;
+}
+
+export class EmbeddedSeriesStore implements SeriesStore {
+  readonly #disk: Disk;
+  readonly #dir: string;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #options: EmbeddedStoreOptions;
+  readonly #dbs = new Map<string, DbState>();
+  readonly #byId = new Map<number, SeriesState>();
+  #nextId = 1;
+  #wal: WriteAheadLog | undefined;
+  #walBytes = 0;
+  #snapshotting: Promise<void> | undefined;
+  #stops: Array<() => void> = [];
+  #closed = false;
+
+  private constructor(options: EmbeddedStoreOptions) {
+    this.#options = options;
+    this.#disk = options.disk;
+    this.#dir = options.dir;
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = options.timers ?? realTimers;
+  }
+
+  /** Opens (or creates) a store: loads the snapshot, replays the WAL after it, cuts torn tails. */
+  static async open(options: EmbeddedStoreOptions): Promise<EmbeddedSeriesStore> {
+    const store = new EmbeddedSeriesStore(options);
+    await store.#recover();
+    return store;
+  }
+
+  async #recover(): Promise<void> {
+    await this.#disk.mkdir(this.#dir);
+    let covered = 0;
+    const snap = await this.#disk.read(joinPath(this.#dir, SNAPSHOT_FILE));
+    if (snap !== undefined) covered = this.#loadSnapshot(snap);
+    const { wal, recovery } = await WriteAheadLog.open(this.#disk, joinPath(this.#dir, 'wal'), this.#options.fsync ?? 'always', covered);
+    this.#wal = wal;
+    for (const record of recovery.records) {
+      this.#replay(record);
+      this.#walBytes += record.length + 8;
+    }
+    const o = this.#options;
+    if ((o.fsync ?? 'always') === 'interval') {
+      this.#stops.push(this.#timers.every(o.fsyncIntervalMs ?? 100, () => void wal.syncIfDirty().catch(() => {})));
+    }
+    const snapEvery = o.snapshotIntervalMs ?? 600_000;
+    if (snapEvery > 0) this.#stops.push(this.#timers.every(snapEvery, () => void this.snapshot().catch(() => {})));
+    const retEvery = o.retentionIntervalMs ?? 1_800_000;
+    if (retEvery > 0) this.#stops.push(this.#timers.every(retEvery, () => void this.enforceRetention().catch(() => {})));
+    this.#enforceRetentionNow();
+  }
+
+  #open(): WriteAheadLog {
+    if (this.#closed || this.#wal === undefined) throw storeClosed();
+    return this.#wal;
+  }
+
+  #log(w: ByteWriter): Promise<void> {
+    const bytes = w.finish();
+    this.#walBytes += bytes.length + 8;
+    const done = this.#open().append(bytes);
+    if (this.#walBytes >= (this.#options.snapshotWalBytes ?? 256 * 1024 * 1024) && this.#snapshotting === undefined) {
+      void this.snapshot().catch(() => {});
+    }
+    return done;
+  }
+
+  // ---- databases and retention policies ---------------------------------------------------
+
+  async listDatabases(): Promise<DatabaseInfo[]> {
+    return [...this.#dbs.values()].sort((a, b) => cmp(a.name, b.name)).map(dbInfo);
+  }
+
+  async getDatabase(name: string): Promise<DatabaseInfo | undefined> {
+    const db = this.#dbs.get(name);
+    return db === undefined ? undefined : dbInfo(db);
+  }
+
+  async createDatabase(name: string, options: CreateDatabaseOptions = {}): Promise<DatabaseInfo> {
+    this.#open();
+    if (name === '') throw invalidName('database name required');
+    const existing = this.#dbs.get(name);
+    const spec = options.retentionPolicy;
+    if (spec !== undefined) validateSpec(spec);
+    if (existing !== undefined) {
+      if (spec !== undefined) {
+        const rp = existing.rps.get(spec.name);
+        if (rp === undefined || !sameSpec(rp.info, spec)) throw retentionPolicyExists();
+      }
+      if (options.storeRawWrites === undefined || options.storeRawWrites === existing.storeRawWrites) return dbInfo(existing);
+      return this.updateDatabase(name, { storeRawWrites: options.storeRawWrites });
+    }
+    const w = new ByteWriter(128);
+    w.u8(OP_CREATE_DB);
+    w.str(name);
+    w.u8(options.storeRawWrites ? 1 : 0);
+    w.u8(spec === undefined ? 0 : 1);
+    if (spec !== undefined) writeSpec(w, spec);
+    this.#applyCreateDb(name, options.storeRawWrites ?? false, spec);
+    await this.#log(w);
+    return dbInfo(this.#dbs.get(name) as DbState);
+  }
+
+  #applyCreateDb(name: string, storeRaw: boolean, spec: RetentionPolicySpec | undefined): void {
+    const db: DbState = { name, storeRawWrites: storeRaw, defaultRp: '', rps: new Map() };
+    this.#dbs.set(name, db);
+    this.#applyCreateRp(db, spec ?? { name: 'autogen', duration: 0, default: true }, true);
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    this.#open();
+    const db = this.#dbs.get(name);
+    if (db === undefined) return;
+    const w = new ByteWriter(64);
+    w.u8(OP_DROP_DB);
+    w.str(name);
+    this.#applyDropDb(name);
+    await this.#log(w);
+  }
+
+  #applyDropDb(name: string): void {
+    const db = this.#dbs.get(name);
+    if (db === undefined) return;
+    for (const rp of db.rps.values()) this.#forgetRp(rp);
+    this.#dbs.delete(name);
+  }
+
+  #forgetRp(rp: RpState): void {
+    for (const s of rp.byKey.values()) this.#byId.delete(s.info.id);
+  }
+
+  async updateDatabase(name: string, options: DatabaseOptions): Promise<DatabaseInfo> {
+    this.#open();
+    const db = this.#db(name);
+    if (options.storeRawWrites !== undefined && options.storeRawWrites !== db.storeRawWrites) {
+      const w = new ByteWriter(64);
+      w.u8(OP_UPDATE_DB);
+      w.str(name);
+      w.u8(options.storeRawWrites ? 1 : 0);
+      db.storeRawWrites = options.storeRawWrites;
+      await this.#log(w);
+    }
+    return dbInfo(db);
+  }
+
+  async createRetentionPolicy(database: string, spec: RetentionPolicySpec): Promise<RetentionPolicyInfo> {
+    this.#open();
+    const db = this.#db(database);
+    validateSpec(spec);
+    const existing = db.rps.get(spec.name);
+    if (existing !== undefined) {
+      if (!sameSpec(existing.info, spec)) throw retentionPolicyExists();
+      return { ...existing.info };
+    }
+    const w = new ByteWriter(128);
+    w.u8(OP_CREATE_RP);
+    w.str(database);
+    writeSpec(w, spec);
+    const rp = this.#applyCreateRp(db, spec, false);
+    await this.#log(w);
+    return { ...rp.info };
+  }
+
+  #applyCreateRp(db: DbState, spec: RetentionPolicySpec, first: boolean): RpState {
+    const rp: RpState = {
+      info: {
+        name: spec.name,
+        duration: spec.duration,
+        shardGroupDuration: spec.shardGroupDuration || defaultShardGroupDuration(spec.duration),
+        replication: spec.replication ?? 1,
+        default: false,
+      },
+      byKey: new Map(),
+      aliases: new Map(),
+      measurements: new Map(),
+    };
+    db.rps.set(spec.name, rp);
+    if (spec.default || first || db.defaultRp === '') setDefaultRp(db, spec.name);
+    return rp;
+  }
+
+  async alterRetentionPolicy(database: string, name: string, change: RetentionPolicyChange): Promise<RetentionPolicyInfo> {
+    this.#open();
+    const db = this.#db(database);
+    const rp = db.rps.get(name);
+    if (rp === undefined) throw retentionPolicyNotFound(name);
+    if (change.duration !== undefined && change.duration !== 0 && change.duration < HOUR) throw retentionTooShort();
+    const w = new ByteWriter(128);
+    w.u8(OP_ALTER_RP);
+    w.str(database);
+    w.str(name);
+    writeChange(w, change);
+    applyChange(db, rp, change);
+    await this.#log(w);
+    if (change.duration !== undefined) this.#enforceRetentionNow();
+    return { ...rp.info };
+  }
+
+  async dropRetentionPolicy(database: string, name: string): Promise<void> {
+    this.#open();
+    const db = this.#db(database);
+    if (!db.rps.has(name)) return;
+    const w = new ByteWriter(64);
+    w.u8(OP_DROP_RP);
+    w.str(database);
+    w.str(name);
+    this.#applyDropRp(db, name);
+    await this.#log(w);
+  }
+
+  #applyDropRp(db: DbState, name: string): void {
+    const rp = db.rps.get(name);
+    if (rp === undefined) return;
+    this.#forgetRp(rp);
+    db.rps.delete(name);
+    if (db.defaultRp === name) db.defaultRp = '';
+  }
+
+  #db(name: string): DbState {
+    const db = this.#dbs.get(name);
+    if (db === undefined) throw databaseNotFound(name);
+    return db;
+  }
+
+  #rp(db: DbState, name: string | undefined): RpState {
+    const rpName = name === undefined || name === '' ? db.defaultRp : name;
+    const rp = db.rps.get(rpName);
+    if (rp === undefined) throw retentionPolicyNotFound(rpName);
+    return rp;
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  async write(points: PointBatch | readonly Point[]): Promise<WriteResult> {
+    this.#open();
+    const groups = points instanceof PointBatch ? [this.#groupOfBatch(points)] : this.#groupsOfPoints(points);
+    this.#validate(groups);
+    let written = 0;
+    const w = new ByteWriter(1024);
+    w.u8(OP_WRITE);
+    w.u32(groups.length);
+    for (const g of groups) {
+      encodeGroup(w, g);
+      written += this.#applyGroup(g);
+    }
+    if (written === 0) return { written };
+    await this.#log(w);
+    return { written };
+  }
+
+  #groupOfBatch(batch: PointBatch): WriteGroup {
+    const db = this.#db(batch.database);
+    const rp = this.#rp(db, batch.retentionPolicy);
+    const g: WriteGroup = { db: db.name, rp: rp.info.name, series: [], rowSeries: [], rowMs: [], rowNs: [], rowFields: [] };
+    const local = new Map<string, number>();
+    for (let i = 0; i < batch.length; i++) {
+      const raw = batch.seriesKey(i);
+      let idx = local.get(raw);
+      if (idx === undefined) {
+        idx = g.series.length;
+        const known = rp.aliases.get(raw) ?? rp.byKey.get(raw);
+        if (known !== undefined) {
+          g.series.push({ measurement: known.info.measurement, tags: known.info.tags, key: known.info.key });
+        } else {
+          const measurement = batch.measurement(i);
+          const tags = batch.tags(i);
+          g.series.push({ measurement, tags, key: formatSeriesKey(measurement, tags), alias: raw });
+        }
+        local.set(raw, idx);
+      }
+      g.rowSeries.push(idx);
+      g.rowMs.push(batch.timeMs[i]);
+      g.rowNs.push(batch.timeNs[i]);
+      g.rowFields.push(batch.fields(i));
+    }
+    return g;
+  }
+
+  #groupsOfPoints(points: readonly Point[]): WriteGroup[] {
+    const groups = new Map<string, { g: WriteGroup; local: Map<string, number> }>();
+    for (const p of points) {
+      const db = this.#db(p.database);
+      const rp = this.#rp(db, p.retentionPolicy);
+      const gk = `${db.name}\n${rp.info.name}`;
+      let entry = groups.get(gk);
+      if (entry === undefined) {
+        entry = { g: { db: db.name, rp: rp.info.name, series: [], rowSeries: [], rowMs: [], rowNs: [], rowFields: [] }, local: new Map() };
+        groups.set(gk, entry);
+      }
+      const fields = p.fields;
+      if (Object.keys(fields).length === 0) continue;
+      const key = formatSeriesKey(p.name, p.tags);
+      let idx = entry.local.get(key);
+      if (idx === undefined) {
+        idx = entry.g.series.length;
+        entry.g.series.push({ measurement: p.name, tags: sortTags(p.tags), key });
+        entry.local.set(key, idx);
+      }
+      entry.g.rowSeries.push(idx);
+      entry.g.rowMs.push(p.timeMs);
+      entry.g.rowNs.push(p.timeNs);
+      entry.g.rowFields.push(fields);
+    }
+    return [...groups.values()].map((e) => e.g);
+  }
+
+  /** Rejects the whole write on the first field whose type differs from the measurement's. */
+  #validate(groups: WriteGroup[]): void {
+    for (const g of groups) {
+      const rp = this.#rp(this.#db(g.db), g.rp);
+      const seen = new Map<string, Map<string, FieldType>>();
+      for (let r = 0; r < g.rowFields.length; r++) {
+        const s = g.series[g.rowSeries[r]];
+        if (s.measurement === '') throw invalidName('measurement name required');
+        const known = rp.measurements.get(s.measurement)?.fieldTypes;
+        let local = seen.get(s.measurement);
+        if (local === undefined) {
+          local = new Map();
+          seen.set(s.measurement, local);
+        }
+        const fields = g.rowFields[r];
+        for (const key in fields) {
+          const type = typeOfValue(fields[key]);
+          const existing = known?.get(key) ?? local.get(key);
+          if (existing === undefined) local.set(key, type);
+          else if (existing !== type) throw fieldTypeConflict(key, s.measurement, type, existing);
+        }
+      }
+    }
+  }
+
+  #applyGroup(g: WriteGroup): number {
+    const db = this.#dbs.get(g.db);
+    const rp = db?.rps.get(g.rp);
+    if (rp === undefined) return 0;
+    const states: SeriesState[] = g.series.map((s) => this.#seriesFor(rp, g.db, g.rp, s));
+    const n = g.rowFields.length;
+    for (let r = 0; r < n; r++) {
+      const st = states[g.rowSeries[r]];
+      const fields = g.rowFields[r];
+      const types = st.measurement.fieldTypes;
+      for (const key in fields) if (!types.has(key)) types.set(key, typeOfValue(fields[key]));
+      st.data.write(g.rowMs[r], g.rowNs[r], fields);
+    }
+    return n;
+  }
+
+  #seriesFor(rp: RpState, db: string, rpName: string, s: WriteGroup['series'][number]): SeriesState {
+    let st = rp.byKey.get(s.key);
+    if (st === undefined) {
+      let m = rp.measurements.get(s.measurement);
+      if (m === undefined) {
+        m = { name: s.measurement, series: [], sorted: true, fieldTypes: new Map() };
+        rp.measurements.set(s.measurement, m);
+      }
+      const info: SeriesInfo = Object.freeze({
+        id: this.#nextId++,
+        database: db,
+        retentionPolicy: rpName,
+        measurement: s.measurement,
+        tags: Object.freeze(sortTags(s.tags)),
+        key: s.key,
+      });
+      st = { info, data: new SeriesColumns(), measurement: m };
+      this.#addSeries(rp, st);
+    }
+    if (s.alias !== undefined && s.alias !== s.key) rp.aliases.set(s.alias, st);
+    return st;
+  }
+
+  #addSeries(rp: RpState, st: SeriesState): void {
+    rp.byKey.set(st.info.key, st);
+    const m = st.measurement;
+    if (m.series.length > 0 && cmp(m.series[m.series.length - 1].info.key, st.info.key) > 0) m.sorted = false;
+    m.series.push(st);
+    this.#byId.set(st.info.id, st);
+  }
+
+  // ---- replay ------------------------------------------------------------------------------
+
+  #replay(record: Buffer): void {
+    const r = new ByteReader(record);
+    const op = r.u8();
+    switch (op) {
+      case OP_CREATE_DB: {
+        const name = r.str();
+        const storeRaw = r.u8() === 1;
+        const spec = r.u8() === 1 ? readSpec(r) : undefined;
+        if (!this.#dbs.has(name)) this.#applyCreateDb(name, storeRaw, spec);
+        return;
+      }
+      case OP_DROP_DB:
+        this.#applyDropDb(r.str());
+        return;
+      case OP_UPDATE_DB: {
+        const db = this.#dbs.get(r.str());
+        const raw = r.u8() === 1;
+        if (db !== undefined) db.storeRawWrites = raw;
+        return;
+      }
+      case OP_CREATE_RP: {
+        const db = this.#dbs.get(r.str());
+        const spec = readSpec(r);
+        if (db !== undefined && !db.rps.has(spec.name)) this.#applyCreateRp(db, spec, false);
+        return;
+      }
+      case OP_ALTER_RP: {
+        const db = this.#dbs.get(r.str());
+        const rp = db?.rps.get(r.str());
+        const change = readChange(r);
+        if (db !== undefined && rp !== undefined) applyChange(db, rp, change);
+        return;
+      }
+      case OP_DROP_RP: {
+        const db = this.#dbs.get(r.str());
+        const name = r.str();
+        if (db !== undefined) this.#applyDropRp(db, name);
+        return;
+      }
+      case OP_WRITE: {
+        const n = r.u32();
+        for (let i = 0; i < n; i++) this.#applyGroup(decodeGroup(r));
+        return;
+      }
+      case OP_RETENTION: {
+        const db = this.#dbs.get(r.str());
+        const rp = db?.rps.get(r.str());
+        const ms = r.f64();
+        const ns = r.i32();
+        if (rp !== undefined) this.#trim(rp, ms, ns);
+        return;
+      }
+      default:
+        throw storeCorrupt(`unknown WAL record type ${op}`);
+    }
+  }
+
+  // ---- series index ------------------------------------------------------------------------
+
+  /** The retention policies a filter addresses: one when named, else all (index) or the default (scan). */
+  #rpsFor(filter: SeriesFilter, forScan: boolean): RpState[] {
+    const db = this.#db(filter.database);
+    if (filter.retentionPolicy !== undefined && filter.retentionPolicy !== '') return [this.#rp(db, filter.retentionPolicy)];
+    if (forScan) return [this.#rp(db, '')];
+    return [...db.rps.values()];
+  }
+
+  *#matching(filter: SeriesFilter, forScan: boolean): Generator<SeriesState> {
+    for (const rp of this.#rpsFor(filter, forScan)) {
+      const names =
+        typeof filter.measurement === 'string' ? [filter.measurement] : [...rp.measurements.keys()].sort(cmp);
+      for (const name of names) {
+        if (!matchMeasurement(filter.measurement, name)) continue;
+        const m = rp.measurements.get(name);
+        if (m === undefined) continue;
+        if (!m.sorted) {
+          m.series.sort((a, b) => cmp(a.info.key, b.info.key));
+          m.sorted = true;
+        }
+        for (const s of m.series) if (matchTags(filter.tags, s.info.tags)) yield s;
+      }
+    }
+  }
+
+  async listSeries(filter: SeriesFilter): Promise<SeriesInfo[]> {
+    const out = [...this.#matching(filter, false)].map((s) => s.info);
+    return out.sort((a, b) => cmp(a.key, b.key) || cmp(a.retentionPolicy, b.retentionPolicy));
+  }
+
+  async getSeries(id: number): Promise<SeriesInfo | undefined> {
+    return this.#byId.get(id)?.info;
+  }
+
+  async listMeasurements(filter: SeriesFilter): Promise<string[]> {
+    const names = new Set<string>();
+    for (const s of this.#matching(filter, false)) names.add(s.info.measurement);
+    return [...names].sort(cmp);
+  }
+
+  async listTagKeys(filter: SeriesFilter): Promise<MeasurementValues[]> {
+    const byM = new Map<string, Set<string>>();
+    for (const s of this.#matching(filter, false)) {
+      let keys = byM.get(s.info.measurement);
+      if (keys === undefined) {
+        keys = new Set();
+        byM.set(s.info.measurement, keys);
+      }
+      for (const k in s.info.tags) keys.add(k);
+    }
+    return [...byM.keys()].sort(cmp).map((measurement) => ({ measurement, values: [...(byM.get(measurement) as Set<string>)].sort(cmp) }));
+  }
+
+  async listTagValues(filter: SeriesFilter, key: string | RegExp): Promise<TagValueList[]> {
+    const byM = new Map<string, Map<string, { key: string; value: string }>>();
+    for (const s of this.#matching(filter, false)) {
+      let pairs = byM.get(s.info.measurement);
+      if (pairs === undefined) {
+        pairs = new Map();
+        byM.set(s.info.measurement, pairs);
+      }
+      for (const k in s.info.tags) {
+        if (typeof key === 'string' ? k !== key : !key.test(k)) continue;
+        const value = s.info.tags[k];
+        pairs.set(`${k}\n${value}`, { key: k, value });
+      }
+    }
+    const out: TagValueList[] = [];
+    for (const measurement of [...byM.keys()].sort(cmp)) {
+      const values = [...(byM.get(measurement) as Map<string, { key: string; value: string }>).values()];
+      if (values.length === 0) continue;
+      values.sort((a, b) => cmp(a.key, b.key) || cmp(a.value, b.value));
+      out.push({ measurement, values });
+    }
+    return out;
+  }
+
+  async listFieldKeys(filter: SeriesFilter): Promise<FieldKeyList[]> {
+    const byM = new Map<string, Map<string, FieldType>>();
+    for (const rp of this.#rpsFor(filter, false)) {
+      for (const [name, m] of rp.measurements) {
+        if (!matchMeasurement(filter.measurement, name)) continue;
+        if (filter.tags !== undefined && !m.series.some((s) => matchTags(filter.tags, s.info.tags))) continue;
+        let types = byM.get(name);
+        if (types === undefined) {
+          types = new Map();
+          byM.set(name, types);
+        }
+        for (const [k, t] of m.fieldTypes) if (!types.has(k)) types.set(k, t);
+      }
+    }
+    return [...byM.keys()]
+      .sort(cmp)
+      .map((measurement) => {
+        const types = byM.get(measurement) as Map<string, FieldType>;
+        return { measurement, fields: [...types.keys()].sort(cmp).map((key) => ({ key, type: types.get(key) as FieldType })) };
+      })
+      .filter((f) => f.fields.length > 0);
+  }
+
+  // ---- scans ---------------------------------------------------------------------------------
+
+  async *scan(request: ScanRequest): AsyncIterable<SeriesChunk> {
+    this.#open();
+    const only = request.fields === undefined ? undefined : new Set(request.fields);
+    // Collect first: the generator must not observe series added by writes while it is paused.
+    const series = [...this.#matching(request, true)];
+    series.sort((a, b) => cmp(a.info.key, b.info.key));
+    for (const s of series) {
+      const chunk = this.#chunkOf(s, request, only);
+      if (chunk !== undefined) yield chunk;
+    }
+  }
+
+  #chunkOf(s: SeriesState, request: ScanRequest, only: ReadonlySet<string> | undefined): SeriesChunk | undefined {
+    const data = s.data;
+    data.compact();
+    const lo = request.start === undefined ? 0 : data.lowerBound(request.start.ms, request.start.ns);
+    const hi = request.end === undefined ? data.length : data.lowerBound(request.end.ms, request.end.ns);
+    if (hi <= lo) return undefined;
+    const fields = data.view(lo, hi, only);
+    if (fields.size === 0) return undefined;
+    return {
+      series: s.info,
+      length: hi - lo,
+      timeMs: data.timeMs.subarray(lo, hi),
+      timeNs: data.timeNs.subarray(lo, hi),
+      fields,
+    };
+  }
+
+  // ---- retention, snapshots, lifecycle -------------------------------------------------------
+
+  /** Drops points older than each policy's duration; logged so that replay drops the same. */
+  async enforceRetention(): Promise<void> {
+    if (this.#closed) return;
+    await Promise.all(this.#enforceRetentionNow());
+  }
+
+  #enforceRetentionNow(): Promise<void>[] {
+    const now = this.#clock.now();
+    const done: Promise<void>[] = [];
+    for (const db of this.#dbs.values()) {
+      for (const rp of db.rps.values()) {
+        if (rp.info.duration <= 0 || rp.byKey.size === 0) continue;
+        // Like InfluxDB, retention works in whole shard groups: data goes once its group has expired.
+        const sgdMs = Math.max(1, Math.round(rp.info.shardGroupDuration / 1e6));
+        const cutMs = Math.floor((now.ms - rp.info.duration / 1e6) / sgdMs) * sgdMs;
+        const w = new ByteWriter(64);
+        w.u8(OP_RETENTION);
+        w.str(db.name);
+        w.str(rp.info.name);
+        w.f64(cutMs);
+        w.i32(0);
+        if (this.#trim(rp, cutMs, 0) > 0) done.push(this.#log(w));
+      }
+    }
+    return done;
+  }
+
+  #trim(rp: RpState, ms: number, ns: number): number {
+    let dropped = 0;
+    for (const [key, st] of rp.byKey) {
+      dropped += st.data.trimBefore(ms, ns);
+      if (st.data.rowCount > 0) continue;
+      rp.byKey.delete(key);
+      this.#byId.delete(st.info.id);
+      const m = st.measurement;
+      m.series = m.series.filter((x) => x !== st);
+      if (m.series.length === 0) rp.measurements.delete(m.name);
+    }
+    if (dropped > 0) for (const [alias, st] of rp.aliases) if (!rp.byKey.has(st.info.key)) rp.aliases.delete(alias);
+    return dropped;
+  }
+
+  /** Writes a snapshot of everything and deletes the WAL segments it covers. */
+  snapshot(): Promise<void> {
+    if (this.#snapshotting !== undefined) return this.#snapshotting;
+    const wal = this.#open();
+    // Rotation and encoding happen in the same synchronous step, so the snapshot covers exactly
+    // the segments up to `covered`.
+    const covered = wal.rotate();
+    const bytes = this.#encodeSnapshot(covered);
+    this.#walBytes = 0;
+    this.#snapshotting = (async () => {
+      try {
+        await this.#disk.writeAtomic(joinPath(this.#dir, SNAPSHOT_FILE), bytes);
+        await wal.removeThrough(covered);
+      } finally {
+        this.#snapshotting = undefined;
+      }
+    })();
+    return this.#snapshotting;
+  }
+
+  async flush(): Promise<void> {
+    const wal = this.#open();
+    await wal.syncIfDirty();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    for (const stop of this.#stops) stop();
+    if (this.#snapshotting !== undefined) await this.#snapshotting;
+    await this.#wal?.close();
+    this.#closed = true;
+  }
+
+  /** Points held, including rows waiting for compaction (for stats and benchmarks). */
+  get pointCount(): number {
+    let n = 0;
+    for (const s of this.#byId.values()) n += s.data.rowCount;
+    return n;
+  }
+
+  #encodeSnapshot(covered: number): Buffer[] {
+    const w = new ByteWriter(1 << 16);
+    w.u32(SNAPSHOT_MAGIC);
+    w.f64(covered);
+    w.f64(this.#nextId);
+    w.u32(this.#dbs.size);
+    for (const db of this.#dbs.values()) {
+      w.str(db.name);
+      w.u8(db.storeRawWrites ? 1 : 0);
+      w.str(db.defaultRp);
+      w.u32(db.rps.size);
+      for (const rp of db.rps.values()) {
+        writeSpec(w, { ...rp.info, default: false });
+        w.u32(rp.measurements.size);
+        for (const m of rp.measurements.values()) {
+          w.str(m.name);
+          w.u32(m.fieldTypes.size);
+          for (const [k, t] of m.fieldTypes) {
+            w.str(k);
+            w.u8(TYPE_CODES.indexOf(t));
+          }
+          w.u32(m.series.length);
+          for (const s of m.series) encodeSeries(w, s);
+        }
+      }
+    }
+    const body = w.finish();
+    const trailer = Buffer.allocUnsafe(4);
+    trailer.writeUInt32LE(crc32(body), 0);
+    return [body, trailer];
+  }
+
+  #loadSnapshot(buf: Buffer): number {
+    if (buf.length < 4 || crc32(buf.subarray(0, buf.length - 4)) !== buf.readUInt32LE(buf.length - 4)) {
+      // writeAtomic never leaves a half-written snapshot in place; a bad checksum is real damage.
+      throw storeCorrupt('snapshot checksum mismatch');
+    }
+    const r = new ByteReader(buf, 0, buf.length - 4);
+    if (r.u32() !== SNAPSHOT_MAGIC) throw storeCorrupt('not a snapshot');
+    const covered = r.f64();
+    this.#nextId = r.f64();
+    const nDb = r.u32();
+    for (let d = 0; d < nDb; d++) {
+      const db: DbState = { name: r.str(), storeRawWrites: r.u8() === 1, defaultRp: r.str(), rps: new Map() };
+      this.#dbs.set(db.name, db);
+      const nRp = r.u32();
+      for (let p = 0; p < nRp; p++) {
+        const spec = readSpec(r);
+        const rp: RpState = {
+          info: {
+            name: spec.name,
+            duration: spec.duration,
+            shardGroupDuration: spec.shardGroupDuration ?? 0,
+            replication: spec.replication ?? 1,
+            default: spec.name === db.defaultRp,
+          },
+          byKey: new Map(),
+          aliases: new Map(),
+          measurements: new Map(),
+        };
+        db.rps.set(spec.name, rp);
+        const nM = r.u32();
+        for (let mi = 0; mi < nM; mi++) {
+          const m: MeasurementState = { name: r.str(), series: [], sorted: false, fieldTypes: new Map() };
+          rp.measurements.set(m.name, m);
+          const nT = r.u32();
+          for (let t = 0; t < nT; t++) m.fieldTypes.set(r.str(), TYPE_CODES[r.u8()]);
+          const nS = r.u32();
+          for (let si = 0; si < nS; si++) this.#addSeries(rp, decodeSeries(r, db.name, rp.info.name, m));
+        }
+      }
+    }
+    return covered;
+  }
+}
+
+/** Opens the embedded store; the composition root passes `nodeDisk` and a directory. */
+export function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedSeriesStore> {
+  return EmbeddedSeriesStore.open(options);
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+
+function dbInfo(db: DbState): DatabaseInfo {
+  const rps = [...db.rps.values()].map((rp) => ({ ...rp.info, default: rp.info.name === db.defaultRp }));
+  return { name: db.name, storeRawWrites: db.storeRawWrites, defaultRetentionPolicy: db.defaultRp, retentionPolicies: rps };
+}
+
+function setDefaultRp(db: DbState, name: string): void {
+  db.defaultRp = name;
+  for (const rp of db.rps.values()) rp.info.default = rp.info.name === name;
+}
+
+function validateSpec(spec: RetentionPolicySpec): void {
+  if (spec.name === '') throw invalidName('retention policy name required');
+  if (spec.duration !== 0 && spec.duration < HOUR) throw retentionTooShort();
+}
+
+function sameSpec(info: RetentionPolicyInfo, spec: RetentionPolicySpec): boolean {
+  return (
+    info.duration === spec.duration &&
+    (spec.shardGroupDuration === undefined || spec.shardGroupDuration === 0 || spec.shardGroupDuration === info.shardGroupDuration) &&
+    (spec.replication ?? 1) === info.replication
+  );
+}
+
+function applyChange(db: DbState, rp: RpState, change: RetentionPolicyChange): void {
+  if (change.duration !== undefined) rp.info.duration = change.duration;
+  if (change.shardGroupDuration !== undefined) rp.info.shardGroupDuration = change.shardGroupDuration;
+  if (change.replication !== undefined) rp.info.replication = change.replication;
+  if (change.default) setDefaultRp(db, rp.info.name);
+}
+
+function writeSpec(w: ByteWriter, spec: RetentionPolicySpec): void {
+  w.str(spec.name);
+  w.f64(spec.duration);
+  w.f64(spec.shardGroupDuration ?? 0);
+  w.u32(spec.replication ?? 1);
+  w.u8(spec.default ? 1 : 0);
+}
+
+function readSpec(r: ByteReader): RetentionPolicySpec {
+  return { name: r.str(), duration: r.f64(), shardGroupDuration: r.f64(), replication: r.u32(), default: r.u8() === 1 };
+}
+
+function writeChange(w: ByteWriter, c: RetentionPolicyChange): void {
+  w.u8((c.duration !== undefined ? 1 : 0) | (c.shardGroupDuration !== undefined ? 2 : 0) | (c.replication !== undefined ? 4 : 0) | (c.default ? 8 : 0));
+  w.f64(c.duration ?? 0);
+  w.f64(c.shardGroupDuration ?? 0);
+  w.u32(c.replication ?? 0);
+}
+
+function readChange(r: ByteReader): RetentionPolicyChange {
+  const flags = r.u8();
+  const duration = r.f64();
+  const sgd = r.f64();
+  const replication = r.u32();
+  const c: RetentionPolicyChange = {};
+  if (flags & 1) c.duration = duration;
+  if (flags & 2) c.shardGroupDuration = sgd;
+  if (flags & 4) c.replication = replication;
+  if (flags & 8) c.default = true;
+  return c;
+}
+
+function sortTags(tags: Tags): Tags {
+  const out: Tags = {};
+  for (const k of Object.keys(tags).sort()) out[k] = tags[k];
+  return out;
+}
+
+function typeOfValue(v: unknown): FieldType {
+  switch (typeof v) {
+    case 'number':
+      return 'float';
+    case 'bigint':
+      return 'integer';
+    case 'string':
+      return 'string';
+    default:
+      return 'boolean';
+  }
+}
+
+function encodeGroup(w: ByteWriter, g: WriteGroup): void {
+  w.str(g.db);
+  w.str(g.rp);
+  w.u32(g.series.length);
+  for (const s of g.series) {
+    w.str(s.measurement);
+    const keys = Object.keys(s.tags);
+    w.u32(keys.length);
+    for (const k of keys) {
+      w.str(k);
+      w.str(s.tags[k]);
+    }
+    w.str(s.key);
+  }
+  const n = g.rowFields.length;
+  w.u32(n);
+  for (let r = 0; r < n; r++) {
+    w.u32(g.rowSeries[r]);
+    w.f64(g.rowMs[r]);
+    w.i32(g.rowNs[r]);
+    const fields = g.rowFields[r];
+    const at = w.reserveU32();
+    let count = 0;
+    for (const key in fields) {
+      const v = fields[key];
+      w.str(key);
+      switch (typeof v) {
+        case 'number':
+          w.u8(0);
+          w.f64(v);
+          break;
+        case 'bigint':
+          w.u8(1);
+          w.i64(v);
+          break;
+        case 'string':
+          w.u8(2);
+          w.str(v);
+          break;
+        default:
+          w.u8(3);
+          w.u8(v ? 1 : 0);
+      }
+      count++;
+    }
+    w.patchU32(at, count);
+  }
+}
+
+function decodeGroup(r: ByteReader): WriteGroup {
+  const g: WriteGroup = { db: r.str(), rp: r.str(), series: [], rowSeries: [], rowMs: [], rowNs: [], rowFields: [] };
+  const nS = r.u32();
+  for (let i = 0; i < nS; i++) {
+    const measurement = r.str();
+    const tags: Tags = {};
+    const nT = r.u32();
+    for (let t = 0; t < nT; t++) tags[r.str()] = r.str();
+    g.series.push({ measurement, tags, key: r.str() });
+  }
+  const n = r.u32();
+  for (let i = 0; i < n; i++) {
+    g.rowSeries.push(r.u32());
+    g.rowMs.push(r.f64());
+    g.rowNs.push(r.i32());
+    const fields: Fields = {};
+    const nF = r.u32();
+    for (let f = 0; f < nF; f++) {
+      const key = r.str();
+      const type = r.u8();
+      fields[key] = type === 0 ? r.f64() : type === 1 ? r.i64() : type === 2 ? r.str() : r.u8() === 1;
+    }
+    g.rowFields.push(fields);
+  }
+  return g;
+}
+
+function encodeSeries(w: ByteWriter, s: SeriesState): void {
+  const data = s.data;
+  data.compact();
+  w.f64(s.info.id);
+  const keys = Object.keys(s.info.tags);
+  w.u32(keys.length);
+  for (const k of keys) {
+    w.str(k);
+    w.str(s.info.tags[k]);
+  }
+  w.str(s.info.key);
+  const n = data.length;
+  w.u32(n);
+  w.typed(data.timeMs.subarray(0, n));
+  w.typed(data.timeNs.subarray(0, n));
+  w.u32(data.columns.size);
+  for (const [key, col] of data.columns) {
+    w.str(key);
+    w.u8(TYPE_CODES.indexOf(col.type));
+    w.u8(col.valid === undefined ? 0 : 1);
+    if (col.valid !== undefined) w.typed(col.valid.subarray(0, n));
+    if (col.type === 'string') {
+      const values = col.values as string[];
+      for (let i = 0; i < n; i++) w.str(values[i] ?? '');
+    } else {
+      w.typed((col.values as Float64Array).subarray(0, n));
+    }
+  }
+}
+
+function decodeSeries(r: ByteReader, db: string, rp: string, m: MeasurementState): SeriesState {
+  const id = r.f64();
+  const tags: Tags = {};
+  const nT = r.u32();
+  for (let t = 0; t < nT; t++) tags[r.str()] = r.str();
+  const key = r.str();
+  const n = r.u32();
+  const timeMs = r.f64s(n);
+  const timeNs = r.i32s(n);
+  const columns = new Map<string, Column>();
+  const nC = r.u32();
+  for (let c = 0; c < nC; c++) {
+    const k = r.str();
+    const type = TYPE_CODES[r.u8()];
+    const valid = r.u8() === 1 ? r.bytes(n) : undefined;
+    let values: Column['values'];
+    if (type === 'string') {
+      const strings: string[] = [];
+      for (let i = 0; i < n; i++) strings.push(r.str());
+      values = strings;
+    } else if (type === 'float') values = r.f64s(n);
+    else if (type === 'integer') values = r.i64s(n);
+    else values = r.bytes(n);
+    columns.set(k, { type, values, valid });
+  }
+  const info: SeriesInfo = Object.freeze({ id, database: db, retentionPolicy: rp, measurement: m.name, tags: Object.freeze(tags), key });
+  return { info, data: SeriesColumns.restore(n, timeMs, timeNs, columns), measurement: m };
+}
