@@ -20,7 +20,23 @@ interface ServeFlags {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  let server: Server;
+  let server: Server | undefined;
+  let stopping = false;
+  // Installed before anything starts, so a signal during start-up also ends the process cleanly.
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server?.app.log.info({ signal }, 'shutting down');
+    (server?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`inductor: shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   try {
     const config = loadConfig({
       file: flags.config ?? process.env.INDUCTOR_CONFIG,
@@ -33,25 +49,11 @@ async function serve(flags: ServeFlags): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DataDirError || err instanceof ListenError) {
       console.error(`inductor: ${err.message}`);
+      await server?.close();
       process.exit(1);
     }
     throw err;
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.app.log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(`inductor: shutdown failed: ${(err as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 const program = new Command('inductor').description('Time-series and machine-data server');

@@ -214,8 +214,8 @@ function scanLine(
         i++;
       }
     }
-    if (i >= n) throw new LineFault('invalid field format', i);
     if (i === keyStart) throw new LineFault('missing field key', i);
+    if (i >= n) throw new LineFault('invalid field format', i);
     i++; // '='
     if (i >= n) throw new LineFault('missing field value', i);
     const c = buf[i];
