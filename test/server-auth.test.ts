@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { readJson, startTestServer, type TestServer } from './support/test-server.ts';
 
 function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -54,9 +54,9 @@ describe('authentication on', () => {
     assert.equal((await get('/kapacitor/v1/debug/vars', { Authorization: basic('ada', 'pw') })).status, 200);
     const wrong = await get('/kapacitor/v1/debug/vars', { Authorization: basic('ada', 'nope') });
     assert.equal(wrong.status, 401);
-    assert.equal((await wrong.json()).error, 'authorization failed');
+    assert.equal((await readJson(wrong)).error, 'authorization failed');
     const noUser = await get('/kapacitor/v1/debug/vars', { Authorization: basic('', 'x') });
-    assert.equal((await noUser.json()).error, 'username required');
+    assert.equal((await readJson(noUser)).error, 'username required');
   });
 
   it('accepts u and p query parameters', async () => {
@@ -73,18 +73,18 @@ describe('authentication on', () => {
     const ok = jwt({ username: 'ada', exp }, 's3cret', 'HS512');
     assert.equal((await get('/kapacitor/v1/debug/vars', { Authorization: `Bearer ${ok}` })).status, 200);
     const expired = await get('/kapacitor/v1/debug/vars', { Authorization: `Bearer ${jwt({ username: 'ada', exp: 5 }, 's3cret')}` });
-    assert.equal((await expired.json()).error, 'invalid token: token is expired');
+    assert.equal((await readJson(expired)).error, 'invalid token: token is expired');
     const noExp = await get('/kapacitor/v1/debug/vars', { Authorization: `Bearer ${jwt({ username: 'ada' }, 's3cret')}` });
-    assert.equal((await noExp.json()).error, 'invalid token: token expiration required');
+    assert.equal((await readJson(noExp)).error, 'invalid token: token expiration required');
     const forged = await get('/kapacitor/v1/debug/vars', { Authorization: `Bearer ${jwt({ username: 'ada', exp }, 'other')}` });
-    assert.equal((await forged.json()).error, 'invalid token: signature is invalid');
+    assert.equal((await readJson(forged)).error, 'invalid token: signature is invalid');
   });
 
   it('lets a read-only user read but not write', async () => {
     assert.equal((await get('/kapacitor/v1/debug/vars', { Authorization: basic('rita', 'ro') })).status, 200);
     const res = await fetch(`${t.url}/write?db=a&rp=b`, { method: 'POST', body: 'cpu v=1', headers: { Authorization: basic('rita', 'ro') } });
     assert.equal(res.status, 403);
-    assert.equal((await res.json()).error, 'user rita does not have "write" privilege for API endpoint "/write"');
+    assert.equal((await readJson(res)).error, 'user rita does not have "write" privilege for API endpoint "/write"');
   });
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KAPACITOR_VERSION } from '../src/api/kapacitor/kapacitor-api.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { readJson, startTestServer, type TestServer } from './support/test-server.ts';
 
 describe('Kapacitor skeleton', () => {
   let t: TestServer;
@@ -45,7 +45,7 @@ describe('Kapacitor skeleton', () => {
   });
 
   it('exposes expvar-style /debug/vars with the keys Telegraf and Chronograf read', async () => {
-    const vars = await (await fetch(`${t.url}/kapacitor/v1/debug/vars`)).json();
+    const vars = await readJson(await fetch(`${t.url}/kapacitor/v1/debug/vars`));
     for (const key of ['cluster_id', 'server_id', 'host', 'product', 'version', 'num_tasks', 'num_enabled_tasks', 'memstats', 'kapacitor']) {
       assert.ok(key in vars, `missing ${key}`);
     }
@@ -57,7 +57,7 @@ describe('Kapacitor skeleton', () => {
     const res = await fetch(`${t.url}/kapacitor/v1/no/such/route`);
     assert.equal(res.status, 404);
     assert.equal(res.headers.get('x-kapacitor-version'), KAPACITOR_VERSION);
-    const body = await res.json();
+    const body = await readJson(res);
     assert.equal(body.error, 'not found: GET /kapacitor/v1/no/such/route');
     assert.equal(body.message, body.error);
   });
@@ -90,19 +90,19 @@ describe('Kapacitor skeleton', () => {
     assert.equal(t.server.app.log.level, 'debug');
     const bad = await post('{"level":"loud"}');
     assert.equal(bad.status, 400);
-    assert.equal((await bad.json()).error, 'invalid log level');
+    assert.equal((await readJson(bad)).error, 'invalid log level');
     const broken = await post('{"level":');
     assert.equal(broken.status, 400);
-    assert.ok((await broken.json()).error);
+    assert.ok((await readJson(broken)).error);
   });
 });
 
 describe('server identity', () => {
   it('keeps its cluster and server ids across a restart', async () => {
     const first = await startTestServer();
-    const before = await (await fetch(`${first.url}/kapacitor/v1/debug/vars`)).json();
+    const before = await readJson(await fetch(`${first.url}/kapacitor/v1/debug/vars`));
     const second = await first.restart();
-    const afterRestart = await (await fetch(`${second.url}/kapacitor/v1/debug/vars`)).json();
+    const afterRestart = await readJson(await fetch(`${second.url}/kapacitor/v1/debug/vars`));
     assert.equal(afterRestart.cluster_id, before.cluster_id);
     assert.equal(afterRestart.server_id, before.server_id);
     await second.stop();

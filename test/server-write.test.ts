@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { PointBatch } from '../src/lineproto/point-batch.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { readJson, startTestServer, type TestServer } from './support/test-server.ts';
 
 describe('POST /write', () => {
   let t: TestServer;
@@ -75,7 +75,7 @@ describe('POST /write', () => {
     const big = 'cpu v=1\n'.repeat(10_000);
     const plain = await write('/write?db=mydb&rp=myrp', big);
     assert.equal(plain.status, 413);
-    assert.match((await plain.json()).error, /request body too large: the limit is 65536 bytes/);
+    assert.match((await readJson(plain)).error, /request body too large: the limit is 65536 bytes/);
     const bomb = await write('/write?db=mydb&rp=myrp', gzipSync(big), { 'Content-Encoding': 'gzip' });
     assert.equal(bomb.status, 413);
     assert.equal(await bomb.text(), 'request body too large: the limit is 65536 bytes\n');
@@ -87,7 +87,7 @@ describe('POST /write', () => {
 
   it('counts received points per measurement in /debug/vars', async () => {
     await write('/write?db=statsdb&rp=autogen', 'disk v=1\ndisk v=2\nmem v=1');
-    const vars = await (await fetch(`${t.url}/kapacitor/v1/debug/vars`)).json();
+    const vars = await readJson(await fetch(`${t.url}/kapacitor/v1/debug/vars`));
     const ingress = Object.values(vars.kapacitor as Record<string, { name: string; tags: Record<string, string>; values: Record<string, number> }>)
       .filter((s) => s.name === 'ingress' && s.tags.database === 'statsdb');
     const byMeasurement = Object.fromEntries(ingress.map((s) => [s.tags.measurement, s.values.points_received]));

@@ -4,6 +4,7 @@ import { defineError } from '../core/errors.ts';
 import type { Clock } from '../core/time.ts';
 import { LineProtocolError } from '../lineproto/errors.ts';
 import { parseLineProtocol } from '../lineproto/parse.ts';
+import type { PointBatch } from '../lineproto/point-batch.ts';
 import { parsePrecision } from '../lineproto/precision.ts';
 import type { PointRouter } from './point-router.ts';
 
@@ -46,7 +47,7 @@ export class WriteService {
   write(request: WriteRequest): number {
     this.stats.writeRequests++;
     this.stats.writeBytes += request.body.length;
-    let batch;
+    let batch: PointBatch;
     try {
       batch = parseLineProtocol(request.body, {
         database: request.database ?? '',

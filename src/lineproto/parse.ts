@@ -258,7 +258,7 @@ function scanLine(
 function compareBytes(buf: Uint8Array, a0: number, a1: number, b0: number, b1: number): number {
   const la = a1 - a0;
   const lb = b1 - b0;
-  const len = la < lb ? la : lb;
+  const len = Math.min(la, lb);
   for (let k = 0; k < len; k++) {
     const d = buf[a0 + k] - buf[b0 + k];
     if (d !== 0) return d;

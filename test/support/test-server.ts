@@ -49,3 +49,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+/** The JSON body of a response, typed loosely as tests inspect it field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response shapes
+export async function readJson(res: Response): Promise<any> {
+  return res.json();
+}
