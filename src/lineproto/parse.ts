@@ -150,8 +150,6 @@ function scanLine(
 
   // Tags: `,key=value` repeated.
   let tagCount = 0;
-  let prevKeyStart = -1;
-  let prevKeyEnd = -1;
   while (buf[i] === COMMA) {
     const keyStart = ++i;
     for (; i < n; i++) {
@@ -181,15 +179,17 @@ function scanLine(
     }
     if (i === valueStart) throw new LineFault('missing tag value', i);
     if (i >= n) throw new LineFault('missing fields', i);
-    if (prevKeyStart >= 0) {
-      const order = compareBytes(buf, prevKeyStart, prevKeyEnd, keyStart, keyEnd);
+    if (tagCount > 0) {
+      const order = compareBytes(buf, tagKeyStarts[tagCount - 1], tagKeyEnds[tagCount - 1], keyStart, keyEnd);
       if (order > 0) flags |= FLAG_TAGS_UNSORTED;
-      if (order === 0 || ((flags & FLAG_TAGS_UNSORTED) !== 0 && hasKeyBefore(buf, start, keyStart, keyEnd))) {
+      // Sorted keys only need the neighbour compared; once out of order, compare with all before.
+      if (order === 0 || ((flags & FLAG_TAGS_UNSORTED) !== 0 && hasKeyBefore(buf, tagCount, keyStart, keyEnd))) {
         throw new LineFault('duplicate tags', keyStart);
       }
     }
-    prevKeyStart = keyStart;
-    prevKeyEnd = keyEnd;
+    if (tagCount === tagKeyStarts.length) growTagScratch();
+    tagKeyStarts[tagCount] = keyStart;
+    tagKeyEnds[tagCount] = keyEnd;
     tagCount++;
   }
   out.keyEnd[index] = i;
@@ -266,16 +266,23 @@ function compareBytes(buf: Uint8Array, a0: number, a1: number, b0: number, b1: n
   return la - lb;
 }
 
-/** Whether a tag key equal to buf[keyStart, keyEnd) appears earlier on the line (rare path: unsorted tags). */
-function hasKeyBefore(buf: Uint8Array, lineStart: number, keyStart: number, keyEnd: number): boolean {
-  let i = lineStart;
-  // Skip the measurement.
-  while (i < keyStart && buf[i] !== COMMA) i += buf[i] === BACKSLASH ? 2 : 1;
-  while (i < keyStart - 1) {
-    const k0 = ++i;
-    while (buf[i] !== EQUALS) i += buf[i] === BACKSLASH ? 2 : 1;
-    if (k0 !== keyStart && compareBytes(buf, k0, i, keyStart, keyEnd) === 0) return true;
-    while (i < keyStart - 1 && buf[i] !== COMMA) i += buf[i] === BACKSLASH ? 2 : 1;
+// Offsets of the tag keys of the line being scanned; reused across lines and calls.
+let tagKeyStarts = new Int32Array(64);
+let tagKeyEnds = new Int32Array(64);
+
+function growTagScratch(): void {
+  const starts = new Int32Array(tagKeyStarts.length * 2);
+  const ends = new Int32Array(tagKeyEnds.length * 2);
+  starts.set(tagKeyStarts);
+  ends.set(tagKeyEnds);
+  tagKeyStarts = starts;
+  tagKeyEnds = ends;
+}
+
+/** Whether one of the line's first `count` tag keys equals buf[keyStart, keyEnd). */
+function hasKeyBefore(buf: Uint8Array, count: number, keyStart: number, keyEnd: number): boolean {
+  for (let t = 0; t < count; t++) {
+    if (compareBytes(buf, tagKeyStarts[t], tagKeyEnds[t], keyStart, keyEnd) === 0) return true;
   }
   return false;
 }
@@ -298,13 +305,26 @@ function isDelimiter(c: number): boolean {
   return c === COMMA || c === SPACE || c === NL || c === CR;
 }
 
-const BOOLEAN_SPELLINGS = new Set(['t', 'T', 'true', 'True', 'TRUE', 'f', 'F', 'false', 'False', 'FALSE']);
-
+/** `t`, `true`, `True`, `TRUE` and the same spellings of false; compared as bytes, without a string. */
 function scanBoolean(buf: Uint8Array, from: number): number {
   let i = from;
   while (i < buf.length && !isDelimiter(buf[i])) i++;
-  if (i - from > 5 || !BOOLEAN_SPELLINGS.has(latin1(buf, from, i))) throw new LineFault('invalid boolean', from);
+  if (!isBooleanSpelling(buf, from, i - from)) throw new LineFault('invalid boolean', from);
   return i;
+}
+
+function isBooleanSpelling(buf: Uint8Array, from: number, len: number): boolean {
+  if (len === 1) return true; // t T f F: the first byte chose this scanner
+  const word = buf[from] === 116 || buf[from] === 84 ? 'true' : 'false';
+  if (len !== word.length) return false;
+  const capital = buf[from] < 97;
+  const allUpper = capital && buf[from + 1] < 97;
+  for (let k = 0; k < len; k++) {
+    const lower = word.charCodeAt(k);
+    const expected = k === 0 ? (capital ? lower - 32 : lower) : allUpper ? lower - 32 : lower;
+    if (buf[from + k] !== expected) return false;
+  }
+  return true;
 }
 
 function latin1(buf: Uint8Array, from: number, to: number): string {

@@ -22,6 +22,13 @@ export interface LineColumns {
   timeNs: Int32Array;
 }
 
+const NO_TAGS: Tags = Object.freeze({});
+/** Shared tag sets by series key; cleared when full so that churning series cannot grow it without bound. */
+const TAGS_BY_SERIES_KEY = new Map<string, Tags>();
+/** Canonical (tag-sorted) series keys by the key as written, for writers that do not sort tags. */
+const CANONICAL_BY_RAW_KEY = new Map<string, string>();
+const TAGS_CACHE_LIMIT = 100_000;
+
 const COMMA = 44;
 const EQUALS = 61;
 const QUOTE = 34;
@@ -43,6 +50,7 @@ export class PointBatch {
   #names: string[] | undefined;
   #keys: string[] | undefined;
   #points: Point[] | undefined;
+  readonly #lastFieldKeys: Array<{ start: number; end: number; text: string }> = [];
 
   constructor(database: string, retentionPolicy: string, buf: Uint8Array, length: number, cols: LineColumns) {
     this.database = database;
@@ -87,28 +95,37 @@ export class PointBatch {
     const cached = keys[i];
     if (cached !== undefined) return cached;
     const c = this.#cols;
-    let key: string;
+    let key = this.#buf.toString('utf8', c.lineStart[i], c.keyEnd[i]);
     if (c.flags[i] & FLAG_TAGS_UNSORTED) {
-      key = this.#sortedKey(i);
-    } else {
-      key = this.#buf.toString('utf8', c.lineStart[i], c.keyEnd[i]);
+      const raw = key;
+      key = CANONICAL_BY_RAW_KEY.get(raw) ?? canonicalKey(raw);
+      if (CANONICAL_BY_RAW_KEY.size >= TAGS_CACHE_LIMIT) CANONICAL_BY_RAW_KEY.clear();
+      CANONICAL_BY_RAW_KEY.set(raw, key);
     }
     keys[i] = key;
     return key;
   }
 
-  #sortedKey(i: number): string {
-    const c = this.#cols;
-    const rawTags = splitUnescaped(this.#buf.toString('utf8', c.measurementEnd[i] + 1, c.keyEnd[i]), COMMA);
-    rawTags.sort((a, b) => compareKeys(tagKeyOf(a), tagKeyOf(b)));
-    return `${this.#buf.toString('utf8', c.lineStart[i], c.measurementEnd[i])},${rawTags.join(',')}`;
-  }
-
-  /** The tags of line `i`, unescaped, in key order. */
+  /**
+   * The tags of line `i`, unescaped, in key order. Lines of one series share one frozen object,
+   * so a million points of a thousand series hold a thousand tag sets.
+   */
   tags(i: number): Tags {
     const c = this.#cols;
+    if (c.tagCount[i] === 0) return NO_TAGS;
+    const key = this.seriesKey(i);
+    let tags = TAGS_BY_SERIES_KEY.get(key);
+    if (tags === undefined) {
+      tags = Object.freeze(this.#decodeTags(i));
+      if (TAGS_BY_SERIES_KEY.size >= TAGS_CACHE_LIMIT) TAGS_BY_SERIES_KEY.clear();
+      TAGS_BY_SERIES_KEY.set(key, tags);
+    }
+    return tags;
+  }
+
+  #decodeTags(i: number): Tags {
+    const c = this.#cols;
     const tags: Tags = {};
-    if (c.tagCount[i] === 0) return tags;
     const text = this.#buf.toString('utf8', c.measurementEnd[i] + 1, c.keyEnd[i]);
     const escaped = (c.flags[i] & FLAG_KEY_ESCAPED) !== 0;
     const pairs = escaped ? splitUnescaped(text, COMMA) : text.split(',');
@@ -130,11 +147,12 @@ export class PointBatch {
     const fields: Fields = {};
     const end = c.fieldsEnd[i];
     let p = c.fieldsStart[i];
+    let k = 0;
     while (p < end) {
       const keyStart = p;
       while (buf[p] !== EQUALS) p += buf[p] === BACKSLASH ? 2 : 1;
-      const rawKey = buf.toString('utf8', keyStart, p);
-      const key = escaped ? unescapeTag(rawKey) : rawKey;
+      const key = escaped ? unescapeTag(buf.toString('utf8', keyStart, p)) : this.#fieldKey(k, keyStart, p);
+      k++;
       p++;
       const valueStart = p;
       let value: FieldValue;
@@ -159,6 +177,32 @@ export class PointBatch {
       p++; // the comma (or one past the end)
     }
     return fields;
+  }
+
+  /**
+   * The k-th field key of a line, reusing the string decoded for the previous line when the bytes
+   * are the same: consecutive lines nearly always carry the same field names.
+   */
+  #fieldKey(k: number, start: number, end: number): string {
+    const buf = this.#buf;
+    const prev = this.#lastFieldKeys[k];
+    if (prev !== undefined && prev.end - prev.start === end - start) {
+      let same = true;
+      for (let a = prev.start, b = start; b < end; a++, b++) {
+        if (buf[a] !== buf[b]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        prev.start = start;
+        prev.end = end;
+        return prev.text;
+      }
+    }
+    const text = buf.toString('utf8', start, end);
+    this.#lastFieldKeys[k] = { start, end, text };
+    return text;
   }
 
   /** Line `i` as a point. Decoded once and shared; treat it as read-only. */
@@ -195,14 +239,63 @@ export class PointBatch {
 function decodeScalar(buf: Buffer, start: number, end: number): FieldValue {
   const last = buf[end - 1];
   if (last === 105 /* i */) {
-    const text = buf.toString('latin1', start, end - 1);
-    const asNumber = Number(text);
-    return Number.isSafeInteger(asNumber) ? BigInt(asNumber) : BigInt(text);
+    const n = parseSmallInteger(buf, start, end - 1);
+    return n === undefined ? BigInt(buf.toString('latin1', start, end - 1)) : BigInt(n);
   }
   const first = buf[start];
   if (first === 116 || first === 84) return true;
   if (first === 102 || first === 70) return false;
-  return Number(buf.toString('latin1', start, end));
+  return parseDecimal(buf, start, end) ?? Number(buf.toString('latin1', start, end));
+}
+
+/** Integers of up to 15 digits, exactly; undefined for longer ones (left to BigInt). */
+function parseSmallInteger(buf: Buffer, start: number, end: number): number | undefined {
+  let p = start;
+  const neg = buf[p] === 45;
+  if (neg) p++;
+  if (end - p > 15) return undefined;
+  let n = 0;
+  for (; p < end; p++) n = n * 10 + (buf[p] - 48);
+  return neg ? -n : n;
+}
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Plain decimals (`-12.375`) with at most 15 significant digits, correctly rounded: the digits and
+ * the power of ten are both exact doubles, so one IEEE division rounds correctly (Clinger's fast
+ * path). Anything else (exponents, long mantissas) returns undefined for Number() to handle.
+ */
+function parseDecimal(buf: Buffer, start: number, end: number): number | undefined {
+  let p = start;
+  const neg = buf[p] === 45;
+  if (neg) p++;
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let seenDot = false;
+  for (; p < end; p++) {
+    const c = buf[p];
+    if (c === 46) {
+      seenDot = true;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined;
+    mantissa = mantissa * 10 + (c - 48);
+    if (mantissa !== 0) digits++;
+    if (seenDot) scale++;
+  }
+  if (digits > 15 || scale > 22) return undefined;
+  const value = scale === 0 ? mantissa : mantissa / POWERS_OF_TEN[scale];
+  return neg ? -value : value;
+}
+
+/** `m,b=2,a=1` → `m,a=1,b=2`: the measurement stays first, escaped text is kept as written. */
+function canonicalKey(raw: string): string {
+  const parts = splitUnescaped(raw, COMMA);
+  const measurement = parts.shift()!;
+  parts.sort((a, b) => compareKeys(tagKeyOf(a), tagKeyOf(b)));
+  return `${measurement},${parts.join(',')}`;
 }
 
 function compareKeys(a: string, b: string): number {
