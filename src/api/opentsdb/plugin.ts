@@ -28,6 +28,8 @@ export interface OpentsdbServices {
 /** OpenTSDB's highest API version (`/api/v1/...`). */
 const MAX_API_VERSION = 1;
 const VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS']);
+/** Bodies on GET bypass fastify's limit; this one applies instead. */
+const MAX_GET_BODY = 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
 type Handler = (req: OpentsdbRequest) => Promise<Reply>;
@@ -98,7 +100,7 @@ async function dispatch(
   const endpoint = (segments[index] ?? '').toLowerCase();
   const handler = endpoints.get(endpoint);
   if (handler === undefined) throw new OpentsdbHttpError(404, 'Endpoint not found');
-  const body = typeof request.body === 'string' ? request.body : '';
+  const body = typeof request.body === 'string' ? request.body : await unparsedBody(request);
   return handler({
     method: effectiveMethod(realMethod, url.searchParams),
     realMethod,
@@ -107,6 +109,22 @@ async function dispatch(
     rest: segments.slice(index + 1).map((s) => decodeURIComponent(s).toLowerCase()),
     nowMs,
   });
+}
+
+/** Fastify leaves GET bodies unread; OpenTSDB reads a body on any verb, so read it here. */
+async function unparsedBody(request: FastifyRequest): Promise<string> {
+  const raw = request.raw;
+  const length = Number(raw.headers['content-length'] ?? 0);
+  if (!(length > 0) && raw.headers['transfer-encoding'] === undefined) return '';
+  if (raw.readableEnded) return '';
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of raw) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_GET_BODY) throw new OpentsdbHttpError(413, 'Request body too large');
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** `method_override` applies only to a real GET (HttpQuery.getAPIMethod). */
