@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isDomainError } from '../../core/errors.ts';
+import { parseHocon } from './hocon.ts';
+import { buildJobConfig, envOptionsAsStrings, parseJobText } from './job-config.ts';
+import { parseSchema, parseType } from './schema.ts';
+
+test('repeated plugin blocks stay an ordered list with plugin_name', () => {
+  const c = parseHocon(`
+    source { FakeSource { plugin_output = a } FakeSource { plugin_output = b } }
+    sink {
+      Console {}
+      Console { plugin_input = b }
+    }`);
+  assert.deepEqual(c.source, [
+    { plugin_name: 'FakeSource', plugin_output: 'a' },
+    { plugin_name: 'FakeSource', plugin_output: 'b' },
+  ]);
+  assert.deepEqual(c.sink, [{ plugin_name: 'Console' }, { plugin_name: 'Console', plugin_input: 'b' }]);
+});
+
+test('dotted keys stay flat inside blocks but nested objects stay nested', () => {
+  const c = parseHocon(`env { job.mode = "STREAMING", checkpoint.interval = 5000 }
+    source { FakeSource { row.num = 16, schema.fields { a = int } } }`);
+  assert.deepEqual(c.env, { 'job.mode': 'STREAMING', 'checkpoint.interval': 5000 });
+  assert.deepEqual(c.source, [{ plugin_name: 'FakeSource', 'row.num': 16, schema: { fields: { a: 'int' } } }]);
+});
+
+test('substitutions: document paths, env, optional, self-append and +=', () => {
+  const c = parseHocon(
+    `base = 10
+     a = \${base}
+     host = \${PGHOST}
+     maybe = \${?NOT_SET}
+     path = "/bin"
+     path = \${path}":/usr/bin"
+     list = [1]
+     list += 2
+     msg = hello \${base} world`,
+    { env: { PGHOST: 'db.local' } },
+  );
+  assert.equal(c.a, 10);
+  assert.equal(c.host, 'db.local');
+  assert.equal(Object.hasOwn(c, 'maybe'), false);
+  assert.equal(c.path, '/bin:/usr/bin');
+  assert.deepEqual(c.list, [1, 2]);
+  assert.equal(c.msg, 'hello 10 world');
+});
+
+test('triple quotes, comments, escapes, object merge and big integers', () => {
+  const c = parseHocon(`
+    # hash comment
+    q = """select "a" from t
+    where x = 1"""   // slash comment
+    s = "tab\\tnew\\u0041"
+    o { a = 1 }
+    o { b = 2 }
+    big = 9223372036854775807
+    f = 1.5
+    t = true
+    n = null`);
+  assert.equal(c.q, 'select "a" from t\n    where x = 1');
+  assert.equal(c.s, 'tab\tnewA');
+  assert.deepEqual(c.o, { a: 1, b: 2 });
+  assert.equal(c.big, '9223372036854775807');
+  assert.equal(c.f, 1.5);
+  assert.equal(c.t, true);
+  assert.equal(c.n, null);
+});
+
+test('errors carry line numbers', () => {
+  const cases: [string, RegExp][] = [
+    ['a = 1\nb = \nc = 2', /^line 2: expected a value/],
+    ['a {\n b = 1\n', /^line 3: expected '}'/],
+    ['a = "open\n', /^line 1: unterminated quoted string/],
+    ['x = 1\ny = $' + '{missing}', /^line 2: could not resolve substitution to a value: \$\{missing\}/],
+    ['a = [1, 2\n', /unterminated array/],
+  ];
+  for (const [text, re] of cases) {
+    assert.throws(
+      () => parseHocon(text),
+      (e: unknown) => isDomainError(e) && re.test(e.message),
+      text,
+    );
+  }
+});
+
+test('JSON job files: strict syntax, exact int64, legacy and new wiring keys', () => {
+  assert.throws(() => parseJobText('{not json', 'json'), /line 1/);
+  const raw = parseJobText(
+    '{"env":{"job.mode":"streaming","parallelism":2,"checkpoint.interval":5000,"job.name":"x"},"source":[{"plugin_name":"FakeSource","result_table_name":"fake","id":862969647010611202}],"transform":[{"plugin_name":"Sql","plugin_input":"fake","plugin_output":"out"}],"sink":[{"plugin_name":"Console","source_table_name":["out"]}]}',
+    'json',
+  );
+  assert.equal((raw.source as { id: string }[])[0].id, '862969647010611202');
+  const cfg = buildJobConfig(raw);
+  assert.equal(cfg.env.mode, 'STREAMING');
+  assert.equal(cfg.env.parallelism, 2);
+  assert.equal(cfg.env.checkpointInterval, 5000);
+  assert.equal(cfg.env.jobName, 'x');
+  assert.equal(cfg.sources[0].output, 'fake');
+  assert.deepEqual(cfg.transforms[0].inputs, ['fake']);
+  assert.equal(cfg.transforms[0].output, 'out');
+  assert.deepEqual(cfg.sinks[0].inputs, ['out']);
+  assert.deepEqual(envOptionsAsStrings(cfg.env.raw), { 'job.mode': 'streaming', parallelism: '2', 'checkpoint.interval': '5000', 'job.name': 'x' });
+  assert.throws(() => buildJobConfig({ env: {}, sink: [{ plugin_name: 'Console' }] }), /Miss <Source> config!/);
+  assert.throws(() => buildJobConfig({ env: { 'job.mode': 'nope' }, source: [{ plugin_name: 'a' }], sink: [{ plugin_name: 'b' }] }), /BATCH or STREAMING/);
+});
+
+test('schema field types', () => {
+  assert.deepEqual(parseType('decimal(10, 2)', 'x'), { kind: 'decimal', precision: 10, scale: 2 });
+  assert.deepEqual(parseType('array<int>', 'x'), { kind: 'array', element: { kind: 'int' } });
+  assert.deepEqual(parseType('map<string, {c_int = int}>', 'x'), {
+    kind: 'map',
+    key: { kind: 'string' },
+    value: { kind: 'row', fields: [{ name: 'c_int', type: { kind: 'int' } }] },
+  });
+  assert.deepEqual(parseType('BIGINT', 'x'), { kind: 'bigint' });
+  assert.throws(() => parseType('decimal', 'x'), /bad type/);
+  const s = parseSchema({ columns: [{ name: 'id', type: 'bigint', nullable: false }], primaryKey: { name: 'pk', columnNames: ['id'] } }, 't', 'x');
+  assert.deepEqual(s, { table: 't', fields: [{ name: 'id', type: { kind: 'bigint' }, nullable: false }], primaryKey: ['id'] });
+});

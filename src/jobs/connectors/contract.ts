@@ -1,0 +1,103 @@
+// The connector contract: sources that split their input and checkpoint offsets, sinks that prepare, write and commit.
+
+import type { JsonObject, JsonValue } from '../config/hocon.ts';
+import type { JobMode } from '../config/job-config.ts';
+import type { Row, TableSchema } from '../row.ts';
+
+/** What the engine gives a connector when it builds it. */
+export interface ConnectorContext {
+  jobId: string;
+  mode: JobMode;
+  /** The `plugin_name` as written (for messages). */
+  pluginName: string;
+  /** Options after shade decryption. */
+  options: JsonObject;
+  /** The table name the plugin registers (`plugin_output`), if any. */
+  outputTable?: string;
+  /** Services a connector may need (series store, clock, log); keyed so the contract stays small. */
+  services: ConnectorServices;
+  /** Per-job log. Secrets never go here. */
+  log: (line: string) => void;
+}
+
+export interface ConnectorServices {
+  [name: string]: unknown;
+}
+
+/** One unit of source work. `offset` is whatever the source needs to resume; it must be JSON. */
+export interface SourceSplit {
+  id: string;
+  offset: JsonValue;
+}
+
+/** Returned by a read step: rows were produced, nothing is available now, or the split is exhausted. */
+export type ReadStatus = 'more' | 'idle' | 'end';
+
+export interface SourceReader {
+  /**
+   * Reads the next rows of `split` (a bounded amount, so checkpoints can interleave), hands them to
+   * `emit`, and advances `split.offset` past them before returning.
+   */
+  read(split: SourceSplit, emit: (rows: Row[]) => void | Promise<void>): Promise<ReadStatus>;
+  close(): Promise<void>;
+}
+
+export interface Source {
+  /** The produced dataset's schema (known before any row is read). */
+  schema(): TableSchema;
+  /**
+   * True when the source can resume exactly from the split offsets it checkpointed. The engine
+   * only promises "no row lost or duplicated" across savepoints for such sources.
+   */
+  readonly resumable: boolean;
+  /** The initial splits (called once per fresh run; a restored run gets its checkpointed splits instead). */
+  splits(parallelism: number): Promise<SourceSplit[]>;
+  /** A reader; the engine creates `parallelism` of them and hands each splits from a shared queue. */
+  reader(subtask: number): Promise<SourceReader>;
+  close(): Promise<void>;
+}
+
+export interface Sink {
+  /** Called once the input schema is known, before any write (create tables, open connections). */
+  open(input: TableSchema): Promise<void>;
+  /** Rows arrive in batches; a returned promise is awaited before more rows are read. */
+  write(rows: Row[]): void | Promise<void>;
+  /**
+   * Flushes what was written since the last checkpoint and returns what `commit` needs to make it
+   * visible (file names, a transaction id), or undefined when writes are already visible.
+   */
+  prepareCommit(checkpointId: number): Promise<JsonValue | undefined>;
+  /** Makes prepared data visible. Must be idempotent: a restore may commit the same info again. */
+  commit(info: JsonValue): Promise<void>;
+  /** Drops prepared-but-uncommitted data (a failed or cancelled run). */
+  abort(): Promise<void>;
+  /**
+   * Releases resources. `completed` is true when the input ended normally (a finished batch job):
+   * then final checks run (Assert's row counts) and throwing fails the job.
+   */
+  close(completed: boolean): Promise<void>;
+}
+
+export interface Transform {
+  /** The output schema for an input schema (computed once). */
+  open(input: TableSchema): TableSchema;
+  /** Maps a batch; may drop, change or multiply rows. Synchronous: transforms are CPU work. */
+  map(rows: Row[]): Row[];
+}
+
+export interface SourceFactory {
+  kind: 'source';
+  name: string;
+  create(ctx: ConnectorContext): Source;
+}
+export interface SinkFactory {
+  kind: 'sink';
+  name: string;
+  create(ctx: ConnectorContext): Sink;
+}
+export interface TransformFactory {
+  kind: 'transform';
+  name: string;
+  create(ctx: ConnectorContext): Transform;
+}
+export type PluginFactory = SourceFactory | SinkFactory | TransformFactory;

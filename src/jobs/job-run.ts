@@ -1,0 +1,307 @@
+// One run of a job plan: reader workers over splits, rows pushed through transforms into sinks, checkpoints.
+
+import type { JsonValue } from './config/hocon.ts';
+import type { JobMode } from './config/job-config.ts';
+import type { SourceReader, SourceSplit } from './connectors/contract.ts';
+import type { JobMetrics, MetricsSnapshot } from './metrics.ts';
+import type { JobPlan, PlannedSink } from './plan.ts';
+import { type Row, rowBytes } from './row.ts';
+
+/** What a checkpoint stores: every split's offset, the sinks' prepared commits, and the metrics. */
+export interface Checkpoint {
+  id: number;
+  time: number;
+  splits: Record<string, SourceSplit[]>;
+  commits: Record<string, JsonValue>;
+  metrics: MetricsSnapshot;
+}
+
+export type RunEnd = 'FINISHED' | 'CANCELED' | 'SAVEPOINT';
+
+export interface RunOptions {
+  mode: JobMode;
+  checkpointInterval?: number;
+  restore?: Checkpoint;
+  metrics: JobMetrics;
+  saveCheckpoint: (cp: Checkpoint) => Promise<void>;
+  now: () => number;
+}
+
+/** Lets reads run concurrently but lets a checkpoint wait for them to drain and hold new ones back. */
+class Gate {
+  #active = 0;
+  #paused: Promise<void> | undefined;
+  #resume: (() => void) | undefined;
+  #drained: (() => void) | undefined;
+
+  enter(): void | Promise<void> {
+    if (this.#paused) return this.#paused.then(() => this.enter());
+    this.#active++;
+  }
+  leave(): void {
+    this.#active--;
+    if (this.#active === 0 && this.#drained) {
+      this.#drained();
+      this.#drained = undefined;
+    }
+  }
+  async pause(): Promise<void> {
+    while (this.#paused) await this.#paused;
+    this.#paused = new Promise((r) => (this.#resume = r));
+    if (this.#active > 0) await new Promise<void>((r) => (this.#drained = r));
+  }
+  resume(): void {
+    const r = this.#resume;
+    this.#paused = undefined;
+    this.#resume = undefined;
+    r?.();
+  }
+}
+
+interface SinkSlot {
+  planned: PlannedSink;
+  index: number;
+  busy: Promise<void> | undefined;
+}
+
+type Consumer = { kind: 'transform'; index: number } | { kind: 'sink'; slot: SinkSlot };
+
+export class JobRun {
+  readonly #plan: JobPlan;
+  readonly #opts: RunOptions;
+  readonly #gate = new Gate();
+  readonly #consumers = new Map<string, Consumer[]>();
+  readonly #slots: SinkSlot[];
+  readonly #splits = new Map<number, SourceSplit[]>();
+  #stop: 'cancel' | 'savepoint' | undefined;
+  #failure: unknown;
+  #wake: (() => void) | undefined;
+  #wakeSignal: Promise<void>;
+  #checkpointId: number;
+  #checkpointing: Promise<void> | undefined;
+
+  constructor(plan: JobPlan, opts: RunOptions) {
+    this.#plan = plan;
+    this.#opts = opts;
+    this.#checkpointId = opts.restore?.id ?? 0;
+    this.#wakeSignal = new Promise((r) => (this.#wake = r));
+    this.#slots = plan.sinks.map((planned, index) => ({ planned, index, busy: undefined }));
+    const add = (dataset: string, c: Consumer) => {
+      const list = this.#consumers.get(dataset) ?? [];
+      list.push(c);
+      this.#consumers.set(dataset, list);
+    };
+    plan.transforms.forEach((t, index) => {
+      for (const d of t.inputs) add(d, { kind: 'transform', index });
+    });
+    for (const slot of this.#slots) for (const d of slot.planned.inputs) add(d, { kind: 'sink', slot });
+  }
+
+  /** Stops reading; `savepoint` first takes a final checkpoint so a later run continues exactly there. */
+  stop(kind: 'cancel' | 'savepoint'): void {
+    if (this.#stop === undefined) this.#stop = kind;
+    this.#wake?.();
+  }
+
+  get stopping(): 'cancel' | 'savepoint' | undefined {
+    return this.#stop;
+  }
+
+  async run(): Promise<RunEnd> {
+    const { restore, metrics } = this.#opts;
+    const sinks = this.#plan.sinks;
+    const opened: PlannedSink[] = [];
+    try {
+      for (const k of sinks) {
+        await k.sink.open(k.schema);
+        opened.push(k);
+      }
+      // Data a crashed run prepared and checkpointed but may not have committed (commits are idempotent).
+      if (restore) for (const [i, info] of Object.entries(restore.commits)) await sinks[Number(i)].sink.commit(info);
+      for (let i = 0; i < this.#plan.sources.length; i++) {
+        const s = this.#plan.sources[i];
+        const restored = restore?.splits[String(i)];
+        this.#splits.set(i, restored ? structuredClone(restored) : await s.source.splits(s.parallelism));
+      }
+      metrics.start();
+      const workers: Promise<void>[] = [];
+      for (let i = 0; i < this.#plan.sources.length; i++) {
+        const s = this.#plan.sources[i];
+        const splits = this.#splits.get(i)!;
+        const n = Math.max(1, Math.min(s.parallelism, splits.length));
+        for (let w = 0; w < n; w++) {
+          const mine = splits.filter((_, k) => k % n === w);
+          workers.push(this.#worker(i, w, mine));
+        }
+      }
+      const ticker = this.#ticker();
+      await Promise.all(workers);
+      this.#wake?.();
+      await ticker;
+      if (this.#checkpointing) await this.#checkpointing;
+      if (this.#failure !== undefined) throw this.#failure;
+      if (this.#stop === 'cancel') {
+        await this.#closeAll(opened, false);
+        return 'CANCELED';
+      }
+      if (this.#stop === 'savepoint') {
+        await this.#checkpoint(true);
+        await this.#closeAll(opened, false);
+        return 'SAVEPOINT';
+      }
+      // Bounded input is exhausted: make everything visible, then let sinks run their final checks.
+      for (const slot of this.#slots) {
+        while (slot.busy) await slot.busy;
+        const info = await slot.planned.sink.prepareCommit(++this.#checkpointId);
+        if (info !== undefined) await slot.planned.sink.commit(info);
+      }
+      metrics.stop();
+      for (const k of opened) await k.sink.close(true);
+      for (const s of this.#plan.sources) await s.source.close();
+      return 'FINISHED';
+    } catch (err) {
+      metrics.stop();
+      this.stop('cancel');
+      await this.#closeAll(opened, false).catch(() => {});
+      throw err;
+    } finally {
+      metrics.stop();
+    }
+  }
+
+  async #closeAll(opened: PlannedSink[], completed: boolean): Promise<void> {
+    this.#opts.metrics.stop();
+    for (const k of opened) {
+      await k.sink.abort();
+      await k.sink.close(completed);
+    }
+    for (const s of this.#plan.sources) await s.source.close();
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((r) => (timer = setTimeout(r, ms))), this.#wakeSignal]);
+    clearTimeout(timer);
+  }
+
+  async #ticker(): Promise<void> {
+    const interval = this.#opts.checkpointInterval;
+    if (!interval) return;
+    for (;;) {
+      await this.#sleep(interval);
+      if (this.#stop !== undefined || this.#failure !== undefined || this.#done) return;
+      this.#checkpointing = this.#checkpoint(false).catch((err) => this.#fail(err));
+      await this.#checkpointing;
+      this.#checkpointing = undefined;
+    }
+  }
+
+  #done = false;
+  #live = 0;
+
+  #fail(err: unknown): void {
+    if (this.#failure === undefined) this.#failure = err;
+    this.#wake?.();
+  }
+
+  async #worker(sourceIndex: number, subtask: number, splits: SourceSplit[]): Promise<void> {
+    this.#live++;
+    const planned = this.#plan.sources[sourceIndex];
+    let reader: SourceReader | undefined;
+    try {
+      reader = await planned.source.reader(subtask);
+      const table = planned.schema.table;
+      const dataset = planned.dataset;
+      const emit = (rows: Row[]) => {
+        let bytes = 0;
+        for (const r of rows) bytes += rowBytes(r.values);
+        this.#opts.metrics.addSource(table, rows.length, bytes);
+        return this.#dispatch(dataset, rows, bytes);
+      };
+      let active = splits.slice();
+      while (active.length > 0 && this.#stop === undefined && this.#failure === undefined) {
+        let idle = 0;
+        const still: SourceSplit[] = [];
+        for (const split of active) {
+          if (this.#stop !== undefined || this.#failure !== undefined) {
+            still.push(split);
+            continue;
+          }
+          const entered = this.#gate.enter();
+          if (entered) await entered;
+          let status: string;
+          try {
+            status = await reader.read(split, emit);
+          } finally {
+            this.#gate.leave();
+          }
+          if (status !== 'end') still.push(split);
+          if (status === 'idle') idle++;
+        }
+        active = still;
+        if (active.length > 0 && idle === active.length) await this.#sleep(100);
+      }
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      await reader?.close().catch(() => {});
+      if (--this.#live === 0) {
+        this.#done = true;
+        this.#wake?.();
+      }
+    }
+  }
+
+  #dispatch(dataset: string, rows: Row[], bytes: number): void | Promise<void> {
+    const consumers = this.#consumers.get(dataset);
+    if (!consumers) return;
+    let pending: Promise<void>[] | undefined;
+    for (const c of consumers) {
+      let r: void | Promise<void>;
+      if (c.kind === 'transform') {
+        const t = this.#plan.transforms[c.index];
+        const out = t.transform.map(rows);
+        if (out.length === 0) continue;
+        let outBytes = 0;
+        for (const row of out) outBytes += rowBytes(row.values);
+        r = this.#dispatch(t.dataset, out, outBytes);
+      } else {
+        this.#opts.metrics.addSink(this.#plan.tables.get(dataset)!, rows.length, bytes);
+        r = this.#write(c.slot, rows);
+      }
+      if (r) (pending ??= []).push(r);
+    }
+    if (pending) return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => {});
+  }
+
+  /** Writes are serialised per sink: a sink never sees two overlapping write calls. */
+  #write(slot: SinkSlot, rows: Row[]): void | Promise<void> {
+    if (slot.busy) return slot.busy.then(() => this.#write(slot, rows));
+    const r = slot.planned.sink.write(rows);
+    if (!r) return;
+    const p = r.finally(() => {
+      if (slot.busy === p) slot.busy = undefined;
+    });
+    slot.busy = p;
+    return p;
+  }
+
+  async #checkpoint(final: boolean): Promise<void> {
+    await this.#gate.pause();
+    try {
+      const id = ++this.#checkpointId;
+      const commits: Record<string, JsonValue> = {};
+      for (const slot of this.#slots) {
+        while (slot.busy) await slot.busy;
+        const info = await slot.planned.sink.prepareCommit(id);
+        if (info !== undefined) commits[String(slot.index)] = info;
+      }
+      const splits: Record<string, SourceSplit[]> = {};
+      for (const [i, list] of this.#splits) splits[String(i)] = structuredClone(list);
+      await this.#opts.saveCheckpoint({ id, time: this.#opts.now(), splits, commits, metrics: this.#opts.metrics.snapshot() });
+      for (const [i, info] of Object.entries(commits)) await this.#slots[Number(i)].planned.sink.commit(info);
+    } finally {
+      if (!final) this.#gate.resume();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { SqliteMetaStore } from '../meta/sqlite-meta-store.ts';
+import { builtinRegistry } from './builtins.ts';
+import type { JsonObject } from './config/hocon.ts';
+import { parseJobText } from './config/job-config.ts';
+import { JobService } from './job-service.ts';
+import { metricsJson } from './metrics.ts';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+function service(meta = new SqliteMetaStore({ path: ':memory:' })) {
+  return new JobService({ meta, registry: builtinRegistry(), services: { consoleOut: () => {} } });
+}
+
+const fakeBatch = (extra: JsonObject = {}): JsonObject => ({
+  env: { 'job.mode': 'BATCH' },
+  source: [{ plugin_name: 'FakeSource', result_table_name: 'fake', schema: { fields: { id: 'int', name: 'string', age: 'int' } }, ...extra }],
+  sink: [{ plugin_name: 'console' }],
+});
+
+test('a finished batch job has the reference jobDag and metrics (TC-4)', async () => {
+  const svc = service();
+  await svc.init();
+  const { jobId, jobName } = await svc.submit(fakeBatch());
+  assert.equal(jobName, 'SeaTunnel_Job');
+  assert.match(jobId, /^\d{16,19}$/);
+  assert.ok(BigInt(jobId) > 2n ** 53n);
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'FINISHED');
+  assert.deepEqual(rec?.dag.pipelineEdges, { '1': [{ inputVertexId: '1', targetVertexId: '2' }] });
+  assert.deepEqual(rec?.dag.vertexInfoMap, [
+    { vertexId: 1, type: 'source', vertexName: 'pipeline-1 [Source[0]-FakeSource]', tablePaths: ['fake'] },
+    { vertexId: 2, type: 'sink', vertexName: 'pipeline-1 [Sink[0]-console-MultiTableSink]', tablePaths: ['fake'] },
+  ]);
+  const m = metricsJson(rec!.metrics);
+  assert.equal(m.SourceReceivedCount, '5');
+  assert.equal(m.SinkWriteCount, '5');
+  assert.deepEqual(m.TableSourceReceivedCount, { fake: '5' });
+  assert.deepEqual(m.TableSinkWriteCount, { fake: '5' });
+  assert.equal(rec?.envOptions['job.mode'], 'BATCH');
+  assert.deepEqual(
+    rec?.transitions.map((t) => t.status),
+    ['INITIALIZING', 'CREATED', 'PENDING', 'RUNNING', 'FINISHED'],
+  );
+});
+
+test('row.num is per parallelism and splits divide the rows', async () => {
+  const svc = service();
+  const cfg = fakeBatch({ 'row.num': 10, 'split.num': 3, parallelism: 3 });
+  const { jobId } = await svc.submit(cfg);
+  const rec = await svc.waitFor(jobId);
+  assert.equal(metricsJson(rec!.metrics).SinkWriteCount, '30');
+});
+
+test('an Assert violation fails the job with "fail rule"', async () => {
+  const svc = service();
+  const cfg = parseJobText(
+    `env { job.mode = BATCH }
+     source { FakeSource { plugin_output = fake, schema { fields { id = int } }, rows = [{kind = INSERT, fields = [1]}, {kind = INSERT, fields = [2]}] } }
+     sink { Assert { rules { field_rules = [{ field_name = id, field_type = int, field_value = [{ equals_to = 1 }] }] } } }`,
+    'hocon',
+  );
+  const { jobId } = await svc.submit(cfg);
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'FAILED');
+  assert.match(rec?.errorMsg ?? '', /fail rule/);
+  const ok = parseJobText(
+    `source { FakeSource { schema { fields { id = int } }, rows = [{kind = INSERT, fields = [1]}] } }
+     sink { Assert { rules { row_rules = [{rule_type = MIN_ROW, rule_value = 1}, {rule_type = MAX_ROW, rule_value = 1}] } } }`,
+    'hocon',
+  );
+  const second = await svc.submit(ok);
+  assert.equal((await svc.waitFor(second.jobId))?.status, 'FINISHED');
+});
+
+test('a job id already in history is refused unless starting from a savepoint', async () => {
+  const svc = service();
+  await svc.submit(fakeBatch(), { jobId: '862969647010611202' });
+  await svc.waitFor('862969647010611202');
+  await assert.rejects(svc.submit(fakeBatch(), { jobId: '862969647010611202' }), {
+    message: 'The job id 862969647010611202 has already been submitted and is not starting with a savepoint.',
+  });
+  await assert.rejects(svc.submit(fakeBatch(), { isStartWithSavePoint: true }), {
+    message: 'Please provide jobId when start with save point.',
+  });
+});
+
+test('stop with savepoint, then resume: every row reaches the file sink exactly once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'st-sp-'));
+  dirs.push(dir);
+  const svc = service();
+  const cfg: JsonObject = {
+    env: { 'job.mode': 'STREAMING', 'checkpoint.interval': 50 },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { n: 'bigint', s: 'string' } }, 'row.num': 200, 'split.num': 20, 'split.read-interval': 30 }],
+    sink: [{ plugin_name: 'LocalFile', path: join(dir, 'out'), tmp_path: join(dir, 'tmp'), file_format_type: 'json' }],
+  };
+  const { jobId } = await svc.submit(cfg);
+  await new Promise((r) => setTimeout(r, 200));
+  await svc.stop(jobId, true);
+  const stopped = await svc.waitFor(jobId);
+  assert.equal(stopped?.status, 'SAVEPOINT_DONE');
+  const partial = Number(metricsJson(stopped!.metrics).SourceReceivedCount);
+  assert.ok(partial > 0 && partial < 200, `stopped midway (${partial})`);
+  await svc.submit(cfg, { jobId, isStartWithSavePoint: true });
+  // Streaming FakeSource idles after its rows: wait until all 200 arrived, then cancel.
+  for (let i = 0; i < 200 && Number(metricsJson(svc.get(jobId)!.metrics).SourceReceivedCount) < 200; i++) await new Promise((r) => setTimeout(r, 25));
+  await svc.stop(jobId, true);
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'SAVEPOINT_DONE');
+  assert.equal(metricsJson(rec!.metrics).SinkWriteCount, '200');
+  const files = await readdir(join(dir, 'out'));
+  const lines = (await Promise.all(files.map((f) => readFile(join(dir, 'out', f), 'utf8')))).join('').split('\n').filter(Boolean);
+  assert.equal(lines.length, 200);
+  assert.equal(new Set(lines).size, 200);
+});
+
+test('finished jobs survive a restart; a running streaming job is restored from its checkpoint', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'st-rs-'));
+  dirs.push(dir);
+  const path = join(dir, 'meta.db');
+  let svc = service(new SqliteMetaStore({ path }));
+  await svc.init();
+  const batch = await svc.submit(fakeBatch());
+  await svc.waitFor(batch.jobId);
+  const stream = await svc.submit({
+    env: { 'job.mode': 'STREAMING', 'checkpoint.interval': 50 },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { n: 'int' } }, 'row.num': 40 }],
+    sink: [{ plugin_name: 'Console' }],
+  });
+  for (let i = 0; i < 100 && !(await svc.checkpoint(stream.jobId)); i++) await new Promise((r) => setTimeout(r, 20));
+  await svc.close();
+  svc = service(new SqliteMetaStore({ path }));
+  await svc.init();
+  assert.equal(svc.get(batch.jobId)?.status, 'FINISHED');
+  const restored = svc.get(stream.jobId);
+  assert.equal(restored?.status, 'RUNNING');
+  assert.equal(restored?.restarts, 1);
+  assert.equal(metricsJson(restored!.metrics).SourceReceivedCount, '40');
+  await svc.stop(stream.jobId, false);
+  assert.equal((await svc.waitFor(stream.jobId))?.status, 'CANCELED');
+  assert.equal(metricsJson(svc.get(stream.jobId)!.metrics).SourceReceivedCount, '40');
+});

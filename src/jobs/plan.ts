@@ -1,0 +1,240 @@
+// The job plan: plugins built from a config, wired into datasets, grouped into pipelines, and the jobDag view.
+
+import type { EnvOptions, JobConfig, PluginConfig } from './config/job-config.ts';
+import type { ConnectorContext, ConnectorServices, PluginFactory, Sink, Source, Transform } from './connectors/contract.ts';
+import { configInvalid, factoryFailed } from './errors.ts';
+import { isDomainError } from '../core/errors.ts';
+import type { TableSchema } from './row.ts';
+
+export interface PlannedSource {
+  cfg: PluginConfig;
+  source: Source;
+  dataset: string;
+  schema: TableSchema;
+  parallelism: number;
+}
+export interface PlannedTransform {
+  cfg: PluginConfig;
+  transform: Transform;
+  inputs: string[];
+  dataset: string;
+  schema: TableSchema;
+}
+export interface PlannedSink {
+  cfg: PluginConfig;
+  sink: Sink;
+  inputs: string[];
+  schema: TableSchema;
+  parallelism: number;
+}
+export interface Pipeline {
+  id: number;
+  sources: number[];
+  transforms: number[];
+  sinks: number[];
+}
+
+export interface JobPlan {
+  sources: PlannedSource[];
+  transforms: PlannedTransform[];
+  sinks: PlannedSink[];
+  pipelines: Pipeline[];
+  /** Dataset name → the table path its rows belong to. */
+  tables: Map<string, string>;
+}
+
+export interface JobDag {
+  jobId: string;
+  envOptions: Record<string, string>;
+  pipelineEdges: Record<string, { inputVertexId: string; targetVertexId: string }[]>;
+  vertexInfoMap: { vertexId: number; type: 'source' | 'transform' | 'sink'; vertexName: string; tablePaths: string[] }[];
+}
+
+export type Registry = ReadonlyMap<string, PluginFactory>;
+
+export function makeRegistry(factories: readonly PluginFactory[]): Registry {
+  const map = new Map<string, PluginFactory>();
+  for (const f of factories) map.set(`${f.kind}:${f.name.toLowerCase()}`, f);
+  return map;
+}
+
+function factoryFor<K extends PluginFactory['kind']>(registry: Registry, kind: K, name: string): Extract<PluginFactory, { kind: K }> {
+  const f = registry.get(`${kind}:${name.toLowerCase()}`);
+  if (!f) throw factoryFailed(`Plugin ${kind === 'transform' ? 'Transform' : kind === 'source' ? 'Source' : 'Sink'}[${name}] not found`);
+  return f as Extract<PluginFactory, { kind: K }>;
+}
+
+/** Runs a connector constructor; anything other than our own option errors becomes API-06. */
+function construct<T>(cfg: PluginConfig, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (isDomainError(err)) throw err;
+    throw factoryFailed(`${cfg.pluginName}: ${(err as Error).message}`);
+  }
+}
+
+export interface PlanContext {
+  jobId: string;
+  env: EnvOptions;
+  registry: Registry;
+  services: ConnectorServices;
+  log: (line: string) => void;
+}
+
+/** Builds every plugin (validating its options) and wires them; errors here fail the submit call. */
+export function buildPlan(config: JobConfig, pc: PlanContext): JobPlan {
+  const ctx = (cfg: PluginConfig): ConnectorContext => ({
+    jobId: pc.jobId,
+    mode: pc.env.mode,
+    pluginName: cfg.pluginName,
+    options: cfg.options,
+    outputTable: cfg.output,
+    services: pc.services,
+    log: pc.log,
+  });
+  const datasets = new Map<string, TableSchema>();
+  const tables = new Map<string, string>();
+  const register = (name: string, schema: TableSchema, table: string, owner: PluginConfig) => {
+    if (datasets.has(name)) throw configInvalid(`${owner.section}[${owner.index}] registers '${name}', which another plugin already registers`);
+    datasets.set(name, schema);
+    tables.set(name, table);
+  };
+  const resolve = (cfg: PluginConfig, names: string[]): string[] => {
+    for (const n of names) if (!datasets.has(n)) throw configInvalid(`${cfg.section}[${cfg.index}] ${cfg.pluginName} reads '${n}', which no source or transform registers`);
+    return names;
+  };
+
+  const sources = config.sources.map((cfg, i): PlannedSource => {
+    const source = construct(cfg, () => factoryFor(pc.registry, 'source', cfg.pluginName).create(ctx(cfg)));
+    const schema = source.schema();
+    const dataset = cfg.output ?? `__source_${i}`;
+    register(dataset, schema, schema.table, cfg);
+    return { cfg, source, dataset, schema, parallelism: cfg.parallelism ?? pc.env.parallelism };
+  });
+
+  let previous: string[] = sources.length > 0 ? [sources[sources.length - 1].dataset] : [];
+  const transforms = config.transforms.map((cfg, i): PlannedTransform => {
+    const inputs = resolve(cfg, cfg.inputs ?? previous);
+    const transform = construct(cfg, () => factoryFor(pc.registry, 'transform', cfg.pluginName).create(ctx(cfg)));
+    const inSchema = datasets.get(inputs[0])!;
+    const schema = construct(cfg, () => transform.open(inSchema));
+    const dataset = cfg.output ?? `__transform_${i}`;
+    register(dataset, schema, tables.get(inputs[0])!, cfg);
+    previous = [dataset];
+    return { cfg, transform, inputs, dataset, schema };
+  });
+
+  const unwired = transforms.length > 0 ? [transforms[transforms.length - 1].dataset] : sources.map((s) => s.dataset);
+  const sinks = config.sinks.map((cfg): PlannedSink => {
+    const inputs = resolve(cfg, cfg.inputs ?? unwired);
+    const sink = construct(cfg, () => factoryFor(pc.registry, 'sink', cfg.pluginName).create(ctx(cfg)));
+    return { cfg, sink, inputs, schema: datasets.get(inputs[0])!, parallelism: cfg.parallelism ?? pc.env.parallelism };
+  });
+
+  return { sources, transforms, sinks, pipelines: pipelinesOf(sources, transforms, sinks), tables };
+}
+
+/** Connected components of the plugin graph, numbered from 1 in source order. */
+function pipelinesOf(sources: PlannedSource[], transforms: PlannedTransform[], sinks: PlannedSink[]): Pipeline[] {
+  const keys = [...sources.map((_, i) => `s${i}`), ...transforms.map((_, i) => `t${i}`), ...sinks.map((_, i) => `k${i}`)];
+  const parent = new Map(keys.map((k) => [k, k]));
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(k, r);
+    return r;
+  };
+  const union = (a: string, b: string) => parent.set(find(a), find(b));
+  const producer = new Map<string, string>();
+  sources.forEach((s, i) => {
+    producer.set(s.dataset, `s${i}`);
+  });
+  transforms.forEach((t, i) => {
+    producer.set(t.dataset, `t${i}`);
+  });
+  transforms.forEach((t, i) => {
+    for (const d of t.inputs) union(`t${i}`, producer.get(d)!);
+  });
+  sinks.forEach((s, i) => {
+    for (const d of s.inputs) union(`k${i}`, producer.get(d)!);
+  });
+  const byRoot = new Map<string, Pipeline>();
+  const out: Pipeline[] = [];
+  const get = (k: string) => {
+    const root = find(k);
+    let p = byRoot.get(root);
+    if (!p) {
+      p = { id: out.length + 1, sources: [], transforms: [], sinks: [] };
+      byRoot.set(root, p);
+      out.push(p);
+    }
+    return p;
+  };
+  sources.forEach((_, i) => {
+    get(`s${i}`).sources.push(i);
+  });
+  transforms.forEach((_, i) => {
+    get(`t${i}`).transforms.push(i);
+  });
+  sinks.forEach((_, i) => {
+    get(`k${i}`).sinks.push(i);
+  });
+  return out;
+}
+
+/** The physical DAG as SeaTunnel's REST API shows it (consecutive transforms fused into one chain vertex). */
+export function jobDagOf(plan: JobPlan, jobId: string, envOptions: Record<string, string>): JobDag {
+  const vertices: JobDag['vertexInfoMap'] = [];
+  const edges: JobDag['pipelineEdges'] = {};
+  let next = 1;
+  const producer = new Map<string, { kind: 'source' | 'transform'; index: number }>();
+  plan.sources.forEach((s, i) => {
+    producer.set(s.dataset, { kind: 'source', index: i });
+  });
+  plan.transforms.forEach((t, i) => {
+    producer.set(t.dataset, { kind: 'transform', index: i });
+  });
+  for (const p of plan.pipelines) {
+    const list: { inputVertexId: string; targetVertexId: string }[] = [];
+    const seen = new Set<string>();
+    const edge = (a: number, b: number) => {
+      const key = `${a}>${b}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      list.push({ inputVertexId: String(a), targetVertexId: String(b) });
+    };
+    const sourceVertex = new Map<number, number>();
+    for (const i of p.sources) {
+      const s = plan.sources[i];
+      sourceVertex.set(i, next);
+      vertices.push({ vertexId: next++, type: 'source', vertexName: `pipeline-${p.id} [Source[${i}]-${s.cfg.pluginName}]`, tablePaths: [s.schema.table] });
+    }
+    let chainVertex = 0;
+    if (p.transforms.length > 0) {
+      chainVertex = next++;
+      const name = p.transforms.map((i) => `Transform[${i}]-${plan.transforms[i].cfg.pluginName}`).join('->');
+      const tablePaths = [...new Set(p.transforms.map((i) => plan.tables.get(plan.transforms[i].dataset)!))];
+      vertices.push({ vertexId: chainVertex, type: 'transform', vertexName: `pipeline-${p.id} [TransformChain[${name}]]`, tablePaths });
+      for (const i of p.transforms)
+        for (const d of plan.transforms[i].inputs) {
+          const src = producer.get(d)!;
+          if (src.kind === 'source') edge(sourceVertex.get(src.index)!, chainVertex);
+        }
+    }
+    for (const i of p.sinks) {
+      const k = plan.sinks[i];
+      const id = next++;
+      const tablePaths = [...new Set(k.inputs.map((d) => plan.tables.get(d)!))];
+      vertices.push({ vertexId: id, type: 'sink', vertexName: `pipeline-${p.id} [Sink[${i}]-${k.cfg.pluginName}-MultiTableSink]`, tablePaths });
+      for (const d of k.inputs) {
+        const src = producer.get(d)!;
+        edge(src.kind === 'source' ? sourceVertex.get(src.index)! : chainVertex, id);
+      }
+    }
+    edges[String(p.id)] = list;
+  }
+  // Sort each pipeline's edges by source vertex so the order does not depend on sink order.
+  for (const list of Object.values(edges)) list.sort((a, b) => Number(a.inputVertexId) - Number(b.inputVertexId));
+  return { jobId, envOptions, pipelineEdges: edges, vertexInfoMap: vertices };
+}
