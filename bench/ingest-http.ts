@@ -1,6 +1,6 @@
 // HTTP write throughput of this server (no task attached) against InfluxDB 1.x, same client, same run.
 
-import { type Figure } from './support/figure.ts';
+import type { Figure } from './support/figure.ts';
 import { findInfluxd, startInfluxd } from './support/influxd.ts';
 import { runIngestLoad } from './support/ingest-load.ts';
 import { startInductor } from './support/processes.ts';

@@ -108,3 +108,27 @@ describe('server identity', () => {
     await second.stop();
   });
 });
+
+describe('response compression', () => {
+  it('gzips responses for clients that accept it, and only for them', async () => {
+    const t = await startTestServer();
+    const { request } = await import('node:http');
+    const { gunzipSync } = await import('node:zlib');
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        request(`${t.url}/kapacitor/v1/:routes`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const zipped = await get({ 'Accept-Encoding': 'gzip' });
+    assert.equal(zipped.encoding, 'gzip');
+    const plain = await get({});
+    assert.equal(plain.encoding, undefined);
+    assert.deepEqual(JSON.parse(gunzipSync(zipped.body).toString()), JSON.parse(plain.body.toString()));
+    await t.stop();
+  });
+});

@@ -29,17 +29,28 @@ export class DomainError extends Error {
   }
 }
 
+/** Every code declared so far, with its kind: the catalogue as loaded. */
+const CATALOGUE = new Map<string, ErrorKind>();
+
 /**
  * Declares one catalogue entry: a factory that builds the error from typed arguments.
- * `defineError('E_TASK_NOT_FOUND', 'not_found', () => 'no task exists')`.
+ * `defineError('E_TASK_NOT_FOUND', 'not_found', () => 'no task exists')`. Declaring a code twice
+ * throws when the second module loads, so codes stay unique across the project.
  */
 export function defineError<Args extends unknown[]>(
   code: string,
   kind: ErrorKind,
   message: (...args: Args) => string,
 ): ((...args: Args) => DomainError) & { readonly code: string } {
+  if (CATALOGUE.has(code)) throw new Error(`error code ${code} is declared twice`);
+  CATALOGUE.set(code, kind);
   const factory = (...args: Args) => new DomainError(code, kind, message(...args));
   return Object.assign(factory, { code });
+}
+
+/** The declared codes and their kinds, in declaration order. */
+export function errorCatalogue(): ReadonlyMap<string, ErrorKind> {
+  return CATALOGUE;
 }
 
 export function isDomainError(err: unknown): err is DomainError {

@@ -1,6 +1,8 @@
 // The Kapacitor dialect: mounts its routes under /kapacitor/v1 and /kapacitor/v1preview, plus /write.
 
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError, statusOfKind } from '../../core/errors.ts';
 import { sendCompactJson, sendError } from './reply.ts';
@@ -20,6 +22,8 @@ export interface KapacitorApiOptions {
   /** Route groups mounted at the server root (the InfluxDB-compatible `/write`). */
   rootRoutes: readonly KapacitorRoutes[];
 }
+
+const gzipAsync = promisify(gzip);
 
 const CORS_METHODS = 'DELETE, GET, OPTIONS, POST, PATCH';
 const CORS_HEADERS =
@@ -62,6 +66,14 @@ function installConventions(scope: FastifyInstance): void {
     request.headers['request-id'] = requestId;
     reply.header('Request-Id', requestId);
     reply.header('X-Kapacitor-Version', KAPACITOR_VERSION);
+  });
+  scope.addHook('onSend', async (request, reply, payload) => {
+    // Kapacitor gzips every response when the client accepts it.
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    if (payload.length === 0 || !/\bgzip\b/i.test(request.headers['accept-encoding'] ?? '')) return payload;
+    reply.header('Content-Encoding', 'gzip');
+    reply.removeHeader('content-length');
+    return gzipAsync(payload);
   });
   scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isDomainError(error)) {
