@@ -2,7 +2,7 @@
 // offsets, so that points are only decoded into strings and objects when somebody asks for them.
 
 import type { Instant } from '../core/time.ts';
-import { FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, PointBatch } from './point-batch.ts';
+import { FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, type LineColumns, PointBatch } from './point-batch.ts';
 import { type Precision, PRECISION_NS } from './precision.ts';
 import { LineProtocolError, type LineError } from './errors.ts';
 
@@ -146,7 +146,7 @@ function scanLine(
   }
   if (i === start) throw new LineFault('missing measurement', i);
   if (i >= n) throw new LineFault('missing fields', i);
-  out.measurementEnd[index] = i;
+  out.cols.measurementEnd[index] = i;
 
   // Tags: `,key=value` repeated.
   let tagCount = 0;
@@ -192,14 +192,14 @@ function scanLine(
     tagKeyEnds[tagCount] = keyEnd;
     tagCount++;
   }
-  out.keyEnd[index] = i;
-  out.tagCount[index] = tagCount;
+  out.cols.keyEnd[index] = i;
+  out.cols.tagCount[index] = tagCount;
   if (i - start > MAX_KEY_LENGTH) throw new LineFault('max key length exceeded', start);
 
   // Whitespace, then fields.
   while (i < n && buf[i] === SPACE) i++;
   if (i >= n || buf[i] === NL || buf[i] === CR) throw new LineFault('missing fields', i);
-  out.fieldsStart[index] = i;
+  out.cols.fieldsStart[index] = i;
   let fieldCount = 0;
   for (;;) {
     const keyStart = i;
@@ -236,8 +236,8 @@ function scanLine(
     if (d === SPACE || d === NL || d === CR) break;
     throw new LineFault('invalid field format', i);
   }
-  out.fieldsEnd[index] = i;
-  out.fieldCount[index] = fieldCount;
+  out.cols.fieldsEnd[index] = i;
+  out.cols.fieldCount[index] = fieldCount;
 
   // Optional timestamp, then only trailing blanks.
   while (i < n && buf[i] === SPACE) i++;
@@ -246,11 +246,11 @@ function scanLine(
     while (i < n && (buf[i] === SPACE || buf[i] === CR || buf[i] === TAB)) i++;
     if (i < n && buf[i] !== NL) throw new LineFault('point is invalid', i);
   } else {
-    out.timeMs[index] = defaultTime.ms;
-    out.timeNs[index] = defaultTime.ns;
+    out.cols.timeMs[index] = defaultTime.ms;
+    out.cols.timeNs[index] = defaultTime.ns;
     while (i < n && (buf[i] === CR || buf[i] === SPACE)) i++;
   }
-  out.flags[index] = flags;
+  out.cols.flags[index] = flags;
   out.commit(index);
   return i < n ? i + 1 : i;
 }
@@ -444,42 +444,24 @@ function scanTimestamp(buf: Uint8Array, from: number, index: number, out: BatchB
       ns = 1_000_000 - ns;
     }
   }
-  out.timeMs[index] = ms;
-  out.timeNs[index] = ns;
+  out.cols.timeMs[index] = ms;
+  out.cols.timeNs[index] = ns;
   return i;
 }
 
 /** Growable column arrays for the lines of one body. */
 class BatchBuilder {
-  lineStart: Int32Array;
-  measurementEnd: Int32Array;
-  keyEnd: Int32Array;
-  fieldsStart: Int32Array;
-  fieldsEnd: Int32Array;
-  tagCount: Uint16Array;
-  fieldCount: Uint16Array;
-  flags: Uint8Array;
-  timeMs: Float64Array;
-  timeNs: Int32Array;
+  cols: LineColumns;
   length = 0;
   extraNewlines = 0;
 
   constructor(capacity: number) {
-    this.lineStart = new Int32Array(capacity);
-    this.measurementEnd = new Int32Array(capacity);
-    this.keyEnd = new Int32Array(capacity);
-    this.fieldsStart = new Int32Array(capacity);
-    this.fieldsEnd = new Int32Array(capacity);
-    this.tagCount = new Uint16Array(capacity);
-    this.fieldCount = new Uint16Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.timeMs = new Float64Array(capacity);
-    this.timeNs = new Int32Array(capacity);
+    this.cols = allocateColumns(capacity);
   }
 
   begin(start: number): number {
-    if (this.length === this.lineStart.length) this.grow();
-    this.lineStart[this.length] = start;
+    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols);
+    this.cols.lineStart[this.length] = start;
     return this.length;
   }
 
@@ -487,37 +469,28 @@ class BatchBuilder {
     this.length = index + 1;
   }
 
-  private grow(): void {
-    const size = this.lineStart.length * 2;
-    const resize = <T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(a: T): T => {
-      const next = new (a.constructor as new (n: number) => T)(size);
-      next.set(a);
-      return next;
-    };
-    this.lineStart = resize(this.lineStart);
-    this.measurementEnd = resize(this.measurementEnd);
-    this.keyEnd = resize(this.keyEnd);
-    this.fieldsStart = resize(this.fieldsStart);
-    this.fieldsEnd = resize(this.fieldsEnd);
-    this.tagCount = resize(this.tagCount);
-    this.fieldCount = resize(this.fieldCount);
-    this.flags = resize(this.flags);
-    this.timeMs = resize(this.timeMs);
-    this.timeNs = resize(this.timeNs);
-  }
-
   finish(buf: Uint8Array, database: string, retentionPolicy: string): PointBatch {
-    return new PointBatch(database, retentionPolicy, buf, this.length, {
-      lineStart: this.lineStart,
-      measurementEnd: this.measurementEnd,
-      keyEnd: this.keyEnd,
-      fieldsStart: this.fieldsStart,
-      fieldsEnd: this.fieldsEnd,
-      tagCount: this.tagCount,
-      fieldCount: this.fieldCount,
-      flags: this.flags,
-      timeMs: this.timeMs,
-      timeNs: this.timeNs,
-    });
+    return new PointBatch(database, retentionPolicy, buf, this.length, this.cols);
   }
+}
+
+function allocateColumns(capacity: number): LineColumns {
+  return {
+    lineStart: new Int32Array(capacity),
+    measurementEnd: new Int32Array(capacity),
+    keyEnd: new Int32Array(capacity),
+    fieldsStart: new Int32Array(capacity),
+    fieldsEnd: new Int32Array(capacity),
+    tagCount: new Uint16Array(capacity),
+    fieldCount: new Uint16Array(capacity),
+    flags: new Uint8Array(capacity),
+    timeMs: new Float64Array(capacity),
+    timeNs: new Int32Array(capacity),
+  };
+}
+
+function growColumns(cols: LineColumns): LineColumns {
+  const next = allocateColumns(cols.lineStart.length * 2);
+  for (const key of Object.keys(cols) as Array<keyof LineColumns>) next[key].set(cols[key]);
+  return next;
 }
