@@ -1,0 +1,109 @@
+// Groups: the dimensions a point is grouped by, Kapacitor's group id, and per-task interning.
+
+import type { Tags } from '../core/point.ts';
+
+/** How points are grouped: by measurement name and/or a sorted list of tag names. */
+export interface Dimensions {
+  readonly byName: boolean;
+  /** Sorted tag names. */
+  readonly tagNames: readonly string[];
+}
+
+/**
+ * One group of a task. Interned per task, so nodes compare groups by identity and share one
+ * object (and one id string) per group instead of allocating per point.
+ */
+export interface Group {
+  /** Kapacitor's group id (§4): `""`, `name`, or `[name\n]k1=v1,k2=v2` over sorted dimensions. */
+  readonly id: string;
+  /** Only the dimension tags. */
+  readonly tags: Tags;
+  readonly dims: Dimensions;
+}
+
+export const NO_DIMENSIONS: Dimensions = Object.freeze({ byName: false, tagNames: Object.freeze([]) as readonly string[] });
+
+/** The group id of a point with these tags and name under `dims` (models.ToGroupID's rules). */
+export function groupId(name: string, tags: Tags, dims: Dimensions): string {
+  const names = dims.tagNames;
+  if (names.length === 0) return dims.byName ? name : '';
+  let id = dims.byName ? `${name}\n` : '';
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0) id += ',';
+    id += `${names[i]}=${tags[names[i]] ?? ''}`;
+  }
+  return id;
+}
+
+interface Interned extends Group {
+  seen: number;
+}
+
+/** Interns groups of one task. Entries idle past the cutoff are dropped with the nodes' state. */
+export class GroupTable {
+  readonly #groups = new Map<string, Interned>();
+  readonly root: Group = { id: '', tags: {}, dims: NO_DIMENSIONS };
+  /** Coarse wall time in ms, set by the task's ticker. */
+  nowMs = 0;
+
+  /** The group of a point with this name and tags under `dims`. */
+  of(name: string, tags: Tags, dims: Dimensions): Group {
+    if (dims.tagNames.length === 0 && !dims.byName) return this.root;
+    const id = groupId(name, tags, dims);
+    // The id spells out the dimensions, so equal ids mean equal groups whichever node asks.
+    let g = this.#groups.get(id);
+    if (g === undefined) {
+      const groupTags: Tags = {};
+      for (const k of dims.tagNames) groupTags[k] = tags[k] ?? '';
+      g = { id, tags: groupTags, dims, seen: this.nowMs };
+      this.#groups.set(id, g);
+    } else {
+      g.seen = this.nowMs;
+    }
+    return g;
+  }
+
+  get size(): number {
+    return this.#groups.size;
+  }
+
+  delete(id: string): void {
+    this.#groups.delete(id);
+  }
+
+  /** Forgets groups not used since `cutoffMs`. */
+  expire(cutoffMs: number): void {
+    for (const [id, g] of this.#groups) if (g.seen < cutoffMs) this.#groups.delete(id);
+  }
+
+  clear(): void {
+    this.#groups.clear();
+  }
+}
+
+/** Sorted, de-duplicated dimension names; the same list yields the same frozen object per caller. */
+export function dimensions(tagNames: readonly string[], byName: boolean, exclude: readonly string[] = []): Dimensions {
+  const set = new Set(tagNames);
+  for (const e of exclude) set.delete(e);
+  return Object.freeze({ byName, tagNames: Object.freeze([...set].sort()) });
+}
+
+/** Dimensions for `groupBy(*)`: every tag of the point except the excluded ones. */
+export class StarDimensions {
+  readonly #cache = new Map<string, Dimensions>();
+  constructor(
+    private readonly byName: boolean,
+    private readonly exclude: readonly string[],
+  ) {}
+
+  of(tags: Tags): Dimensions {
+    let key = '';
+    for (const k in tags) key += `${k}\u0000`;
+    let d = this.#cache.get(key);
+    if (d === undefined) {
+      d = dimensions(Object.keys(tags), this.byName, this.exclude);
+      this.#cache.set(key, d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,289 @@
+// The node runtime: edges with counters, the base every node kind extends, per-group state with idle expiry.
+
+import type { Point } from '../core/point.ts';
+import type { PipelineNode } from '../tick/pipeline.ts';
+import type { Group, GroupTable } from './group.ts';
+import type { Batch } from './messages.ts';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Where nodes log to (the composition root passes pino or anything with this shape). */
+export interface PipelineLogger {
+  log(level: LogLevel, message: string, context: Record<string, unknown>): void;
+}
+
+/** What every node of one running task shares. */
+export interface TaskRuntime {
+  readonly taskId: string;
+  readonly groups: GroupTable;
+  readonly logger: PipelineLogger;
+  /** Coarse wall time in ms, advanced by the task's ticker; stamps group activity for idle expiry. */
+  nowMs: number;
+}
+
+/** A directed edge parent → child; `collected` is what DOT prints as `processed`. */
+export interface Edge {
+  readonly child: RunNode;
+  /** The parent's position among the child's parents (join/union need to know who sent what). */
+  readonly parentIndex: number;
+  collected: number;
+}
+
+/** Per-group state of a node. `seen` is the task's coarse time at the group's last message. */
+export class GroupState {
+  seen = 0;
+  constructor(readonly group: Group) {}
+}
+
+/** The groups a node keeps state for, with idle expiry. Its size is the node's `working_cardinality`. */
+export class GroupStates<S extends GroupState> {
+  readonly #map = new Map<string, S>();
+  constructor(
+    private readonly rt: TaskRuntime,
+    private readonly create: (g: Group) => S,
+  ) {}
+
+  get(g: Group): S {
+    let s = this.#map.get(g.id);
+    if (s === undefined) {
+      s = this.create(g);
+      this.#map.set(g.id, s);
+    }
+    s.seen = this.rt.nowMs;
+    return s;
+  }
+
+  peek(id: string): S | undefined {
+    return this.#map.get(id);
+  }
+
+  delete(id: string): S | undefined {
+    const s = this.#map.get(id);
+    if (s !== undefined) this.#map.delete(id);
+    return s;
+  }
+
+  /** Removes groups idle since before `cutoffMs`; returns them so the node can clean up. */
+  expire(cutoffMs: number): S[] {
+    const gone: S[] = [];
+    for (const [id, s] of this.#map) {
+      if (s.seen < cutoffMs) {
+        this.#map.delete(id);
+        gone.push(s);
+      }
+    }
+    return gone;
+  }
+
+  values(): IterableIterator<S> {
+    return this.#map.values();
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+
+  clear(): void {
+    this.#map.clear();
+  }
+}
+
+/** Sample one handler call in this many for the execution-time average (Kapacitor samples 10%). */
+const TIMING_SAMPLE = 10;
+
+/**
+ * The base of every running node. Parents call `receive*`, which counts, times a sample of calls
+ * and turns exceptions into the node's `errors` stat (the message is dropped, as in Kapacitor).
+ * Subclasses implement `onPoint` / `onBatch` and call `emit*` to pass data on.
+ */
+export abstract class RunNode {
+  readonly name: string;
+  readonly desc: string;
+  readonly outs: Edge[] = [];
+  /** Number of parents (join and union have several). */
+  parentCount = 0;
+  collected = 0;
+  errors = 0;
+  /** Moving average of sampled handler times, in ns. */
+  avgExecNs = 0;
+  /** Per-group emitted counts, kept only while a stats node observes this node. */
+  groupEmitted: Map<string, { group: Group; count: number }> | undefined;
+  #calls = 0;
+
+  constructor(
+    readonly spec: PipelineNode,
+    protected readonly rt: TaskRuntime,
+  ) {
+    this.name = spec.name;
+    this.desc = spec.desc;
+  }
+
+  /** Node-specific counters shown in DOT and the task stats (alphabetical order is applied by the renderer). */
+  extraStats(): Record<string, number> {
+    return {};
+  }
+
+  /** Groups this node currently keeps state for. */
+  workingCardinality(): number {
+    return 0;
+  }
+
+  /** Drops state of groups idle since before `cutoffMs`. */
+  expire(_cutoffMs: number): void {}
+
+  /** Frees everything (task stopped). */
+  stop(): void {}
+
+  /** Called by the task ticker with the coarse wall time (barriers, stats sources, buffered outputs). */
+  tick(_nowMs: number): void {}
+
+  /** Connects a child; `parentIndex` is this node's position among the child's parents. */
+  link(child: RunNode, parentIndex: number): Edge {
+    child.parentCount = Math.max(child.parentCount, parentIndex + 1);
+    const edge: Edge = { child, parentIndex, collected: 0 };
+    this.outs.push(edge);
+    return edge;
+  }
+
+  emitted(): number {
+    return this.outs.length > 0 ? this.outs[0].collected : 0;
+  }
+
+  receivePoint(p: Point, g: Group, parent: number): void {
+    this.collected++;
+    if (++this.#calls % TIMING_SAMPLE === 0) {
+      const start = performance.now();
+      this.#guard(() => this.onPoint(p, g, parent));
+      this.#time(start);
+    } else {
+      try {
+        this.onPoint(p, g, parent);
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+  }
+
+  receiveBatch(b: Batch, parent: number): void {
+    this.collected++;
+    const start = performance.now();
+    this.#guard(() => this.onBatch(b, parent));
+    this.#time(start);
+  }
+
+  receiveBarrier(g: Group, timeMs: number, timeNs: number, parent: number): void {
+    this.#guard(() => this.onBarrier(g, timeMs, timeNs, parent));
+  }
+
+  receiveDelete(g: Group, parent: number): void {
+    this.#guard(() => this.onDelete(g, parent));
+  }
+
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  #time(startMs: number): void {
+    const ns = (performance.now() - startMs) * 1e6;
+    this.avgExecNs = this.avgExecNs === 0 ? ns : this.avgExecNs * 0.9 + ns * 0.1;
+  }
+
+  /** Counts an error and logs it unless the node is quiet. */
+  fail(err: unknown, context: Record<string, unknown> = {}): void {
+    this.errors++;
+    if (!this.spec.quiet) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.rt.logger.log('ERROR', message, { task: this.rt.taskId, node: this.name, ...context });
+    }
+  }
+
+  protected onPoint(_p: Point, _g: Group, _parent: number): void {
+    throw new Error(`${this.name} does not accept points`);
+  }
+
+  protected onBatch(_b: Batch, _parent: number): void {
+    throw new Error(`${this.name} does not accept batches`);
+  }
+
+  /** Default: pass the barrier on. Nodes holding buffers flush first. */
+  protected onBarrier(g: Group, timeMs: number, timeNs: number, _parent: number): void {
+    this.emitBarrier(g, timeMs, timeNs);
+  }
+
+  /** Default: pass the delete on. Nodes with per-group state drop it first. */
+  protected onDelete(g: Group, _parent: number): void {
+    this.emitDelete(g);
+  }
+
+  #countGroup(g: Group): void {
+    const m = this.groupEmitted!;
+    const c = m.get(g.id);
+    if (c === undefined) m.set(g.id, { group: g, count: 1 });
+    else c.count++;
+  }
+
+  protected emitPoint(p: Point, g: Group): void {
+    if (this.groupEmitted !== undefined) this.#countGroup(g);
+    const outs = this.outs;
+    for (let i = 0; i < outs.length; i++) {
+      const e = outs[i];
+      e.collected++;
+      e.child.receivePoint(p, g, e.parentIndex);
+    }
+  }
+
+  protected emitBatch(b: Batch): void {
+    if (this.groupEmitted !== undefined) this.#countGroup(b.group);
+    const outs = this.outs;
+    for (let i = 0; i < outs.length; i++) {
+      const e = outs[i];
+      e.collected++;
+      e.child.receiveBatch(b, e.parentIndex);
+    }
+  }
+
+  protected emitBarrier(g: Group, timeMs: number, timeNs: number): void {
+    for (const e of this.outs) e.child.receiveBarrier(g, timeMs, timeNs, e.parentIndex);
+  }
+
+  protected emitDelete(g: Group): void {
+    for (const e of this.outs) e.child.receiveDelete(g, e.parentIndex);
+  }
+}
+
+/** A node that keeps one state object per group, with cardinality, expiry and delete handled. */
+export abstract class StatefulNode<S extends GroupState> extends RunNode {
+  protected readonly states: GroupStates<S>;
+
+  constructor(spec: PipelineNode, rt: TaskRuntime) {
+    super(spec, rt);
+    this.states = new GroupStates<S>(rt, (g) => this.newState(g));
+  }
+
+  protected abstract newState(g: Group): S;
+
+  override workingCardinality(): number {
+    return this.states.size;
+  }
+
+  override expire(cutoffMs: number): void {
+    for (const s of this.states.expire(cutoffMs)) this.dropped(s);
+  }
+
+  override stop(): void {
+    this.states.clear();
+  }
+
+  /** Hook for nodes that must release something when a group goes (httpOut rows). */
+  protected dropped(_s: S): void {}
+
+  protected override onDelete(g: Group, _parent: number): void {
+    const s = this.states.delete(g.id);
+    if (s !== undefined) this.dropped(s);
+    this.emitDelete(g);
+  }
+}

@@ -1,0 +1,102 @@
+// eval(lambdas...): computes fields (or tags) per point; .as names them, .keep keeps old fields, .tags makes tags.
+
+import type { FieldValue, Fields, Point, Tags } from '../../core/point.ts';
+import type { LambdaState } from '../../tick/lambda/types.ts';
+import type { PipelineNode } from '../../tick/pipeline.ts';
+import { isLambda } from '../../tick/pipeline.ts';
+import { invalidNode } from '../errors.ts';
+import type { Group } from '../group.ts';
+import { LambdaRunner, lambdaResultToField } from '../lambda-runner.ts';
+import type { Batch, BatchPoint } from '../messages.ts';
+import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
+import { flatten, propFlag, propStrings } from '../props.ts';
+
+class EvalState extends GroupState {
+  constructor(
+    group: Group,
+    readonly lambdas: (LambdaState | undefined)[],
+  ) {
+    super(group);
+  }
+}
+
+export class EvalNode extends StatefulNode<EvalState> {
+  readonly #runners: LambdaRunner[];
+  readonly #as: string[];
+  readonly #tagNames: Set<string>;
+  readonly #keep: boolean;
+  readonly #keepList: string[];
+  readonly #stateful: boolean;
+
+  constructor(spec: PipelineNode, rt: TaskRuntime) {
+    super(spec, rt);
+    this.#runners = spec.args.filter(isLambda).map((l) => new LambdaRunner(l));
+    this.#as = propStrings(spec, 'as');
+    if (this.#as.length !== this.#runners.length) {
+      throw invalidNode(spec.name, 'must provide one name per expression via the "As" property');
+    }
+    this.#tagNames = new Set(propStrings(spec, 'tags'));
+    this.#keep = propFlag(spec, 'keep') || spec.props['keep'] !== undefined;
+    const keepCalls = spec.calls['keep'] ?? [];
+    const lastKeep = keepCalls.length > 0 ? keepCalls[keepCalls.length - 1] : [];
+    this.#keepList = lastKeep.flatMap((v) => flatten(v)).filter((v): v is string => typeof v === 'string');
+    this.#stateful = this.#runners.some((r) => r.stateful);
+  }
+
+  protected newState(g: Group): EvalState {
+    return new EvalState(
+      g,
+      this.#runners.map((r) => r.newState()),
+    );
+  }
+
+  protected override onPoint(p: Point, g: Group): void {
+    const out = this.#apply(p, g);
+    if (out !== undefined) this.emitPoint({ ...p, fields: out.fields, tags: out.tags }, g);
+  }
+
+  protected override onBatch(b: Batch): void {
+    const points: BatchPoint[] = [];
+    for (const p of b.points) {
+      try {
+        const out = this.#apply(p, b.group);
+        if (out !== undefined) points.push({ tags: out.tags, fields: out.fields, timeMs: p.timeMs, timeNs: p.timeNs });
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    this.emitBatch({ ...b, points });
+  }
+
+  #apply(p: BatchPoint, g: Group): { fields: Fields; tags: Tags } | undefined {
+    const states = this.#stateful ? this.states.get(g).lambdas : undefined;
+    const results: Record<string, FieldValue> = {};
+    let newTags: Tags | undefined;
+    for (let i = 0; i < this.#runners.length; i++) {
+      const name = this.#as[i];
+      const value = lambdaResultToField(this.name, this.#runners[i].value(p, states?.[i], results));
+      if (this.#tagNames.has(name)) {
+        if (typeof value !== 'string') throw invalidNode(this.name, `cannot convert ${typeof value} to a tag value for tag "${name}"`);
+        newTags ??= { ...p.tags };
+        newTags[name] = value;
+      }
+      results[name] = value;
+    }
+    let fields: Fields;
+    if (!this.#keep) {
+      fields = {};
+      for (const k in results) if (!this.#tagNames.has(k)) fields[k] = results[k];
+    } else if (this.#keepList.length === 0) {
+      fields = { ...p.fields };
+      for (const k in results) if (!this.#tagNames.has(k)) fields[k] = results[k];
+    } else {
+      fields = {};
+      for (const k of this.#keepList) {
+        const v = k in results ? results[k] : p.fields[k];
+        if (v === undefined) throw invalidNode(this.name, `cannot keep field "${k}", field does not exist`);
+        fields[k] = v;
+      }
+    }
+    return { fields, tags: newTags ?? p.tags };
+  }
+}

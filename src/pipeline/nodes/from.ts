@@ -1,0 +1,81 @@
+// from(): filters the stream by database, retention policy, measurement and where; sets the groups; truncates/rounds time.
+
+import type { Point } from '../../core/point.ts';
+import { instant, round, truncate } from '../../core/time.ts';
+import type { PointBatch } from '../../lineproto/point-batch.ts';
+import type { LambdaState } from '../../tick/lambda/types.ts';
+import type { PipelineNode } from '../../tick/pipeline.ts';
+import { type Dimensions, dimensions, type Group, StarDimensions } from '../group.ts';
+import { LambdaRunner } from '../lambda-runner.ts';
+import { RunNode, type TaskRuntime } from '../node.ts';
+import { flatten, hasStar, propDuration, propFlag, propLambdas, propString } from '../props.ts';
+
+export class FromNode extends RunNode {
+  readonly #database: string;
+  readonly #rp: string;
+  readonly #measurement: string;
+  readonly #where: LambdaRunner[];
+  readonly #whereStates: (LambdaState | undefined)[];
+  readonly #dims: Dimensions;
+  readonly #star: StarDimensions | undefined;
+  readonly #truncate: number;
+  readonly #round: number;
+
+  constructor(spec: PipelineNode, rt: TaskRuntime) {
+    super(spec, rt);
+    this.#database = propString(spec, 'database');
+    this.#rp = propString(spec, 'retentionPolicy');
+    this.#measurement = propString(spec, 'measurement');
+    this.#where = propLambdas(spec, 'where').map((l) => new LambdaRunner(l));
+    // from's where runs before grouping, so a stateful where keeps one state for the whole stream.
+    this.#whereStates = this.#where.map((w) => w.newState());
+    const byName = propFlag(spec, 'groupByMeasurement');
+    const groupBy = spec.props['groupBy'] === undefined ? [] : flatten(spec.props['groupBy']);
+    if (hasStar(groupBy)) {
+      this.#star = new StarDimensions(byName, []);
+      this.#dims = dimensions([], byName);
+    } else {
+      this.#dims = dimensions(groupBy.filter((v): v is string => typeof v === 'string'), byName);
+    }
+    this.#truncate = propDuration(spec, 'truncate');
+    this.#round = propDuration(spec, 'round');
+  }
+
+  /** Lines of a write: cheap measurement/dbrp checks before a line is decoded. */
+  receiveLines(batch: PointBatch): void {
+    if (this.#database !== '' && batch.database !== this.#database) {
+      this.collected += batch.length;
+      return;
+    }
+    if (this.#rp !== '' && batch.retentionPolicy !== this.#rp) {
+      this.collected += batch.length;
+      return;
+    }
+    const m = this.#measurement;
+    for (let i = 0; i < batch.length; i++) {
+      if (m !== '' && batch.measurement(i) !== m) {
+        this.collected++;
+        continue;
+      }
+      this.receivePoint(batch.point(i), this.rt.groups.root, 0);
+    }
+  }
+
+  protected override onPoint(p: Point): void {
+    if (this.#database !== '' && p.database !== this.#database) return;
+    if (this.#rp !== '' && p.retentionPolicy !== this.#rp) return;
+    if (this.#measurement !== '' && p.name !== this.#measurement) return;
+    for (let i = 0; i < this.#where.length; i++) {
+      if (!this.#where[i].bool(p, this.#whereStates[i])) return;
+    }
+    let out = p;
+    if (this.#truncate > 0 || this.#round > 0) {
+      const t = instant(p.timeMs, p.timeNs);
+      const moved = this.#truncate > 0 ? truncate(t, this.#truncate) : round(t, this.#round);
+      if (moved.ms !== p.timeMs || moved.ns !== p.timeNs) out = { ...p, timeMs: moved.ms, timeNs: moved.ns };
+    }
+    const dims = this.#star ? this.#star.of(p.tags) : this.#dims;
+    const g: Group = this.rt.groups.of(p.name, p.tags, dims);
+    this.emitPoint(out, g);
+  }
+}

@@ -1,0 +1,317 @@
+// join(others...): joins points (or batches) of several parents whose times match within a tolerance,
+// per group or across groups of different specificity with .on(dims...).
+
+import type { FieldValue, Fields, Point } from '../../core/point.ts';
+import { round } from '../../core/time.ts';
+import type { PipelineNode } from '../../tick/pipeline.ts';
+import { invalidNode } from '../errors.ts';
+import { dimensions, type Group, groupId } from '../group.ts';
+import type { Batch, BatchPoint } from '../messages.ts';
+import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
+import { propDuration, propString, propStrings } from '../props.ts';
+
+/** A message waiting in the join, with its rounded time. */
+interface Item {
+  src: number;
+  msg: Point | Batch;
+  group: Group;
+  ms: number;
+  ns: number;
+}
+
+class JoinSet {
+  readonly values: (Item | undefined)[];
+  size = 0;
+  first: number;
+  constructor(
+    readonly ms: number,
+    readonly ns: number,
+    expected: number,
+  ) {
+    this.values = new Array(expected).fill(undefined);
+    this.first = expected;
+  }
+  set(i: number, item: Item): void {
+    if (i < this.first) this.first = i;
+    this.values[i] = item;
+    this.size++;
+  }
+}
+
+/** The join state of one output group: sets keyed by rounded time, and each parent's head. */
+class JoinGroup extends GroupState {
+  readonly sets = new Map<string, JoinSet[]>();
+  oldest: string | undefined;
+  readonly head = new Map<number, [number, number]>();
+}
+
+/** The on-dimension bookkeeping of one join key: cached less-specific and more-specific items. */
+class MatchState extends GroupState {
+  matches: Item[] = [];
+  specifics: Item[] = [];
+}
+
+const timeKey = (ms: number, ns: number) => (ns === 0 ? String(ms) : `${ms}.${ns}`);
+const before = (aMs: number, aNs: number, bMs: number, bNs: number) => aMs < bMs || (aMs === bMs && aNs < bNs);
+
+export class JoinNode extends StatefulNode<JoinGroup> {
+  readonly #prefixes: string[];
+  readonly #on: string[];
+  readonly #delimiter: string;
+  readonly #streamName: string;
+  readonly #tolerance: number;
+  readonly #fill: 'none' | 'null' | FieldValue;
+  readonly #matchStates = new Map<string, MatchState>();
+  readonly #lowMarks = new Map<string, [number, number]>();
+  readonly #reported = new Set<number>();
+
+  constructor(spec: PipelineNode, rt: TaskRuntime) {
+    super(spec, rt);
+    this.#prefixes = propStrings(spec, 'as');
+    this.#on = propStrings(spec, 'on');
+    this.#delimiter = propString(spec, 'delimiter', '.');
+    this.#streamName = propString(spec, 'streamName');
+    this.#tolerance = propDuration(spec, 'tolerance');
+    const fill = spec.props['fill'];
+    if (fill === undefined || fill === 'none') this.#fill = 'none';
+    else if (fill === 'null') this.#fill = 'null';
+    else if (typeof fill === 'number' || typeof fill === 'bigint') this.#fill = fill;
+    else throw invalidNode(spec.name, `unexpected fill option ${String(fill)}`);
+    const parents = spec.parents.length;
+    if (this.#prefixes.length !== parents) {
+      throw invalidNode(spec.name, `a call to join.as() is required to specify the output stream prefixes.`);
+    }
+    for (const p of this.#prefixes) {
+      if (p.length === 0) throw invalidNode(spec.name, 'must provide a prefix name for the join node, see .as() property method');
+      if (this.#delimiter !== '' && p.includes(this.#delimiter)) {
+        throw invalidNode(spec.name, `cannot use name ${p} as field prefix, it contains the delimiter "${this.#delimiter}"`);
+      }
+    }
+  }
+
+  protected newState(g: Group): JoinGroup {
+    return new JoinGroup(g);
+  }
+
+  override workingCardinality(): number {
+    return this.states.size;
+  }
+
+  override expire(cutoffMs: number): void {
+    super.expire(cutoffMs);
+    for (const [k, s] of this.#matchStates) if (s.seen < cutoffMs) this.#matchStates.delete(k);
+  }
+
+  override stop(): void {
+    super.stop();
+    this.#matchStates.clear();
+    this.#lowMarks.clear();
+  }
+
+  #item(src: number, msg: Point | Batch, group: Group, ms: number, ns: number): Item {
+    const t = this.#tolerance > 0 ? round({ ms, ns }, this.#tolerance) : { ms, ns };
+    return { src, msg, group, ms: t.ms, ns: t.ns };
+  }
+
+  protected override onPoint(p: Point, g: Group, parent: number): void {
+    this.#message(this.#item(parent, p, g, p.timeMs, p.timeNs), p.name);
+  }
+
+  protected override onBatch(b: Batch, parent: number): void {
+    this.#message(this.#item(parent, b, b.group, b.tmaxMs, b.tmaxNs), b.name);
+  }
+
+  #message(item: Item, name: string): void {
+    if (this.#on.length === 0) this.#collect(item.group, item);
+    else this.#match(item, name);
+  }
+
+  /** `.on()`: pairs each more-specific item with the cached less-specific item of the same rounded time. */
+  #match(item: Item, name: string): void {
+    this.#reported.add(item.src);
+    const allReported = this.#reported.size >= this.parentCount;
+    const key = groupId(name, item.group.tags, dimensions(this.#on, item.group.dims.byName));
+    this.#lowMarks.set(`${item.src}\u0000${key}`, [item.ms, item.ns]);
+    let low: [number, number] | undefined;
+    if (allReported) {
+      for (let s = 0; s < this.parentCount; s++) {
+        const lm = this.#lowMarks.get(`${s}\u0000${key}`);
+        if (lm !== undefined && (low === undefined || before(lm[0], lm[1], low[0], low[1]))) low = lm;
+      }
+    }
+    let ms = this.#matchStates.get(key);
+    if (ms === undefined) {
+      ms = new MatchState(item.group);
+      this.#matchStates.set(key, ms);
+    }
+    ms.seen = this.rt.nowMs;
+    if (allReported && low) {
+      let i = 0;
+      for (; i < ms.specifics.length; i++) {
+        const sp = ms.specifics[i];
+        if (!before(sp.ms, sp.ns, low[0], low[1])) break;
+        this.#collect(sp.group, sp);
+      }
+      if (i > 0) ms.specifics.splice(0, i);
+    }
+    if (item.group.dims.tagNames.length > this.#on.length) {
+      let matched = false;
+      let i = 0;
+      for (; i < ms.matches.length; i++) {
+        const m = ms.matches[i];
+        if (m.ms === item.ms && m.ns === item.ns) {
+          this.#sendMatch(item, m);
+          matched = true;
+        }
+        if (!low || !before(m.ms, m.ns, low[0], low[1])) break;
+      }
+      if (allReported && i > 0) ms.matches.splice(0, i);
+      if (!matched) {
+        if (allReported && low && before(item.ms, item.ns, low[0], low[1])) this.#collect(item.group, item);
+        else ms.specifics.push(item);
+      }
+    } else {
+      ms.matches.push(item);
+      let i = 0;
+      for (; i < ms.specifics.length; i++) {
+        const sp = ms.specifics[i];
+        if (sp.ms !== item.ms || sp.ns !== item.ns) break;
+        this.#sendMatch(sp, item);
+      }
+      if (i > 0) ms.specifics.splice(0, i);
+    }
+  }
+
+  /** Gives the less-specific item the specific item's group, then joins both in that group. */
+  #sendMatch(specific: Item, matched: Item): void {
+    const g = specific.group;
+    let msg: Point | Batch;
+    if ('points' in matched.msg) msg = { ...matched.msg, group: g };
+    else msg = { ...matched.msg, tags: g.tags };
+    this.#collect(g, specific);
+    this.#collect(g, { ...matched, msg, group: g });
+  }
+
+  #collect(g: Group, item: Item): void {
+    const s = this.states.get(g);
+    const key = timeKey(item.ms, item.ns);
+    let sets = s.sets.get(key);
+    if (sets === undefined) s.sets.set(key, (sets = []));
+    if (s.oldest === undefined || this.#isBefore(key, s.oldest, s)) s.oldest = key;
+    let set = sets.find((x) => x.values[item.src] === undefined);
+    if (set === undefined) {
+      set = new JoinSet(item.ms, item.ns, this.#prefixes.length);
+      sets.push(set);
+    }
+    set.set(item.src, item);
+    s.head.set(item.src, [item.ms, item.ns]);
+    this.#emit(s, this.#onlyReady(s));
+  }
+
+  #isBefore(a: string, b: string, s: JoinGroup): boolean {
+    const x = s.sets.get(a)![0];
+    const y = s.sets.get(b)?.[0];
+    return y === undefined || before(x.ms, x.ns, y.ms, y.ns);
+  }
+
+  /** True while some parent's head has not passed the oldest buffered time. */
+  #onlyReady(s: JoinGroup): boolean {
+    if (s.oldest === undefined) return true;
+    const o = s.sets.get(s.oldest)![0];
+    for (const [ms, ns] of s.head.values()) if (!before(o.ms, o.ns, ms, ns)) return true;
+    return false;
+  }
+
+  protected override onBarrier(g: Group, timeMs: number, timeNs: number, parent: number): void {
+    const s = this.states.peek(g.id);
+    if (s !== undefined) {
+      const t = this.#tolerance > 0 ? round({ ms: timeMs, ns: timeNs }, this.#tolerance) : { ms: timeMs, ns: timeNs };
+      s.head.set(parent, [t.ms, t.ns]);
+      this.#emit(s, this.#onlyReady(s));
+    }
+    this.emitBarrier(g, timeMs, timeNs);
+  }
+
+  #emit(s: JoinGroup, onlyReady: boolean): void {
+    for (;;) {
+      if (s.oldest === undefined) return;
+      const sets = s.sets.get(s.oldest)!;
+      let i = 0;
+      for (; i < sets.length; i++) {
+        const set = sets[i];
+        if (onlyReady && set.size !== set.values.length) break;
+        this.#emitSet(s, set);
+      }
+      if (i === sets.length) s.sets.delete(s.oldest);
+      else sets.splice(0, i);
+      let oldest: JoinSet | undefined;
+      s.oldest = undefined;
+      for (const [k, list] of s.sets) {
+        const x = list[0];
+        if (oldest === undefined || before(x.ms, x.ns, oldest.ms, oldest.ns)) {
+          oldest = x;
+          s.oldest = k;
+        }
+      }
+      if (onlyReady) return;
+      onlyReady = this.#onlyReady(s);
+    }
+  }
+
+  #emitSet(s: JoinGroup, set: JoinSet): void {
+    const first = set.values[set.first]!;
+    const name = this.#streamName !== '' ? this.#streamName : 'points' in first.msg ? first.msg.name : first.msg.name;
+    if ('points' in first.msg) {
+      this.#emitBatchSet(set, first, name);
+      return;
+    }
+    const firstFields = first.msg.fields;
+    const fields: Fields = {};
+    for (let i = 0; i < set.values.length; i++) {
+      const v = set.values[i];
+      const prefix = this.#prefixes[i] + this.#delimiter;
+      if (v === undefined) {
+        if (this.#fill === 'none') return;
+        // A null fill has no field value to carry; the joined point simply lacks those fields.
+        if (this.#fill === 'null') continue;
+        for (const k in firstFields) fields[prefix + k] = this.#fill;
+      } else {
+        const f = (v.msg as Point).fields;
+        for (const k in f) fields[prefix + k] = f[k];
+      }
+    }
+    const g = first.group;
+    this.emitPoint(
+      { name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: set.ms, timeNs: set.ns },
+      s.group.id === g.id ? s.group : g,
+    );
+  }
+
+  /** Batches join point by point on rounded point times. */
+  #emitBatchSet(set: JoinSet, first: Item, name: string): void {
+    const byTime = new Map<string, { ms: number; ns: number; tags: BatchPoint['tags']; fields: Fields; count: number }>();
+    for (let i = 0; i < set.values.length; i++) {
+      const v = set.values[i];
+      if (v === undefined) {
+        if (this.#fill === 'none') return;
+        continue;
+      }
+      for (const p of (v.msg as Batch).points) {
+        const t = this.#tolerance > 0 ? round({ ms: p.timeMs, ns: p.timeNs }, this.#tolerance) : { ms: p.timeMs, ns: p.timeNs };
+        const key = timeKey(t.ms, t.ns);
+        let row = byTime.get(key);
+        if (row === undefined) byTime.set(key, (row = { ms: t.ms, ns: t.ns, tags: p.tags, fields: {}, count: 0 }));
+        row.count++;
+        for (const k in p.fields) row.fields[this.#prefixes[i] + this.#delimiter + k] = p.fields[k];
+      }
+    }
+    const points: BatchPoint[] = [];
+    for (const row of byTime.values()) {
+      if (row.count < set.size && this.#fill === 'none') continue;
+      points.push({ tags: row.tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
+    }
+    points.sort((a, b) => (a.timeMs - b.timeMs) || (a.timeNs - b.timeNs));
+    const b = first.msg as Batch;
+    this.emitBatch({ name, group: b.group, tmaxMs: set.ms, tmaxNs: set.ns, points });
+  }
+}

@@ -1,0 +1,39 @@
+// shift(d): moves point and batch times by a fixed duration.
+
+import type { Point } from '../../core/point.ts';
+import { addDuration } from '../../core/time.ts';
+import type { PipelineNode } from '../../tick/pipeline.ts';
+import { invalidNode } from '../errors.ts';
+import type { Group } from '../group.ts';
+import type { Batch } from '../messages.ts';
+import { RunNode, type TaskRuntime } from '../node.ts';
+import { argDuration } from '../props.ts';
+
+export class ShiftNode extends RunNode {
+  readonly #d: number;
+
+  constructor(spec: PipelineNode, rt: TaskRuntime) {
+    super(spec, rt);
+    this.#d = argDuration(spec, 0);
+    if (this.#d === 0) throw invalidNode(spec.name, 'invalid shift value: must be non zero duration');
+  }
+
+  protected override onPoint(p: Point, g: Group): void {
+    const t = addDuration({ ms: p.timeMs, ns: p.timeNs }, this.#d);
+    this.emitPoint({ ...p, timeMs: t.ms, timeNs: t.ns }, g);
+  }
+
+  protected override onBatch(b: Batch): void {
+    const tmax = addDuration({ ms: b.tmaxMs, ns: b.tmaxNs }, this.#d);
+    const points = b.points.map((p) => {
+      const t = addDuration({ ms: p.timeMs, ns: p.timeNs }, this.#d);
+      return { ...p, timeMs: t.ms, timeNs: t.ns };
+    });
+    this.emitBatch({ ...b, tmaxMs: tmax.ms, tmaxNs: tmax.ns, points });
+  }
+
+  protected override onBarrier(g: Group, timeMs: number, timeNs: number): void {
+    const t = addDuration({ ms: timeMs, ns: timeNs }, this.#d);
+    this.emitBarrier(g, t.ms, t.ns);
+  }
+}

@@ -1,0 +1,210 @@
+// window(): buffers points per group and emits them as batches by time (period/every/align/fillPeriod) or by count.
+
+import type { Point } from '../../core/point.ts';
+import { NS_PER_MS, truncate } from '../../core/time.ts';
+import type { PipelineNode } from '../../tick/pipeline.ts';
+import { invalidNode } from '../errors.ts';
+import type { Group } from '../group.ts';
+import type { BatchPoint } from '../messages.ts';
+import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
+import { propDuration, propFlag, propInt } from '../props.ts';
+
+/** Time-ordered buffer with a moving start, compacted when the dead prefix grows. */
+class WindowState extends GroupState {
+  buf: Point[] = [];
+  start = 0;
+  nextMs = 0;
+  nextNs = 0;
+  /** Count mode: points seen and the count at which the next batch goes out. */
+  count = 0;
+  nextCount = 0;
+  name = '';
+}
+
+function before(aMs: number, aNs: number, bMs: number, bNs: number): boolean {
+  return aMs < bMs || (aMs === bMs && aNs < bNs);
+}
+
+/** `t + d` for a duration in ns, written into a two-slot result. */
+function plus(ms: number, ns: number, d: number, out: [number, number]): [number, number] {
+  const whole = Math.floor(d / NS_PER_MS);
+  let n = ns + (d - whole * NS_PER_MS);
+  let m = ms + whole;
+  if (n >= NS_PER_MS) {
+    n -= NS_PER_MS;
+    m += 1;
+  } else if (n < 0) {
+    n += NS_PER_MS;
+    m -= 1;
+  }
+  out[0] = m;
+  out[1] = n;
+  return out;
+}
+
+export class WindowNode extends StatefulNode<WindowState> {
+  readonly #period: number;
+  readonly #every: number;
+  readonly #align: boolean;
+  readonly #fill: boolean;
+  readonly #periodCount: number;
+  readonly #everyCount: number;
+  readonly #tmp: [number, number] = [0, 0];
+
+  constructor(spec: PipelineNode, rt: TaskRuntime) {
+    super(spec, rt);
+    this.#period = propDuration(spec, 'period');
+    this.#every = propDuration(spec, 'every');
+    this.#align = propFlag(spec, 'align');
+    this.#fill = propFlag(spec, 'fillPeriod');
+    this.#periodCount = propInt(spec, 'periodCount', 0);
+    this.#everyCount = propInt(spec, 'everyCount', 0);
+    if (this.#period === 0 && this.#periodCount === 0) {
+      throw invalidNode(spec.name, 'window node must have either a non zero period or non zero period count');
+    }
+    if (this.#period !== 0 && this.#periodCount !== 0) throw invalidNode(spec.name, 'cannot specify both period and periodCount');
+    if (this.#periodCount !== 0 && this.#everyCount <= 0) throw invalidNode(spec.name, 'everyCount must be greater than zero');
+  }
+
+  protected newState(g: Group): WindowState {
+    return new WindowState(g);
+  }
+
+  protected override onPoint(p: Point, g: Group): void {
+    let s = this.states.peek(g.id);
+    if (s === undefined) {
+      s = this.states.get(g);
+      s.name = p.name;
+      this.#open(s, p);
+    } else {
+      s.seen = this.rt.nowMs;
+    }
+    if (this.#periodCount > 0) this.#byCount(s, p);
+    else this.#byTime(s, p);
+  }
+
+  #open(s: WindowState, p: Point): void {
+    if (this.#periodCount > 0) {
+      s.nextCount = this.#fill ? this.#periodCount : this.#everyCount;
+      return;
+    }
+    const t = this.#tmp;
+    if (this.#fill) {
+      plus(p.timeMs, p.timeNs, this.#period, t);
+      if (this.#align) {
+        const firstMs = t[0];
+        const firstNs = t[1];
+        const aligned = truncate({ ms: firstMs, ns: firstNs }, this.#every);
+        t[0] = aligned.ms;
+        t[1] = aligned.ns;
+        if (!before(firstMs, firstNs, t[0], t[1])) plus(t[0], t[1], this.#every, t);
+      }
+    } else {
+      plus(p.timeMs, p.timeNs, this.#every, t);
+      if (this.#align) {
+        const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
+        t[0] = aligned.ms;
+        t[1] = aligned.ns;
+      }
+    }
+    s.nextMs = t[0];
+    s.nextNs = t[1];
+  }
+
+  #byTime(s: WindowState, p: Point): void {
+    const t = this.#tmp;
+    if (this.#every === 0) {
+      // Emitting on every point: a right-closed window (t − period, t].
+      s.buf.push(p);
+      if (!before(p.timeMs, p.timeNs, s.nextMs, s.nextNs)) {
+        plus(p.timeMs, p.timeNs, -this.#period, t);
+        this.#purge(s, t[0], t[1], false);
+        this.#emit(s, p.timeMs, p.timeNs);
+        s.nextMs = p.timeMs;
+        s.nextNs = p.timeNs;
+      }
+      return;
+    }
+    // Points may share a timestamp, so windows are left-closed: [next − period, next).
+    if (!before(p.timeMs, p.timeNs, s.nextMs, s.nextNs)) {
+      plus(s.nextMs, s.nextNs, -this.#period, t);
+      this.#purge(s, t[0], t[1], true);
+      this.#emit(s, s.nextMs, s.nextNs);
+      plus(p.timeMs, p.timeNs, this.#every, t);
+      if (this.#align) {
+        const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
+        t[0] = aligned.ms;
+        t[1] = aligned.ns;
+      }
+      s.nextMs = t[0];
+      s.nextNs = t[1];
+    }
+    s.buf.push(p);
+  }
+
+  #byCount(s: WindowState, p: Point): void {
+    s.buf.push(p);
+    if (s.buf.length - s.start > this.#periodCount) s.start++;
+    s.count++;
+    if (s.count === s.nextCount) {
+      s.nextCount += this.#everyCount;
+      this.#emit(s, p.timeMs, p.timeNs);
+    }
+    this.#compact(s);
+  }
+
+  /** Drops buffered points older than the bound (prefix only: the buffer is in arrival order). */
+  #purge(s: WindowState, ms: number, ns: number, inclusive: boolean): void {
+    const buf = s.buf;
+    while (s.start < buf.length) {
+      const q = buf[s.start];
+      const keep = inclusive ? !before(q.timeMs, q.timeNs, ms, ns) : before(ms, ns, q.timeMs, q.timeNs);
+      if (keep) break;
+      s.start++;
+    }
+    this.#compact(s);
+  }
+
+  #compact(s: WindowState): void {
+    if (s.start > 32 && s.start * 2 > s.buf.length) {
+      s.buf = s.buf.slice(s.start);
+      s.start = 0;
+    } else if (s.start === s.buf.length && s.start > 0) {
+      s.buf = [];
+      s.start = 0;
+    }
+  }
+
+  #emit(s: WindowState, tmaxMs: number, tmaxNs: number): void {
+    const points: BatchPoint[] = s.buf.slice(s.start);
+    this.emitBatch({ name: s.name, group: s.group, tmaxMs, tmaxNs, points });
+  }
+
+  /** A barrier closes the current window when its time has reached the window's end. */
+  protected override onBarrier(g: Group, timeMs: number, timeNs: number): void {
+    const s = this.states.peek(g.id);
+    if (s !== undefined && this.#periodCount === 0 && !before(timeMs, timeNs, s.nextMs, s.nextNs)) {
+      const t = this.#tmp;
+      if (this.#every === 0) {
+        plus(timeMs, timeNs, -this.#period, t);
+        this.#purge(s, t[0], t[1], false);
+        this.#emit(s, timeMs, timeNs);
+        s.nextMs = timeMs;
+        s.nextNs = timeNs;
+      } else {
+        plus(s.nextMs, s.nextNs, -this.#period, t);
+        this.#purge(s, t[0], t[1], true);
+        this.#emit(s, s.nextMs, s.nextNs);
+        plus(timeMs, timeNs, this.#every, t);
+        if (this.#align) {
+          const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
+          t[0] = aligned.ms;
+          t[1] = aligned.ns;
+        }
+        s.nextMs = t[0];
+        s.nextNs = t[1];
+      }
+    }
+    this.emitBarrier(g, timeMs, timeNs);
+  }
+}

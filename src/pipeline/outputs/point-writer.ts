@@ -1,0 +1,30 @@
+// The contracts the output nodes write through: points to a series store or InfluxDB, JSON to HTTP receivers.
+
+import type { Point } from '../../core/point.ts';
+
+export interface WriteOptions {
+  /** Create the database first if it does not exist (influxDBOut `.create()`). */
+  readonly create: boolean;
+  /** InfluxDB write precision (`s`, `ms`, `u`, `ns`); only meaningful to remote writers. */
+  readonly precision: string;
+  /** InfluxDB Enterprise write consistency; ignored by single-node targets. */
+  readonly consistency: string;
+}
+
+/** Writes points; each point carries its own database and retention policy. */
+export interface PointWriter {
+  write(points: readonly Point[], options: WriteOptions): Promise<void>;
+}
+
+/** Resolves influxDBOut's `.cluster(name)` (empty = the default target) to a writer. */
+export type PointWriterResolver = (cluster: string) => PointWriter | undefined;
+
+/** A minimal HTTP client for httpPost (the composition root passes one over fetch). */
+export interface HttpPoster {
+  post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ status: number; body: string }>;
+}
