@@ -1,6 +1,7 @@
 // OpenTSDB `/api/query` over the series store: series by metric and tag filters (or by TSUID),
 // downsampling, rate, aggregation, and the annotations a Grafana OpenTSDB data source displays.
 
+import { isDomainError } from '../core/errors.ts';
 import { fromMillis } from '../core/time.ts';
 import { type FieldColumn, type SeriesStore, columnValue } from '../store/series-store.ts';
 import type { Annotation } from './annotation.ts';
@@ -82,7 +83,13 @@ export class OpentsdbQueryService {
     }
     if (sub.metric === undefined || sub.metric === '') throw badQuery('Missing metric');
     await this.#tsuids.series();
-    this.#tsuids.uids.require('metric', sub.metric);
+    try {
+      this.#tsuids.uids.require('metric', sub.metric);
+    } catch (err) {
+      // A query naming an unknown metric is a bad request (400) in OpenTSDB, not a missing object.
+      if (isDomainError(err)) throw badQuery(err.message);
+      throw err;
+    }
     const all = await this.#tsuids.lookup(sub.metric);
     return all.filter((s) => sub.filters.every((f) => f.matches(s.tags[f.tagk])));
   }
