@@ -197,21 +197,19 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     const key = timeKey(item.ms, item.ns);
     let sets = s.sets.get(key);
     if (sets === undefined) s.sets.set(key, (sets = []));
-    if (s.oldest === undefined || this.#isBefore(key, s.oldest, s)) s.oldest = key;
     let set = sets.find((x) => x.values[item.src] === undefined);
     if (set === undefined) {
       set = new JoinSet(item.ms, item.ns, this.#prefixes.length);
       sets.push(set);
     }
     set.set(item.src, item);
+    if (s.oldest === undefined) s.oldest = key;
+    else {
+      const o = s.sets.get(s.oldest)![0];
+      if (before(item.ms, item.ns, o.ms, o.ns)) s.oldest = key;
+    }
     s.head.set(item.src, [item.ms, item.ns]);
     this.#emit(s, this.#onlyReady(s));
-  }
-
-  #isBefore(a: string, b: string, s: JoinGroup): boolean {
-    const x = s.sets.get(a)![0];
-    const y = s.sets.get(b)?.[0];
-    return y === undefined || before(x.ms, x.ns, y.ms, y.ns);
   }
 
   /** True while some parent's head has not passed the oldest buffered time. */
