@@ -4,9 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { AnnotationService } from './annotations/annotation-service.ts';
 import { registerKapacitorApi } from './api/kapacitor/kapacitor-api.ts';
 import { type ExpvarStat, type ServerIdentity, systemRoutes } from './api/kapacitor/system-routes.ts';
 import { writeRoutes } from './api/kapacitor/write-routes.ts';
+import { opentsdbApi } from './api/opentsdb/plugin.ts';
 import { installAuthentication } from './api/http/principal.ts';
 import { RouteCatalogue } from './api/http/route-catalogue.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -94,6 +96,9 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     ],
     rootRoutes: [write],
   });
+  // OpenTSDB dialect (/api/annotation...); /api/v1/export/... belongs to Pandora.
+  const annotations = new AnnotationService(meta);
+  await app.register(opentsdbApi({ annotations, clock, foreignPaths: /^\/api\/v1\/export(\/|$)/i }));
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: `not found: ${request.method} ${request.url.split('?')[0]}` });
   });
