@@ -1,6 +1,6 @@
 // TICKscript syntax tree: the node shapes of Kapacitor's tick/ast, with positions and attached comments.
 
-import { T } from './lexer.ts';
+import type { T } from './lexer.ts';
 
 export interface Pos {
   /** Index into the script (UTF-16 code units). */

@@ -41,7 +41,7 @@ export function renderDot(taskId: string, pipeline: Pipeline, options: DotOption
     labels ? `graph [label="Throughput: ${tp} ${unit}/s" forcelabels=true pad="0.8,0.5"];\n` : `graph [throughput="${tp} ${unit}/s"];\n`,
   );
   const order = new Map<PipelineNode, number>();
-  pipeline.nodes.forEach((n, i) => order.set(n, i));
+  for (const [i, n] of pipeline.nodes.entries()) order.set(n, i);
   for (const n of pipeline.nodes) {
     const entries = Object.entries(stats.nodes.get(n.name) ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const text = entries.map(([k, v]) => [k, k === 'avg_exec_time_ns' ? formatGoDuration(v) : String(Math.trunc(v))]);

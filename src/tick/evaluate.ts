@@ -229,7 +229,7 @@ class Evaluator {
     );
   }
 
-  #resolve(v: EvVal | IdentNode, pos: Pos): EvVal {
+  #resolve(v: EvVal | IdentNode, _at?: Pos): EvVal {
     if (typeof v === 'object' && !Array.isArray(v) && 'kind' in v && v.kind === 'ident') return this.#get(v.name, v);
     return v as EvVal;
   }

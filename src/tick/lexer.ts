@@ -1,6 +1,6 @@
 // TICKscript lexer: the same state machine as Kapacitor's (tick/ast/lex.go), so tokens and error positions match.
 
-export const enum T {
+export enum T {
   Error = 0,
   EOF,
   Var,
