@@ -7,6 +7,14 @@ import { fakeSourceFactory } from './connectors/fake/fake-source.ts';
 import { localFileSinkFactory } from './connectors/localfile/local-file-sink.ts';
 import { localFileSourceFactory } from './connectors/localfile/local-file-source.ts';
 import { makeRegistry, type Registry } from './plan.ts';
+import { copyFactory } from './transforms/copy.ts';
+import { fieldMapperFactory } from './transforms/field-mapper.ts';
+import { filterFactory } from './transforms/filter.ts';
+import { filterRowKindFactory } from './transforms/filter-row-kind.ts';
+import { jsonPathFactory } from './transforms/json-path.ts';
+import { replaceFactory } from './transforms/replace.ts';
+import { splitFactory } from './transforms/split.ts';
+import { sqlTransformFactory } from './transforms/sql.ts';
 
 export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   fakeSourceFactory,
@@ -14,6 +22,14 @@ export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   assertSinkFactory,
   localFileSourceFactory,
   localFileSinkFactory,
+  sqlTransformFactory,
+  fieldMapperFactory,
+  filterFactory,
+  filterRowKindFactory,
+  replaceFactory,
+  copyFactory,
+  splitFactory,
+  jsonPathFactory,
 ];
 
 export function builtinRegistry(): Registry {
