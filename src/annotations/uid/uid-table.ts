@@ -123,6 +123,8 @@ export class UidTables {
         continue;
       }
       if (!fresh.includes(name)) fresh.push(name);
+      // Reserves the name's place so the reply lists names in request order.
+      outcomes.set(name, { uid: '' });
     }
     await this.#allocate(kind, fresh);
     for (const name of fresh) outcomes.set(name, { uid: uidToHex(this.uid(kind, name)!) });
