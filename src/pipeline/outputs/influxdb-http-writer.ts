@@ -14,7 +14,8 @@ export interface InfluxDBHttpConfig {
 }
 
 export class InfluxDBHttpWriter implements PointWriter {
-  readonly #created = new Set<string>();
+  /** One CREATE DATABASE per database, shared by concurrent writes. */
+  readonly #created = new Map<string, Promise<void>>();
 
   constructor(private readonly config: InfluxDBHttpConfig) {}
 
@@ -53,10 +54,15 @@ export class InfluxDBHttpWriter implements PointWriter {
     }
     for (const list of byTarget.values()) {
       const { database, retentionPolicy } = list[0];
-      if (options.create && !this.#created.has(database)) {
-        const q = `CREATE DATABASE "${database.replace(/"/g, '\\"')}"`;
-        await this.#request('/query', new URLSearchParams({ q }).toString(), 'application/x-www-form-urlencoded');
-        this.#created.add(database);
+      if (options.create) {
+        let created = this.#created.get(database);
+        if (created === undefined) {
+          const q = `CREATE DATABASE "${database.replace(/"/g, '\\"')}"`;
+          created = this.#request('/query', new URLSearchParams({ q }).toString(), 'application/x-www-form-urlencoded');
+          this.#created.set(database, created);
+          created.catch(() => this.#created.delete(database));
+        }
+        await created;
       }
       const params = new URLSearchParams({ db: database, precision: 'ns' });
       if (retentionPolicy) params.set('rp', retentionPolicy);
