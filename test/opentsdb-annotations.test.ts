@@ -380,3 +380,32 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('A8 small endpoints', () => {
+  it('/api/version has string values only; other verbs are 405', async () => {
+    const res = await get('/api/version');
+    assert.equal(res.status, 200);
+    const body = res.json();
+    assert.equal(body.version, '2.4.1');
+    for (const key of ['version', 'short_revision', 'full_revision', 'timestamp', 'repo_status', 'user', 'host', 'repo', 'branch']) {
+      assert.equal(typeof body[key], 'string', key);
+    }
+    assert.equal((await call(h.base, 'DELETE', '/api/version')).status, 405);
+  });
+
+  it('/api/aggregators, /api/config and /api/config/filters (what Grafana reads)', async () => {
+    const aggs = (await get('/api/aggregators')).json();
+    assert.ok(aggs.includes('sum') && aggs.includes('avg') && aggs.includes('none'));
+    assert.deepEqual(aggs, [...aggs].sort());
+    const config = (await get('/api/config')).json();
+    assert.ok(Object.values(config).every((v) => typeof v === 'string'));
+    assert.equal(config['tsd.storage.uid.width.metric'], '3');
+    const filters = (await get('/api/config/filters')).json();
+    assert.deepEqual(Object.keys(filters).sort(), ['iliteral_or', 'iwildcard', 'literal_or', 'not_iliteral_or', 'not_literal_or', 'regexp', 'wildcard']);
+  });
+
+  it('without a series store, /api/suggest and /api/query are unknown endpoints', async () => {
+    assert.equal((await get('/api/suggest?type=metrics')).status, 404);
+    assert.equal((await get('/api/query?start=1h-ago&m=sum:x')).status, 404);
+  });
+});

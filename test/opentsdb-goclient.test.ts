@@ -75,6 +75,8 @@ func main() {
 	report("delete", err, r9)
 	r10, err := c.QueryAnnotation(map[string]interface{}{"start_time": 1388450562, "tsuid": tsuid})
 	report("get-deleted", err, r10)
+	r11, err := c.Version()
+	report("version", err, r11)
 }
 `;
 
@@ -181,6 +183,12 @@ describe('Go client bluebreezecf/opentsdb-goclient (Debian package)', { skip }, 
     assert.equal(s.err, null);
     assert.equal(s.resp.StatusCode, 400);
     assert.equal(s.resp.error.message, 'Missing the TSUIDs or global annotations flag');
+  });
+
+  it('Version decodes into map[string]string (every value a string)', () => {
+    const s = steps.get('version')!;
+    assert.equal(s.err, null);
+    assert.equal(s.resp.VersionInfo.version, '2.4.1');
   });
 
   it('DeleteAnnotation (DELETE with a JSON body) is a 204; a later GET is the 404 envelope', async () => {

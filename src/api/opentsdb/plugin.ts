@@ -9,6 +9,7 @@ import { isDomainError, statusOfKind } from '../../core/errors.ts';
 import { type Clock, systemClock } from '../../core/time.ts';
 import { handleAnnotation, handleAnnotationList } from './annotation-routes.ts';
 import { OpentsdbHttpError, methodNotAllowed } from './http-error.ts';
+import { handleAggregators, handleConfig, handleVersion } from './info-routes.ts';
 import { handleQuery } from './query-routes.ts';
 import type { Reply } from './reply.ts';
 import { handleSuggest, handleUid } from './uid-routes.ts';
@@ -21,6 +22,8 @@ export interface OpentsdbServices {
   /** Data queries over the series store: enables `/api/query`. */
   query?: OpentsdbQueryService;
   clock?: Clock;
+  /** Inductor's own version, shown in `/api/version`. */
+  serverVersion?: string;
   /** Paths under `/api/` that belong to another dialect (Pandora's `/api/v1/export/...`): left to fastify. */
   foreignPaths?: RegExp;
 }
@@ -40,6 +43,9 @@ export function opentsdbApi(services: OpentsdbServices): FastifyPluginAsync {
   const endpoints = new Map<string, Handler>([
     ['annotation', (req) => handleAnnotation(services.annotations, req)],
     ['annotations', (req) => handleAnnotationList(services.annotations, req)],
+    ['version', (req) => handleVersion(services.serverVersion ?? 'dev', req)],
+    ['aggregators', handleAggregators],
+    ['config', handleConfig],
   ]);
   const { tsuids, query } = services;
   if (tsuids !== undefined) {
