@@ -1,0 +1,749 @@
+// SELECT over the series store: raw rows, aggregates and selectors per GROUP BY time bucket and tag
+// set, math, transformations, fill, ordering and limits. Aggregates come from src/query/functions,
+// the one implementation shared with the stream engine.
+
+import type { FieldType, FieldValue, Tags } from '../../core/point.ts';
+import { addDuration, compareParts, type Instant, NS_PER_MS, truncate, ZERO_INSTANT } from '../../core/time.ts';
+import {
+  bottom,
+  count,
+  CumulativeSum,
+  Derivative,
+  Difference,
+  distinct,
+  Elapsed,
+  first,
+  last,
+  max,
+  mean,
+  median,
+  min,
+  MovingAverage,
+  mode,
+  percentile,
+  type Samples,
+  spread,
+  stddev,
+  sum,
+  top,
+  type Transform,
+} from '../functions/index.ts';
+import { columnValue, type FieldColumn, type SeriesChunk, type SeriesStore } from '../../store/series-store.ts';
+import type { Expr, SelectStatement, Source } from './ast.ts';
+import { arithmetic, evalCondition, evalValue, type FieldTest, type Row, refsOf, splitTagCondition, type Value } from './condition.ts';
+import { databaseRequired, invalidQuery, mixedAggregates, tooManyBuckets } from './errors.ts';
+import { applyMath, isMathFunction } from './math.ts';
+import type { Cell, ResultSeries } from './result.ts';
+import { splitTimeCondition, type TimeRange } from './time-condition.ts';
+
+export interface SelectContext {
+  store: SeriesStore;
+  database?: string;
+  retentionPolicy?: string;
+  now: Instant;
+  /** Refuse GROUP BY time queries that would produce more buckets than this (0 = 1,000,000). */
+  maxBuckets?: number;
+}
+
+const AGGREGATES = new Set(['count', 'sum', 'mean', 'median', 'mode', 'spread', 'stddev', 'distinct']);
+const SELECTORS = new Set(['first', 'last', 'min', 'max', 'percentile', 'top', 'bottom']);
+const TRANSFORMS = new Set([
+  'derivative',
+  'non_negative_derivative',
+  'difference',
+  'non_negative_difference',
+  'moving_average',
+  'cumulative_sum',
+  'elapsed',
+]);
+const MULTI_ROW = new Set(['top', 'bottom', 'distinct']);
+
+const MISSING = Symbol('missing');
+type Slot = Value | typeof MISSING;
+
+interface Column {
+  name: string;
+  expr: Expr;
+}
+
+/** A field's rows in one chunk, only where the field has a value (and the row passed WHERE). */
+interface FieldView {
+  length: number;
+  timeMs: ArrayLike<number>;
+  timeNs: ArrayLike<number>;
+  values: ArrayLike<FieldValue>;
+}
+
+interface Segment {
+  view: FieldView;
+  lo: number;
+  hi: number;
+}
+
+interface Bucket {
+  start: Instant;
+  fields: Map<string, Segment[]>;
+}
+
+interface Group {
+  tags: Tags;
+  chunks: SeriesChunk[];
+}
+
+function unparen(e: Expr): Expr {
+  return e.kind === 'paren' ? unparen(e.expr) : e;
+}
+
+/** Whether an expression contains an aggregate, selector or transformation call. */
+function hasAggregate(e: Expr): boolean {
+  const u = unparen(e);
+  if (u.kind === 'call') return AGGREGATES.has(u.name) || SELECTORS.has(u.name) || TRANSFORMS.has(u.name) || u.args.some(hasAggregate);
+  if (u.kind === 'binary') return hasAggregate(u.left) || hasAggregate(u.right);
+  return false;
+}
+
+/** InfluxQL's column name for an expression: refs and calls joined by `_`. */
+function columnName(e: Expr): string {
+  const names: string[] = [];
+  const walk = (x: Expr) => {
+    const u = unparen(x);
+    if (u.kind === 'ref') names.push(u.name);
+    else if (u.kind === 'call') names.push(u.name);
+    else if (u.kind === 'binary') {
+      walk(u.left);
+      walk(u.right);
+    }
+  };
+  walk(e);
+  return names.join('_');
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = seen.get(n);
+    seen.set(n, (k ?? 0) + 1);
+    return k === undefined ? n : `${n}_${k}`;
+  });
+}
+
+function compareTags(a: Tags, b: Tags): number {
+  const ka = Object.keys(a).sort();
+  for (const k of ka) {
+    const x = a[k] ?? '';
+    const y = b[k] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function groupKey(tags: Readonly<Tags>, keys: readonly string[]): { key: string; tags: Tags } {
+  const out: Tags = {};
+  let key = '';
+  for (const k of keys) {
+    const v = tags[k] ?? '';
+    out[k] = v;
+    key += `${k}\u0000${v}\u0001`;
+  }
+  return { key, tags: out };
+}
+
+export async function executeSelect(stmt: SelectStatement, ctx: SelectContext): Promise<ResultSeries[]> {
+  const { range, rest } = splitTimeCondition(stmt.condition, ctx.now);
+  const fields = stmt.fields.filter((f) => !(unparen(f.expr).kind === 'ref' && (unparen(f.expr) as { name: string }).name.toLowerCase() === 'time'));
+  if (fields.length === 0) throw invalidQuery('at least 1 non-time field must be queried');
+  const aggregate = fields.some((f) => hasAggregate(f.expr));
+  if (aggregate && fields.some((f) => !hasAggregate(f.expr) && refsOf(f.expr).size > 0)) throw mixedAggregates();
+  if (!aggregate && stmt.groupByTime !== undefined) throw invalidQuery('GROUP BY requires at least one aggregate function');
+  const out: ResultSeries[] = [];
+  for (const src of stmt.sources) {
+    for (const target of await resolveSources(src, ctx)) {
+      out.push(...(await selectMeasurement(stmt, fields, aggregate, target, range, rest, ctx)));
+    }
+  }
+  out.sort((a, b) => ((a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : compareTags(a.tags ?? {}, b.tags ?? {})));
+  let series = out;
+  if (stmt.soffset > 0) series = series.slice(stmt.soffset);
+  if (stmt.slimit > 0) series = series.slice(0, stmt.slimit);
+  return series;
+}
+
+interface Target {
+  database: string;
+  retentionPolicy: string;
+  measurement: string;
+}
+
+async function resolveSources(src: Source, ctx: SelectContext): Promise<Target[]> {
+  const database = src.database || ctx.database;
+  if (database === undefined || database === '') throw databaseRequired();
+  const retentionPolicy = src.retentionPolicy || ctx.retentionPolicy || '';
+  if (typeof src.name === 'string') return [{ database, retentionPolicy, measurement: src.name }];
+  const names = await ctx.store.listMeasurements({ database, retentionPolicy: retentionPolicy || undefined, measurement: src.name });
+  return names.map((measurement) => ({ database, retentionPolicy, measurement }));
+}
+
+async function selectMeasurement(
+  stmt: SelectStatement,
+  fields: SelectStatement['fields'],
+  aggregate: boolean,
+  target: Target,
+  range: TimeRange,
+  rest: Expr | undefined,
+  ctx: SelectContext,
+): Promise<ResultSeries[]> {
+  const store = ctx.store;
+  const filter = { database: target.database, retentionPolicy: target.retentionPolicy || undefined, measurement: target.measurement };
+  const fieldTypes = new Map<string, FieldType>();
+  for (const f of await store.listFieldKeys(filter)) for (const k of f.fields) fieldTypes.set(k.key, k.type);
+  if (fieldTypes.size === 0) return [];
+  const tagKeys = (await store.listTagKeys(filter))[0]?.values ?? [];
+  const isField: FieldTest = (name) => fieldTypes.has(name);
+  const groupTags = stmt.groupByAll ? tagKeys : [...new Set(stmt.groupByTags)].sort();
+
+  // Expand wildcards: fields (and, for raw queries, tags that are not grouped on), sorted by name.
+  const columns: Column[] = [];
+  for (const f of fields) {
+    const u = unparen(f.expr);
+    if (u.kind === 'wildcard') {
+      const names = new Set<string>();
+      if (u.type !== 'tag') for (const k of fieldTypes.keys()) names.add(k);
+      if (u.type !== 'field' && !aggregate) for (const k of tagKeys) if (!groupTags.includes(k)) names.add(k);
+      for (const n of [...names].sort()) columns.push({ name: n, expr: { kind: 'ref', name: n } });
+      continue;
+    }
+    if (u.kind === 'call' && u.args.length > 0 && unparen(u.args[0]).kind === 'wildcard') {
+      for (const [k, type] of [...fieldTypes].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        if (u.name !== 'count' && u.name !== 'first' && u.name !== 'last' && u.name !== 'distinct' && u.name !== 'mode' && (type === 'string' || type === 'boolean')) continue;
+        columns.push({ name: `${u.name}_${k}`, expr: { ...u, args: [{ kind: 'ref', name: k }, ...u.args.slice(1)] } });
+      }
+      continue;
+    }
+    columns.push({ name: f.alias ?? columnName(f.expr), expr: f.expr });
+  }
+  const names = uniqueNames(columns.map((c) => c.name));
+  columns.forEach((c, i) => {
+    c.name = names[i];
+  });
+
+  const { tags: tagFilter, row: rowCond } = splitTagCondition(rest, isField);
+  const wanted = new Set<string>();
+  for (const c of columns) for (const r of refsOf(c.expr)) if (fieldTypes.has(r)) wanted.add(r);
+  if (rowCond !== undefined) for (const r of refsOf(rowCond)) if (fieldTypes.has(r)) wanted.add(r);
+  if (wanted.size === 0) return [];
+
+  let end = range.end;
+  if (aggregate && stmt.groupByTime !== undefined && end === undefined) end = addDuration(ctx.now, 1);
+  const groups = new Map<string, Group>();
+  for await (const chunk of store.scan({ ...filter, tags: tagFilter, start: range.start, end, fields: [...wanted] })) {
+    const g = groupKey(chunk.series.tags, groupTags);
+    let group = groups.get(g.key);
+    if (group === undefined) {
+      group = { tags: g.tags, chunks: [] };
+      groups.set(g.key, group);
+    }
+    group.chunks.push(chunk);
+  }
+  if (groups.size === 0) return [];
+
+  const rowsOf = aggregate
+    ? aggregateRows(stmt, columns, groups, { start: range.start, end }, rowCond, isField, ctx)
+    : new Map([...groups].map(([k, g]) => [k, rawRows(columns, g, rowCond, isField)]));
+  const out: ResultSeries[] = [];
+  for (const [key, group] of groups) {
+    let rows = rowsOf.get(key) ?? [];
+    if (rows.length === 0) continue;
+    if (stmt.descending) rows = rows.reverse();
+    if (stmt.offset > 0) rows = rows.slice(stmt.offset);
+    if (stmt.limit > 0) rows = rows.slice(0, stmt.limit);
+    if (rows.length === 0) continue;
+    const series: ResultSeries = { name: target.measurement, columns: ['time', ...columns.map((c) => c.name)], values: rows };
+    if (groupTags.length > 0) series.tags = group.tags;
+    out.push(series);
+  }
+  return out;
+}
+
+// ---- raw queries ---------------------------------------------------------------------------------
+
+class ChunkRow implements Row {
+  tags: Readonly<Tags>;
+  i = 0;
+  readonly #fields: ReadonlyMap<string, FieldColumn>;
+  constructor(chunk: SeriesChunk) {
+    this.tags = chunk.series.tags;
+    this.#fields = chunk.fields;
+  }
+  field(name: string): FieldValue | undefined {
+    const col = this.#fields.get(name);
+    return col === undefined ? undefined : columnValue(col, this.i);
+  }
+}
+
+function rawRows(columns: Column[], group: Group, rowCond: Expr | undefined, isField: FieldTest): Cell[][] {
+  const rows: Cell[][] = [];
+  const fieldBacked = columns.map((c) => [...refsOf(c.expr)].some(isField));
+  const transforms = columns.map((c) => rawTransform(c.expr));
+  for (const chunk of group.chunks) {
+    const row = new ChunkRow(chunk);
+    for (let i = 0; i < chunk.length; i++) {
+      row.i = i;
+      if (rowCond !== undefined && !evalCondition(rowCond, row, isField)) continue;
+      const cells: Cell[] = [{ ms: chunk.timeMs[i], ns: chunk.timeNs[i] }];
+      let any = false;
+      for (let c = 0; c < columns.length; c++) {
+        const t = transforms[c];
+        const v = evalValue(t === undefined ? columns[c].expr : t.arg, row, isField);
+        if (v !== null && fieldBacked[c]) any = true;
+        cells.push(v);
+      }
+      if (any) rows.push(cells);
+    }
+  }
+  if (group.chunks.length > 1) rows.sort((a, b) => compareCells(a[0], b[0]));
+  if (transforms.every((t) => t === undefined)) return rows;
+  // Transformations see the group's rows in time order; rows where none yields a value go.
+  const states = transforms.map((t) => (t === undefined ? undefined : t.make()));
+  const out: Cell[][] = [];
+  for (const r of rows) {
+    const time = r[0] as Instant;
+    let any = false;
+    const cells: Cell[] = [time];
+    for (let c = 0; c < columns.length; c++) {
+      const st = states[c];
+      const v = r[c + 1] as Value;
+      if (st === undefined) {
+        cells.push(v);
+        continue;
+      }
+      const o = v === null ? undefined : st.push(time.ms, time.ns, v);
+      if (o !== undefined) any = true;
+      cells.push(o ?? null);
+    }
+    if (any) out.push(cells);
+  }
+  return out;
+}
+
+function compareCells(a: Cell, b: Cell): number {
+  const x = a as Instant;
+  const y = b as Instant;
+  return compareParts(x.ms, x.ns, y.ms, y.ns);
+}
+
+function rawTransform(e: Expr): { arg: Expr; make: () => Transform } | undefined {
+  const u = unparen(e);
+  if (u.kind !== 'call' || !TRANSFORMS.has(u.name)) return undefined;
+  return { arg: u.args[0], make: () => makeTransform(u.name, u.args) };
+}
+
+function durationArg(e: Expr | undefined, fallback: number): number {
+  if (e === undefined) return fallback;
+  const u = unparen(e);
+  if (u.kind === 'duration') return u.value;
+  throw invalidQuery('second argument must be a duration');
+}
+
+function makeTransform(name: string, args: Expr[]): Transform {
+  switch (name) {
+    case 'derivative':
+      return new Derivative(durationArg(args[1], 1e9));
+    case 'non_negative_derivative':
+      return new Derivative(durationArg(args[1], 1e9), true);
+    case 'difference':
+      return new Difference();
+    case 'non_negative_difference':
+      return new Difference(true);
+    case 'moving_average': {
+      const n = args[1] === undefined ? undefined : unparen(args[1]);
+      if (n?.kind !== 'integer') throw invalidQuery('moving_average window must be an integer');
+      return new MovingAverage(Number(n.value));
+    }
+    case 'cumulative_sum':
+      return new CumulativeSum();
+    default:
+      return new Elapsed(durationArg(args[1], 1));
+  }
+}
+
+// ---- aggregates -------------------------------------------------------------------------------
+
+/** The rows of `chunk` that have `field` (and pass the row condition), as parallel columns. */
+function fieldView(chunk: SeriesChunk, field: string, mask: Uint8Array | undefined): FieldView | undefined {
+  const col = chunk.fields.get(field);
+  if (col === undefined) return undefined;
+  if (col.valid === undefined && mask === undefined && col.type !== 'boolean') {
+    return { length: chunk.length, timeMs: chunk.timeMs, timeNs: chunk.timeNs, values: col.values as ArrayLike<FieldValue> };
+  }
+  const timeMs: number[] = [];
+  const timeNs: number[] = [];
+  const values: FieldValue[] = [];
+  for (let i = 0; i < chunk.length; i++) {
+    if (mask !== undefined && mask[i] === 0) continue;
+    const v = columnValue(col, i);
+    if (v === undefined) continue;
+    timeMs.push(chunk.timeMs[i]);
+    timeNs.push(chunk.timeNs[i]);
+    values.push(v);
+  }
+  return { length: values.length, timeMs, timeNs, values };
+}
+
+function lowerBound(v: FieldView, from: number, ms: number, ns: number): number {
+  let lo = from;
+  let hi = v.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareParts(v.timeMs[mid], v.timeNs[mid], ms, ns) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function bucketStartOf(ms: number, ns: number, interval: number, offset: number): Instant {
+  return addDuration(truncate(addDuration({ ms, ns }, -offset), interval), offset);
+}
+
+function instantKey(t: Instant): string {
+  return `${t.ms}:${t.ns}`;
+}
+
+/** Calls that read raw field values, keyed by their text, with the field they read. */
+interface AggCall {
+  name: string;
+  field: string;
+  args: Expr[];
+}
+
+function collectCalls(e: Expr, out: Map<string, AggCall>): void {
+  const u = unparen(e);
+  if (u.kind === 'call') {
+    if (TRANSFORMS.has(u.name)) {
+      const inner = u.args[0] === undefined ? undefined : unparen(u.args[0]);
+      if (inner?.kind === 'call') collectCalls(inner, out);
+      return;
+    }
+    if (AGGREGATES.has(u.name) || SELECTORS.has(u.name)) {
+      const arg = u.args[0] === undefined ? undefined : unparen(u.args[0]);
+      if (arg?.kind !== 'ref') throw invalidQuery(`expected field argument in ${u.name}()`);
+      out.set(callKey(u), { name: u.name, field: arg.name, args: u.args });
+      return;
+    }
+    for (const a of u.args) collectCalls(a, out);
+  } else if (u.kind === 'binary') {
+    collectCalls(u.left, out);
+    collectCalls(u.right, out);
+  }
+}
+
+function callKey(e: Expr): string {
+  const u = unparen(e);
+  if (u.kind !== 'call') return '';
+  return `${u.name}(${u.args
+    .map((a) => {
+      const x = unparen(a);
+      return x.kind === 'ref' ? x.name : x.kind === 'duration' ? x.text : 'value' in x ? String(x.value) : x.kind;
+    })
+    .join(',')})`;
+}
+
+interface CallResult {
+  value: Slot;
+  /** The selected point's time (selectors), for queries that report it. */
+  time?: Instant;
+  /** Several rows (top, bottom, distinct). */
+  rows?: { time: Instant; value: FieldValue }[];
+}
+
+function samplesOfSegments(segs: Segment[]): Samples {
+  if (segs.length === 1) {
+    const { view, lo, hi } = segs[0];
+    return { length: hi - lo, timeMs: sliceOf(view.timeMs, lo, hi), timeNs: sliceOf(view.timeNs, lo, hi), values: sliceOf(view.values, lo, hi) };
+  }
+  const timeMs: number[] = [];
+  const timeNs: number[] = [];
+  const values: FieldValue[] = [];
+  for (const { view, lo, hi } of segs) {
+    for (let i = lo; i < hi; i++) {
+      timeMs.push(view.timeMs[i]);
+      timeNs.push(view.timeNs[i]);
+      values.push(view.values[i]);
+    }
+  }
+  return { length: values.length, timeMs, timeNs, values };
+}
+
+function sliceOf<T>(a: ArrayLike<T>, lo: number, hi: number): ArrayLike<T> {
+  if (lo === 0 && hi === a.length) return a;
+  const typed = a as unknown as { subarray?: (lo: number, hi: number) => ArrayLike<T> };
+  if (typeof typed.subarray === 'function') return typed.subarray(lo, hi);
+  return (a as T[]).slice(lo, hi);
+}
+
+function intArg(e: Expr | undefined, fn: string): number {
+  const u = e === undefined ? undefined : unparen(e);
+  if (u?.kind === 'integer') return Number(u.value);
+  if (u?.kind === 'number') return u.value;
+  throw invalidQuery(`expected integer argument in ${fn}()`);
+}
+
+function runCall(call: AggCall, segs: Segment[] | undefined): CallResult {
+  if (segs === undefined || segs.length === 0) return { value: MISSING };
+  const s = samplesOfSegments(segs);
+  if (s.length === 0) return { value: MISSING };
+  const at = (i: number): CallResult => (i < 0 ? { value: MISSING } : { value: s.values[i], time: { ms: s.timeMs[i], ns: s.timeNs[i] } });
+  switch (call.name) {
+    case 'count':
+      return { value: count(s.values) };
+    case 'sum':
+      return { value: sum(s.values) };
+    case 'mean':
+      return { value: mean(s.values) };
+    case 'median':
+      return { value: median(s.values) };
+    case 'mode':
+      return { value: mode(s.values) };
+    case 'spread':
+      return { value: spread(s.values) };
+    case 'stddev':
+      return { value: stddev(s.values) ?? MISSING };
+    case 'first':
+      return at(first(s));
+    case 'last':
+      return at(last(s));
+    case 'min':
+      return at(min(s));
+    case 'max':
+      return at(max(s));
+    case 'percentile':
+      return at(percentile(s, intArg(call.args[1], 'percentile')));
+    case 'top':
+    case 'bottom': {
+      const n = intArg(call.args[call.args.length - 1], call.name);
+      const idx = call.name === 'top' ? top(s, n) : bottom(s, n);
+      return { value: MISSING, rows: idx.map((i) => ({ time: { ms: s.timeMs[i], ns: s.timeNs[i] }, value: s.values[i] })) };
+    }
+    default: {
+      const d = distinct(s);
+      return { value: MISSING, rows: d.map((x) => ({ time: { ms: x.timeMs, ns: x.timeNs }, value: x.value })) };
+    }
+  }
+}
+
+function evalAgg(e: Expr, results: Map<string, CallResult>): Slot {
+  const u = unparen(e);
+  switch (u.kind) {
+    case 'call': {
+      if (AGGREGATES.has(u.name) || SELECTORS.has(u.name)) return results.get(callKey(u))?.value ?? MISSING;
+      if (isMathFunction(u.name)) {
+        const args = u.args.map((a) => evalAgg(a, results));
+        if (args.some((a) => a === MISSING)) return MISSING;
+        return applyMath(u.name, args as Value[]);
+      }
+      return MISSING;
+    }
+    case 'binary': {
+      const l = evalAgg(u.left, results);
+      const r = evalAgg(u.right, results);
+      if (l === MISSING || r === MISSING) return MISSING;
+      return arithmetic(u.op, l, r);
+    }
+    case 'number':
+    case 'integer':
+    case 'string':
+    case 'bool':
+      return u.value;
+    default:
+      return MISSING;
+  }
+}
+
+function aggregateRows(
+  stmt: SelectStatement,
+  columns: Column[],
+  groups: Map<string, Group>,
+  range: TimeRange,
+  rowCond: Expr | undefined,
+  isField: FieldTest,
+  ctx: SelectContext,
+): Map<string, Cell[][]> {
+  const calls = new Map<string, AggCall>();
+  for (const c of columns) collectCalls(c.expr, calls);
+  const callFields = new Set([...calls.values()].map((c) => c.field));
+  const gbt = stmt.groupByTime;
+  const multi = columns.length === 1 && unparen(columns[0].expr).kind === 'call' && MULTI_ROW.has((unparen(columns[0].expr) as { name: string }).name);
+  if (!multi && columns.some((c) => [...calls.values()].some((k) => MULTI_ROW.has(k.name)) && unparen(c.expr).kind !== 'call')) {
+    throw invalidQuery('selector functions returning several rows must be queried alone');
+  }
+  const singleSelector =
+    gbt === undefined &&
+    calls.size === 1 &&
+    columns.length === 1 &&
+    unparen(columns[0].expr).kind === 'call' &&
+    SELECTORS.has([...calls.values()][0].name);
+
+  // Bucket every group's field views.
+  const perGroup = new Map<string, Map<string, Bucket>>();
+  let minStart: Instant | undefined;
+  for (const [key, group] of groups) {
+    const buckets = new Map<string, Bucket>();
+    perGroup.set(key, buckets);
+    for (const chunk of group.chunks) {
+      let mask: Uint8Array | undefined;
+      if (rowCond !== undefined) {
+        mask = new Uint8Array(chunk.length);
+        const row = new ChunkRow(chunk);
+        for (let i = 0; i < chunk.length; i++) {
+          row.i = i;
+          mask[i] = evalCondition(rowCond, row, isField) ? 1 : 0;
+        }
+      }
+      for (const field of callFields) {
+        const view = fieldView(chunk, field, mask);
+        if (view === undefined || view.length === 0) continue;
+        let i = 0;
+        while (i < view.length) {
+          let start: Instant;
+          let j: number;
+          if (gbt === undefined) {
+            start = range.start ?? ZERO_INSTANT;
+            j = view.length;
+          } else {
+            start = bucketStartOf(view.timeMs[i], view.timeNs[i], gbt.interval, gbt.offset);
+            const next = addDuration(start, gbt.interval);
+            j = lowerBound(view, i + 1, next.ms, next.ns);
+          }
+          const k = instantKey(start);
+          let b = buckets.get(k);
+          if (b === undefined) {
+            b = { start, fields: new Map() };
+            buckets.set(k, b);
+            if (minStart === undefined || compareParts(start.ms, start.ns, minStart.ms, minStart.ns) < 0) minStart = start;
+          }
+          let segs = b.fields.get(field);
+          if (segs === undefined) {
+            segs = [];
+            b.fields.set(field, segs);
+          }
+          segs.push({ view, lo: i, hi: j });
+          i = j;
+        }
+      }
+    }
+  }
+
+  // The bucket sequence every group shares (GROUP BY time fills the whole range).
+  let starts: Instant[] | undefined;
+  if (gbt !== undefined && minStart !== undefined) {
+    const first = range.start !== undefined ? bucketStartOf(range.start.ms, range.start.ns, gbt.interval, gbt.offset) : minStart;
+    const lastT = addDuration(range.end ?? addDuration(ctx.now, 1), -1);
+    const lastStart = bucketStartOf(lastT.ms, lastT.ns, gbt.interval, gbt.offset);
+    starts = [];
+    const maxBuckets = ctx.maxBuckets || 1_000_000;
+    const estimate = ((lastStart.ms - first.ms) * NS_PER_MS + (lastStart.ns - first.ns)) / gbt.interval + 1;
+    if (estimate > maxBuckets) throw tooManyBuckets(Math.floor(estimate), maxBuckets);
+    for (let t = first; compareParts(t.ms, t.ns, lastStart.ms, lastStart.ns) <= 0; t = addDuration(t, gbt.interval)) starts.push(t);
+  }
+
+  const out = new Map<string, Cell[][]>();
+  for (const [key, buckets] of perGroup) {
+    const seq = starts ?? [...buckets.values()].map((b) => b.start);
+    const slots: Slot[][] = [];
+    const times: Instant[] = [];
+    const rows: Cell[][] = [];
+    for (const start of seq) {
+      const b = buckets.get(instantKey(start));
+      const results = new Map<string, CallResult>();
+      for (const [k, call] of calls) results.set(k, runCall(call, b?.fields.get(call.field)));
+      if (multi) {
+        const r = results.values().next().value as CallResult;
+        for (const x of r.rows ?? []) {
+          const name = [...calls.values()][0].name;
+          rows.push([name === 'distinct' || gbt !== undefined ? (name === 'distinct' ? start : x.time) : x.time, x.value]);
+        }
+        continue;
+      }
+      if (b === undefined && gbt === undefined) continue;
+      let time = start;
+      if (singleSelector) time = results.values().next().value?.time ?? start;
+      times.push(time);
+      slots.push(columns.map((c) => (TRANSFORMS.has((unparen(c.expr) as { name?: string }).name ?? '') ? MISSING : evalAgg(c.expr, results))));
+    }
+    if (multi) {
+      out.set(key, rows);
+      continue;
+    }
+    applyTransforms(columns, slots, times, calls, buckets, seq);
+    out.set(key, fillRows(stmt, columns, slots, times));
+  }
+  return out;
+}
+
+/** Transformations over aggregates: the inner aggregate per bucket, then the transformation in time order. */
+function applyTransforms(columns: Column[], slots: Slot[][], times: Instant[], calls: Map<string, AggCall>, buckets: Map<string, Bucket>, seq: Instant[]): void {
+  columns.forEach((c, ci) => {
+    const u = unparen(c.expr);
+    if (u.kind !== 'call' || !TRANSFORMS.has(u.name)) return;
+    const inner = u.args[0] === undefined ? undefined : unparen(u.args[0]);
+    if (inner?.kind !== 'call') throw invalidQuery(`aggregate function required inside the call to ${u.name}`);
+    const t = makeTransform(u.name, u.args);
+    let ti = 0;
+    for (const start of seq) {
+      const b = buckets.get(instantKey(start));
+      if (ti >= times.length) break;
+      const results = new Map<string, CallResult>();
+      for (const [k, call] of calls) results.set(k, runCall(call, b?.fields.get(call.field)));
+      const v = evalAgg(inner, results);
+      const slotRow = slots[ti];
+      ti++;
+      if (v === MISSING || v === null) continue;
+      const o = t.push(start.ms, start.ns, v);
+      slotRow[ci] = o === undefined ? MISSING : o;
+    }
+  });
+}
+
+function fillRows(stmt: SelectStatement, columns: Column[], slots: Slot[][], times: Instant[]): Cell[][] {
+  const fill = stmt.fill;
+  const transformCol = columns.map((c) => TRANSFORMS.has((unparen(c.expr) as { name?: string }).name ?? ''));
+  // InfluxDB reports an empty bucket's count as 0 under fill(null).
+  const countCol = columns.map((c) => (unparen(c.expr) as { name?: string }).name === 'count');
+  const rows: Cell[][] = [];
+  const previous: Value[] = columns.map(() => null);
+  for (let r = 0; r < slots.length; r++) {
+    const row = slots[r];
+    const allMissing = row.every((v) => v === MISSING);
+    if (allMissing && (fill.mode === 'none' || transformCol.some(Boolean))) continue;
+    const cells: Cell[] = [times[r]];
+    for (let c = 0; c < columns.length; c++) {
+      let v = row[c];
+      if (v === MISSING) {
+        if (transformCol[c]) v = null;
+        else if (fill.mode === 'value') v = fill.value;
+        else if (fill.mode === 'previous') v = previous[c];
+        else if (fill.mode === 'linear') v = interpolate(slots, times, r, c);
+        else v = countCol[c] ? 0n : null;
+      } else if (v !== null) {
+        previous[c] = v;
+      }
+      cells.push(v);
+    }
+    rows.push(cells);
+  }
+  return rows;
+}
+
+function interpolate(slots: Slot[][], times: Instant[], r: number, c: number): Value {
+  let p = r - 1;
+  while (p >= 0 && (slots[p][c] === MISSING || slots[p][c] === null)) p--;
+  let n = r + 1;
+  while (n < slots.length && (slots[n][c] === MISSING || slots[n][c] === null)) n++;
+  if (p < 0 || n >= slots.length) return null;
+  const a = slots[p][c];
+  const b = slots[n][c];
+  if ((typeof a !== 'number' && typeof a !== 'bigint') || (typeof b !== 'number' && typeof b !== 'bigint')) return null;
+  const span = (times[n].ms - times[p].ms) * NS_PER_MS + (times[n].ns - times[p].ns);
+  const at = (times[r].ms - times[p].ms) * NS_PER_MS + (times[r].ns - times[p].ns);
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a + ((b - a) * BigInt(at)) / BigInt(span);
+  return Number(a) + ((Number(b) - Number(a)) * at) / span;
+}
