@@ -356,6 +356,11 @@ describe('Pandora export tasks API', () => {
     assert.equal((await env.call('DELETE', `/api/v1/export/task/${asAlice.id}`, undefined, 'root:admin')).status, 200);
   });
 
+  it('a body that is not JSON is refused with the Pandora error body', async () => {
+    const res = await env.app.inject({ method: 'POST', url: '/api/v1/export/task', headers: { 'content-type': 'text/plain' }, payload: 'name=x' });
+    assertError({ status: res.statusCode, json: JSON.parse(res.body), headers: res.headers }, 400, 'E_PANDORA_UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json, got text/plain');
+  });
+
   it('unknown routes under the prefix get the Pandora error body', async () => {
     assertError(await env.call('GET', '/api/v1/export/nothing'), 404, 'E_PANDORA_ROUTE_NOT_FOUND', 'no such API: GET /api/v1/export/nothing');
   });

@@ -1,6 +1,6 @@
 // Delivers a run's rows: a file under <dataDir>/exports/<taskId>/ or a POST to a webhook.
 
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SplResult } from '../query/spl/executor.ts';
 import { CONTENT_TYPES, encode } from './formats.ts';
@@ -53,15 +53,6 @@ export class ExportFiles {
   /** Removes every file of a task (when the task is deleted). */
   async removeTask(taskId: string): Promise<void> {
     await rm(join(this.#root, safeSegment(taskId)), { recursive: true, force: true });
-  }
-
-  /** File names of a task, for diagnostics and tests. */
-  async list(taskId: string): Promise<string[]> {
-    try {
-      return (await readdir(join(this.#root, safeSegment(taskId)))).filter((n) => !n.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
   }
 }
 

@@ -8,3 +8,9 @@ export const pandoraRouteNotFound = defineError(
   'not_found',
   (method: string, path: string) => `no such API: ${method} ${path}`,
 );
+export const pandoraUnsupportedMediaType = defineError(
+  'E_PANDORA_UNSUPPORTED_MEDIA_TYPE',
+  'invalid',
+  (type: string) => `Content-Type must be application/json, got ${type === '' ? 'none' : type}`,
+);
+export const pandoraBodyTooLarge = defineError('E_PANDORA_BODY_TOO_LARGE', 'too_large', (limit: number) => `request body too large: the limit is ${limit} bytes`);

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDomainError, statusOfKind } from '../../core/errors.ts';
 import type { Caller, ExportService, PageQuery, TaskView } from '../../exports/export-service.ts';
 import type { RunRecord } from '../../exports/task.ts';
-import { pandoraBadRequest, pandoraRouteNotFound } from './errors.ts';
+import { pandoraBadRequest, pandoraBodyTooLarge, pandoraRouteNotFound, pandoraUnsupportedMediaType } from './errors.ts';
 
 export interface PandoraApiServices {
   exports: ExportService;
@@ -26,7 +26,7 @@ function exportRoutes(services: PandoraApiServices) {
   return async (app: FastifyInstance): Promise<void> => {
     // Pandora's clients send `Content-Type: application/json` on every call, also on DELETE
     // without a body: an empty JSON body is "no body" here, not an error.
-    app.removeContentTypeParser('application/json');
+    app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
       const text = (body as string).trim();
       if (text === '') return done(null, undefined);
@@ -130,19 +130,28 @@ function historyJson(run: RunRecord) {
   };
 }
 
+/** Fastify's own request errors, turned into catalogue errors so that `Code` stays ours. */
+function asDomainError(error: FastifyError, request: FastifyRequest): Error {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return pandoraUnsupportedMediaType(request.headers['content-type'] ?? '');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return pandoraBodyTooLarge(request.routeOptions.bodyLimit ?? 0);
+    default:
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return pandoraBadRequest(error.message);
+      return error;
+  }
+}
+
 function sendError(error: Error, request: FastifyRequest, reply: FastifyReply) {
   const requestId = (request as RequestWithId).pandoraRequestId ?? randomUUID();
-  let status: number;
-  let code: string;
-  if (isDomainError(error)) {
-    status = statusOfKind(error.kind);
-    code = error.code;
-  } else {
-    const e = error as FastifyError;
-    status = e.statusCode !== undefined && e.statusCode >= 400 ? e.statusCode : 500;
-    code = e.code ?? 'E_PANDORA_INTERNAL';
-    if (status >= 500) request.log.error({ err: error }, 'pandora request failed');
-  }
+  const e = isDomainError(error) ? error : asDomainError(error as FastifyError, request);
+  let status = 500;
+  let code = 'E_PANDORA_INTERNAL';
+  if (isDomainError(e)) {
+    status = statusOfKind(e.kind);
+    code = e.code;
+  } else request.log.error({ err: error }, 'pandora request failed');
   reply.header('X-Reqid', requestId);
-  return reply.code(status).send({ RequestId: requestId, Code: code, Message: error.message });
+  return reply.code(status).send({ RequestId: requestId, Code: code, Message: e.message });
 }
