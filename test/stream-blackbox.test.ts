@@ -78,7 +78,7 @@ before(async () => {
   // The tasks API is another module: tasks are started on the engine directly, data goes over HTTP.
   await server.app.register(
     async (scope) => {
-      scope.setErrorHandler((err, _req, reply) => {
+      scope.setErrorHandler((err: Error, _req, reply) => {
         const status = isDomainError(err) ? statusOfKind(err.kind) : 500;
         reply.code(status).send({ error: err.message });
       });
@@ -344,5 +344,522 @@ trigger
       ),
       written.join('\n'),
     );
+  });
+});
+
+describe('InfluxQL functions over a 10s window', () => {
+  const cases: [string, string, unknown[][], Record<string, string>?][] = [
+    ['count', `count('value')`, [[iso(10), 10]]],
+    ['sum', `sum('value')`, [[iso(10), 47]]],
+    ['mean', `mean('value')`, [[iso(10), 4.7]]],
+    ['median', `median('value')`, [[iso(10), 4]]],
+    ['mode', `mode('value')`, [[iso(10), 3]]],
+    ['spread', `spread('value')`, [[iso(10), 8]]],
+    ['sum of integers', `sum('n')`, [[iso(10), 45]]],
+    ['mean as', `mean('value').as('avg')`, [[iso(10), 4.7]]],
+  ];
+  for (const [name, fn, values] of cases) {
+    it(`${name} emits one point per window at the window end`, async () => {
+      const s = await run(`agg_${name.replace(/ /g, '_')}`, agg(fn), windowLines);
+      assert.equal(s.length, 1);
+      assert.equal(s[0].name, 'm');
+      assert.equal(s[0].tags, undefined);
+      assert.deepEqual(s[0].values, values);
+    });
+  }
+
+  it('stddev is the sample standard deviation', async () => {
+    const s = await run('agg_stddev', agg(`stddev('value')`), windowLines);
+    assert.deepEqual(s[0].columns, ['time', 'stddev']);
+    assert.ok(Math.abs(s[0].values[0][1] - Math.sqrt(66.1 / 9)) < 1e-12);
+  });
+
+  const selectors: [string, string, unknown[]][] = [
+    ['first', `first('value')`, [iso(10), 5, 0]],
+    ['last', `last('value')`, [iso(10), 2, 9]],
+    ['min', `min('value')`, [iso(10), 1, 5]],
+    ['max', `max('value')`, [iso(10), 9, 4]],
+    ['percentile', `percentile('value', 50.0)`, [iso(10), 3, 7]],
+    ['max with point times', `max('value').usePointTimes()`, [iso(4), 9, 4]],
+  ];
+  for (const [name, fn, row] of selectors) {
+    it(`${name} keeps the selected point's tags and other fields`, async () => {
+      const s = await run(`sel_${name.replace(/ /g, '_')}`, agg(fn), windowLines);
+      const col = fn.slice(0, fn.indexOf('('));
+      assert.deepEqual(s, [{ name: 'm', tags: { host: 'a' }, columns: ['time', 'n', col].sort((a, b) => (a === 'time' ? -1 : b === 'time' ? 1 : a < b ? -1 : 1)), values: [col < 'n' ? [row[0], row[1], row[2]] : [row[0], row[2], row[1]]] }]);
+    });
+  }
+
+  it('top and bottom emit batches in time order', async () => {
+    const top = await run('sel_top', agg(`top(2, 'value')`), windowLines);
+    assert.deepEqual(top, [{ name: 'm', columns: ['time', 'top'], values: [[iso(10), 8], [iso(10), 9]] }]);
+    const bottom = await run('sel_bottom', agg(`bottom(2, 'value', 'n')`), windowLines);
+    assert.deepEqual(bottom, [{ name: 'm', columns: ['time', 'bottom', 'n'], values: [[iso(10), 1, 5], [iso(10), 2, 9]] }]);
+  });
+
+  it('distinct emits each value once in order of first appearance', async () => {
+    const s = await run('sel_distinct', agg(`distinct('value')`), windowLines);
+    assert.deepEqual(
+      s[0].values.map((v: unknown[]) => v[1]),
+      [5, 3, 8, 9, 1, 7, 6, 2],
+    );
+  });
+
+  it('holtWinters forecasts after the window', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => `m value=${10 + 2 * i} ${T0 + i}`);
+    lines.push(`m value=0 ${T0 + 10}`);
+    const s = await run('hw', agg(`holtWinters('value', 2, 0, 1s)`), lines);
+    assert.equal(s[0].values.length, 2);
+    assert.deepEqual(
+      s[0].values.map((v: unknown[]) => v[0]),
+      [iso(10), iso(11)],
+    );
+    assert.ok(Math.abs(s[0].values[0][1] - 30) < 0.5, String(s[0].values[0][1]));
+  });
+
+  it('an aggregate on a stream without window reduces runs of equal timestamps', async () => {
+    const s = await run('stream_sum', `stream|from().measurement('m')|sum('value')|httpOut('out')`, [
+      `m,host=a value=1 ${T0}`,
+      `m,host=b value=2 ${T0}`,
+      `m,host=c value=4 ${T0}`,
+      `m,host=a value=8 ${T0 + 1}`,
+    ]);
+    assert.deepEqual(s, [{ name: 'm', columns: ['time', 'sum'], values: [[iso(0), 7]] }]);
+  });
+});
+
+describe('stream transformations', () => {
+  const lines = VALUES.map((v, i) => `m value=${v} ${T0 + i}`);
+  const cases: [string, string, unknown][] = [
+    ['difference', `difference('value')`, -4],
+    ['cumulativeSum', `cumulativeSum('value')`, 47],
+    ['movingAverage', `movingAverage('value', 3)`, (3 + 6 + 2) / 3],
+    ['elapsed', `elapsed('value', 1ms)`, 1000],
+  ];
+  for (const [name, fn, value] of cases) {
+    it(`${name} emits per point with the group's tags`, async () => {
+      const s = await run(`tr_${name}`, `stream|from().measurement('m')|${fn}|httpOut('out')`, lines);
+      assert.deepEqual(s, [{ name: 'm', columns: ['time', name], values: [[iso(9), value]] }]);
+    });
+  }
+
+  it('derivative with unit and nonNegative drops negative rates', async () => {
+    const s = await run(
+      'tr_derivative',
+      `stream|from().measurement('m')|derivative('value').unit(1m).nonNegative().as('rate')|window().period(20s).every(20s)|httpOut('out')`,
+      [...VALUES.map((v, i) => `m value=${v} ${T0 + i}`), `m value=100 ${T0 + 30}`],
+    );
+    assert.deepEqual(
+      s[0].values.map((v: unknown[]) => [v[0], v[1]]),
+      [
+        [iso(2), 300],
+        [iso(4), 360],
+        [iso(6), 360],
+        [iso(8), 180],
+      ],
+    );
+  });
+});
+
+describe('from, where, eval, groupBy', () => {
+  it('from filters measurement, database and retention policy', async () => {
+    define('from_filter', `stream|from().measurement('cpu').database('from_filter').retentionPolicy('rp')|httpOut('out')`, [
+      { db: 'from_filter', rp: 'rp' },
+      { db: 'from_filter', rp: 'other' },
+    ]);
+    await write('from_filter', [`cpu value=1 ${T0}`, `mem value=2 ${T0 + 1}`]);
+    await write('from_filter', [`cpu value=3 ${T0 + 2}`], 's', 'other');
+    assert.deepEqual((await out('from_filter')).series, [{ name: 'cpu', columns: ['time', 'value'], values: [[iso(0), 1]] }]);
+  });
+
+  it('from where ANDs several lambdas', async () => {
+    const s = await run('from_where', `stream|from().measurement('cpu').where(lambda: "value" > 1).where(lambda: "host" != 'b')|httpOut('out')`, [
+      `cpu,host=a value=1 ${T0}`,
+      `cpu,host=a value=5 ${T0 + 1}`,
+      `cpu,host=b value=9 ${T0 + 2}`,
+    ]);
+    assert.deepEqual(s[0].values, [[iso(1), 5]]);
+  });
+
+  it('from groupBy gives one row per group with all point tags', async () => {
+    const s = await run('from_group', `stream|from().measurement('cpu').groupBy('host')|httpOut('out')`, [
+      `cpu,host=a,dc=x value=1 ${T0}`,
+      `cpu,host=b,dc=y value=2 ${T0}`,
+      `cpu,host=a,dc=x value=3 ${T0 + 1}`,
+    ]);
+    assert.deepEqual(s, [
+      { name: 'cpu', tags: { dc: 'x', host: 'a' }, columns: ['time', 'value'], values: [[iso(1), 3]] },
+      { name: 'cpu', tags: { dc: 'y', host: 'b' }, columns: ['time', 'value'], values: [[iso(0), 2]] },
+    ]);
+  });
+
+  it('from groupBy(*) and groupByMeasurement', async () => {
+    const s = await run('from_star', `stream|from().groupBy(*).groupByMeasurement()|window().period(1s).every(1s)|count('value')|httpOut('out')`, [
+      `cpu,host=a value=1 ${T0}`,
+      `mem,host=a value=1 ${T0}`,
+      `cpu,host=b value=1 ${T0}`,
+      `cpu,host=a value=1 ${T0 + 1}`,
+      `mem,host=a value=1 ${T0 + 1}`,
+      `cpu,host=b value=1 ${T0 + 1}`,
+    ]);
+    assert.deepEqual(
+      s.map((r: { name: string; tags: Record<string, string> }) => `${r.name}/${r.tags.host}`),
+      ['cpu/a', 'mem/a', 'cpu/b'],
+    );
+  });
+
+  it('from truncate and round move point times', async () => {
+    const t = await run('from_trunc', `stream|from().measurement('m').truncate(1s)|httpOut('out')`, [`m value=1 ${T0}700`], 'ms');
+    assert.deepEqual(t[0].values, [[iso(0), 1]]);
+    const r = await run('from_round', `stream|from().measurement('m').round(1s)|httpOut('out')`, [`m value=1 ${T0}700`], 'ms');
+    assert.deepEqual(r[0].values, [[iso(1), 1]]);
+  });
+
+  it('keeps nanosecond timestamps exact', async () => {
+    const s = await run('nanos', `stream|from().measurement('m')|httpOut('out')`, [`m value=1 1600000000123456789`], 'ns');
+    assert.deepEqual(s[0].values, [['2020-09-13T12:26:40.123456789Z', 1]]);
+  });
+
+  it('where node keeps matching points', async () => {
+    const s = await run('where', `stream|from().measurement('m')|where(lambda: "value" < 3)|window().period(10s).every(10s).align()|count('value')|httpOut('out')`, windowLines);
+    assert.deepEqual(s[0].values, [[iso(10), 2]]);
+  });
+
+  it('eval replaces fields unless keep() is used; later expressions see earlier results', async () => {
+    const s = await run('eval_chain', `stream|from().measurement('m')|eval(lambda: "value" * 2.0, lambda: "double" + 1.0).as('double', 'plus')|httpOut('out')`, [`m value=4.0,other=1 ${T0}`]);
+    assert.deepEqual(s[0], { name: 'm', columns: ['time', 'double', 'plus'], values: [[iso(0), 8, 9]] });
+    const k = await run('eval_keep', `stream|from().measurement('m')|eval(lambda: "value" * 2.0).as('double').keep()|httpOut('out')`, [`m value=4.0,other=1 ${T0}`]);
+    assert.deepEqual(k[0].columns, ['time', 'double', 'other', 'value']);
+    const l = await run('eval_keep_list', `stream|from().measurement('m')|eval(lambda: "value" * 2.0).as('double').keep('double', 'other')|httpOut('out')`, [`m value=4.0,other=1 ${T0}`]);
+    assert.deepEqual(l[0].columns, ['time', 'double', 'other']);
+  });
+
+  it('eval tags() turns string results into tags', async () => {
+    const s = await run('eval_tags', `stream|from().measurement('m')|eval(lambda: if("value" > 5.0, 'high', 'low')).as('level').tags('level')|httpOut('out')`, [`m,host=a value=9.0 ${T0}`]);
+    assert.deepEqual(s[0].tags, { host: 'a', level: 'high' });
+    assert.deepEqual(s[0].columns, ['time']);
+  });
+
+  it('eval errors drop the point and count', async () => {
+    const s = await run('eval_err', `stream|from().measurement('m')|eval(lambda: "missing" * 2.0).as('x').quiet()|httpOut('out')`, [`m value=1.0 ${T0}`]);
+    assert.equal(s, null);
+    assert.equal(engine.stats('eval_err')!['node-stats'].eval2.errors, 1);
+  });
+
+  it('groupBy node regroups and exclude() removes a dimension', async () => {
+    const s = await run('groupby_node', `stream|from().measurement('m')|groupBy('host', 'dc').exclude('dc')|window().period(10s).every(10s)|count('value')|httpOut('out')`, [
+      `m,host=a,dc=1 value=1 ${T0}`,
+      `m,host=a,dc=2 value=1 ${T0 + 1}`,
+      `m,host=b,dc=1 value=1 ${T0 + 2}`,
+      `m,host=a,dc=1 value=1 ${T0 + 10}`,
+      `m,host=b,dc=1 value=1 ${T0 + 12}`,
+    ]);
+    assert.deepEqual(s, [
+      { name: 'm', tags: { host: 'a' }, columns: ['time', 'count'], values: [[iso(10), 2]] },
+      { name: 'm', tags: { host: 'b' }, columns: ['time', 'count'], values: [[iso(12), 1]] },
+    ]);
+  });
+});
+
+describe('window variants', () => {
+  it('align() puts window bounds on multiples of every', async () => {
+    const s = await run('win_align', `stream|from().measurement('m')|window().period(10s).every(10s).align()|count('value')|httpOut('out')`, [
+      `m value=1 ${T0 + 3}`,
+      `m value=1 ${T0 + 7}`,
+      `m value=1 ${T0 + 12}`,
+    ]);
+    assert.deepEqual(s[0].values, [[iso(10), 2]]);
+  });
+
+  it('fillPeriod waits for a full period before the first emit', async () => {
+    const s = await run('win_fill', `stream|from().measurement('m')|window().period(4s).every(2s).fillPeriod()|count('value')|httpOut('out')`, [
+      `m value=1 ${T0}`,
+      `m value=1 ${T0 + 1}`,
+      `m value=1 ${T0 + 2}`,
+      `m value=1 ${T0 + 3}`,
+      `m value=1 ${T0 + 4}`,
+    ]);
+    assert.deepEqual(s[0].values, [[iso(4), 4]]);
+  });
+
+  it('periodCount/everyCount window by number of points', async () => {
+    const s = await run('win_count', `stream|from().measurement('m')|window().periodCount(3).everyCount(2)|sum('value')|httpOut('out')`, [1, 2, 3, 4, 5].map((v, i) => `m value=${v} ${T0 + i}`));
+    // Emits after points 2 (1+2) and 4 (2+3+4).
+    assert.deepEqual(s[0].values, [[iso(3), 9]]);
+  });
+
+  it('every(0) emits the last period on every point', async () => {
+    const s = await run('win_every0', `stream|from().measurement('m')|window().period(2s)|count('value')|httpOut('out')`, [0, 1, 2, 3].map((t) => `m value=1 ${T0 + t}`));
+    assert.deepEqual(s[0].values, [[iso(3), 2]]);
+  });
+
+  it('a window row carries point tags outside the group as columns', async () => {
+    const s = await run('win_row', `stream|from().measurement('m').groupBy('host')|window().period(2s).every(2s)|httpOut('out')`, [
+      `m,host=a,cpu=0 value=1 ${T0}`,
+      `m,host=a,cpu=1 value=2 ${T0 + 1}`,
+      `m,host=a,cpu=0 value=3 ${T0 + 2}`,
+    ]);
+    assert.deepEqual(s, [
+      {
+        name: 'm',
+        tags: { host: 'a' },
+        columns: ['time', 'cpu', 'value'],
+        values: [
+          [iso(0), '0', 1],
+          [iso(1), '1', 2],
+        ],
+      },
+    ]);
+  });
+});
+
+describe('time, join, union, combine, flatten', () => {
+  it('shift moves times forwards and backwards', async () => {
+    const f = await run('shift_fwd', `stream|from().measurement('m')|shift(5m)|httpOut('out')`, [`m value=1 ${T0}`]);
+    assert.deepEqual(f[0].values, [[iso(300), 1]]);
+    const b = await run('shift_back', `stream|from().measurement('m')|shift(-1s)|httpOut('out')`, [`m value=1 ${T0}`]);
+    assert.deepEqual(b[0].values, [[iso(-1), 1]]);
+  });
+
+  it('join with tolerance matches nearby times and names fields with a delimiter', async () => {
+    const s = await run(
+      'join_tol',
+      `var a = stream|from().measurement('a')
+var b = stream|from().measurement('b')
+a|join(b).as('x', 'y').tolerance(1s).delimiter('_').streamName('ab')|httpOut('out')`,
+      [`a value=1 ${T0}000`, `b value=2 ${T0}400`, `a value=3 ${T0 + 5}000`, `b value=4 ${T0 + 5}100`, `a value=5 ${T0 + 9}000`],
+      'ms',
+    );
+    assert.deepEqual(s, [{ name: 'ab', columns: ['time', 'x_value', 'y_value'], values: [[iso(5), 3, 4]] }]);
+  });
+
+  it('join fill(number) emits incomplete sets once every parent has passed them', async () => {
+    const s = await run(
+      'join_fill',
+      `var a = stream|from().measurement('a')
+var b = stream|from().measurement('b')
+a|join(b).as('a', 'b').fill(0.0)|httpOut('out')`,
+      [`a value=1 ${T0}`, `a value=2 ${T0 + 1}`, `b value=20 ${T0 + 2}`],
+    );
+    // As in Kapacitor, the set at T0 is flushed once every parent that has reported is past it.
+    assert.deepEqual(s, [{ name: 'a', columns: ['time', 'a.value', 'b.value'], values: [[iso(0), 1, 0]] }]);
+  });
+
+  it('union merges parents and renames', async () => {
+    const s = await run(
+      'union',
+      `var a = stream|from().measurement('a')
+var b = stream|from().measurement('b')
+a|union(b).rename('ab')|window().period(10s).every(10s)|count('value')|httpOut('out')`,
+      [`a value=1 ${T0}`, `b value=1 ${T0 + 1}`, `a value=1 ${T0 + 2}`, `b value=1 ${T0 + 10}`],
+    );
+    assert.deepEqual(s, [{ name: 'ab', columns: ['time', 'count'], values: [[iso(10), 3]] }]);
+  });
+
+  it('combine pairs points of the same time', async () => {
+    const s = await run(
+      'combine',
+      `stream|from().measurement('req').groupBy('dc')|combine(lambda: "service" == 'login', lambda: TRUE).as('login', 'other')|eval(lambda: "login.value" / "other.value").as('ratio')|httpOut('out')`,
+      [`req,dc=A,service=login value=10 ${T0}`, `req,dc=A,service=auth value=40 ${T0}`, `req,dc=A,service=login value=1 ${T0 + 1}`],
+    );
+    assert.deepEqual(s, [
+      { name: 'req', tags: { dc: 'A', 'login.service': 'login', 'other.service': 'auth' }, columns: ['time', 'ratio'], values: [[iso(0), 0.25]] },
+    ]);
+  });
+
+  it('flatten merges the points of one time into one point', async () => {
+    const s = await run(
+      'flatten',
+      `stream|from().measurement('cpu').groupBy('host')|flatten().on('cpu')|httpOut('out')`,
+      [`cpu,host=a,cpu=c0 usage=1 ${T0}`, `cpu,host=a,cpu=c1 usage=2 ${T0}`, `cpu,host=a,cpu=c0 usage=3 ${T0 + 1}`],
+    );
+    assert.deepEqual(s, [{ name: 'cpu', tags: { host: 'a' }, columns: ['time', 'c0.usage', 'c1.usage'], values: [[iso(0), 1, 2]] }]);
+  });
+});
+
+describe('field and state nodes', () => {
+  it('default fills missing fields and tags and counts', async () => {
+    const s = await run('default', `stream|from().measurement('m')|default().field('value', 0.0).tag('host', 'none')|httpOut('out')`, [`m other=1 ${T0}`]);
+    assert.deepEqual(s, [{ name: 'm', tags: { host: 'none' }, columns: ['time', 'other', 'value'], values: [[iso(0), 1, 0]] }]);
+    const st = engine.stats('default')!['node-stats'].default2;
+    assert.deepEqual([st.fields_defaulted, st.tags_defaulted], [1, 1]);
+  });
+
+  it('stateCount counts consecutive trues per group', async () => {
+    const s = await run('state_count', `stream|from().measurement('m').groupBy('h')|stateCount(lambda: "value" > 1)|httpOut('out')`, [
+      `m,h=a value=2 ${T0}`,
+      `m,h=a value=3 ${T0 + 1}`,
+      `m,h=b value=0 ${T0 + 1}`,
+    ]);
+    assert.deepEqual(
+      s.map((r: { values: unknown[][] }) => r.values[0][1]),
+      [2, -1],
+    );
+  });
+
+  it('sample keeps every n-th point or points on a time boundary', async () => {
+    const n = await run('sample_n', `stream|from().measurement('m')|sample(2)|window().period(10s).every(10s)|count('value')|httpOut('out')`, windowLines);
+    assert.deepEqual(n[0].values, [[iso(10), 5]]);
+    const d = await run('sample_d', `stream|from().measurement('m')|sample(5s)|window().period(10s).every(10s)|count('value')|httpOut('out')`, windowLines);
+    assert.deepEqual(d[0].values, [[iso(10), 2]]);
+  });
+
+  it('changeDetect passes only changed values', async () => {
+    const s = await run('change', `stream|from().measurement('m')|changeDetect('value')|window().period(10s).every(10s)|count('value')|httpOut('out')`, [
+      ...[1, 1, 2, 2, 2, 3, 1].map((v, i) => `m value=${v} ${T0 + i}`),
+      `m value=9 ${T0 + 10}`,
+    ]);
+    assert.deepEqual(s[0].values, [[iso(10), 4]]);
+  });
+
+  it('log passes data through unchanged', async () => {
+    const s = await run('log', `stream|from().measurement('m')|log().prefix('P').level('DEBUG')|httpOut('out')`, [`m value=1 ${T0}`]);
+    assert.deepEqual(s[0].values, [[iso(0), 1]]);
+  });
+
+  it('noOp-style chains: two httpOut endpoints on one task', async () => {
+    define('two_outs', `var d = stream|from().measurement('m')
+d|httpOut('raw')
+d|eval(lambda: "value" + 1.0).as('value')|httpOut('plus')`);
+    await write('two_outs', [`m value=1 ${T0}`]);
+    assert.deepEqual((await out('two_outs', 'raw')).series[0].values, [[iso(0), 1]]);
+    assert.deepEqual((await out('two_outs', 'plus')).series[0].values, [[iso(0), 2]]);
+  });
+});
+
+describe('outputs', () => {
+  it('httpPost sends each point as a series row', async () => {
+    const before = hooks.bodies.length;
+    define('post', `stream|from().measurement('m')|httpPost('${hooks.url}/hook').header('X-Test', 'yes')|httpOut('out')`);
+    await write('post', [`m,host=a value=1 ${T0}`]);
+    await hooks.waitFor(before + 1);
+    assert.equal(hooks.bodies[before].url, '/hook');
+    assert.deepEqual(JSON.parse(hooks.bodies[before].body), {
+      series: [{ name: 'm', tags: { host: 'a' }, columns: ['time', 'value'], values: [[iso(0), 1]] }],
+    });
+  });
+
+  it('kapacitorLoopback feeds another task', async () => {
+    define('loop_src', `stream|from().measurement('m')|eval(lambda: "value" * 10.0).as('value')|kapacitorLoopback().database('loop_dst').retentionPolicy('rp').measurement('looped')`);
+    define('loop_dst', `stream|from().measurement('looped')|httpOut('out')`);
+    await write('loop_src', [`m value=2 ${T0}`]);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual((await out('loop_dst')).series, [{ name: 'looped', columns: ['time', 'value'], values: [[iso(0), 20]] }]);
+    assert.equal(engine.stats('loop_src')!['node-stats'].kapacitor_loopback3.points_written, 1);
+  });
+
+  it('influxDBOut writes buffered points on flushInterval with tags and measurement', async () => {
+    const before = influx.bodies.length;
+    define('idbout', `stream|from().measurement('m')|influxDBOut().database('out').retentionPolicy('autogen').measurement('copy').tag('k', 'v').flushInterval(1s)`);
+    await write('idbout', [`m value=1 ${T0}`, `m value=2 ${T0 + 1}`]);
+    assert.equal(influx.bodies.length, before);
+    clock.advance(2e9);
+    engine.tick();
+    await influx.waitFor(before + 1);
+    assert.equal(influx.bodies[before].body, `copy,k=v value=1 ${T0}000000000\ncopy,k=v value=2 ${T0 + 1}000000000`);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(engine.stats('idbout')!['node-stats'].influxdb_out2.points_written, 2);
+  });
+});
+
+describe('wall-clock nodes, stats, lifecycle and memory', () => {
+  it('barrier idle keeps emitting barriers that close windows without new data', async () => {
+    define('barrier', `stream|from().measurement('m').groupBy('h')|barrier().idle(5s)|window().period(10s).every(10s)|count('value')|httpOut('out')`);
+    await write('barrier', [`m,h=a value=1 ${T0}`, `m,h=a value=1 ${T0 + 1}`]);
+    engine.tick();
+    assert.deepEqual((await out('barrier')).series, null);
+    clock.advance(6e9);
+    engine.tick(); // barrier at T0+6: the window is not due yet
+    assert.deepEqual((await out('barrier')).series, null);
+    clock.advance(6e9);
+    engine.tick(); // barrier at T0+11
+    assert.deepEqual((await out('barrier')).series, [{ name: 'm', tags: { h: 'a' }, columns: ['time', 'count'], values: [[iso(10), 2]] }]);
+  });
+
+  it('barrier delete(TRUE) drops the group downstream', async () => {
+    define('barrier_del', `stream|from().measurement('m').groupBy('h')|barrier().idle(5s).delete(TRUE)|window().period(10s).every(10s)|httpOut('out')`);
+    await write('barrier_del', [`m,h=a value=1 ${T0}`, `m,h=a value=1 ${T0 + 10}`]);
+    engine.tick();
+    assert.equal((await out('barrier_del')).series.length, 1);
+    clock.advance(6e9);
+    engine.tick();
+    assert.equal((await out('barrier_del')).series, null);
+    const stats = engine.stats('barrier_del')!['node-stats'];
+    assert.deepEqual([stats.barrier2.working_cardinality, stats.window3.working_cardinality, stats.http_out4.working_cardinality], [0, 0, 0]);
+  });
+
+  it('stats emits the observed node counts every interval', async () => {
+    define('stats', `var d = stream|from().measurement('m').groupBy('h')
+d|stats(1s)|httpOut('out')`);
+    await write('stats', [`m,h=a value=1 ${T0}`, `m,h=a value=1 ${T0 + 1}`, `m,h=b value=1 ${T0 + 1}`]);
+    engine.tick();
+    clock.advance(1.5e9);
+    engine.tick();
+    const s = (await out('stats')).series;
+    assert.deepEqual(
+      s.map((r: { name: string; tags: Record<string, string>; values: unknown[][] }) => [r.name, r.tags.h, r.values[0][1]]),
+      [
+        ['stats', 'a', 2],
+        ['stats', 'b', 1],
+      ],
+    );
+  });
+
+  it('executing DOT shows stats in both views', async () => {
+    define('dot', `stream|from().measurement('m')|httpOut('out')`);
+    await write('dot', [`m value=1 ${T0}`, `x value=1 ${T0}`]);
+    const task = engine.get('dot')!;
+    assert.equal(
+      task.dot().replace(/avg_exec_time_ns="[^"]*"/g, 'avg_exec_time_ns="T"'),
+      `digraph dot {
+graph [throughput="0.00 points/s"];
+
+stream0 [avg_exec_time_ns="T" errors="0" working_cardinality="0" ];
+stream0 -> from1 [processed="2"];
+
+from1 [avg_exec_time_ns="T" errors="0" working_cardinality="0" ];
+from1 -> http_out2 [processed="1"];
+
+http_out2 [avg_exec_time_ns="T" errors="0" working_cardinality="1" ];
+}`,
+    );
+    assert.match(task.dot(true), /^digraph dot \{\ngraph \[label="Throughput: 0\.00 points\/s" forcelabels=true pad="0\.8,0\.5"\];\n\nstream0 \[xlabel="avg_exec_time_ns=[^\\]+\\rerrors=0\\rworking_cardinality=0"\];\nstream0 -> from1 \[label="processed=2"\];/);
+    const st = engine.stats('dot')!;
+    assert.equal(st['node-stats'].from1.collected, 2);
+    assert.equal(st['node-stats'].from1.emitted, 1);
+  });
+
+  it('stopping a task removes its endpoint and restarting starts clean', async () => {
+    define('life', `stream|from().measurement('m')|httpOut('out')`);
+    await write('life', [`m value=1 ${T0}`]);
+    assert.notEqual((await out('life')).series, null);
+    engine.stop('life');
+    const gone = await fetch(`${url}/kapacitor/v1/tasks/life/out`);
+    assert.equal(gone.status, 404);
+    await write('life', [`m value=2 ${T0 + 1}`]);
+    define('life', `stream|from().measurement('m')|httpOut('out')`);
+    assert.deepEqual(await out('life'), { series: null });
+  });
+
+  it('idle groups expire: rows and working cardinality drop', async () => {
+    engine.start({
+      id: 'idle',
+      pipeline: evaluateProgram(parse(`stream|from().measurement('m').groupBy('h')|last('value')|httpOut('out')`), 'stream').pipeline,
+      dbrps: [{ db: 'idle', rp: 'rp' }],
+      groupIdleMs: 1000,
+    });
+    await write('idle', [`m,h=a value=1 ${T0}`, `m,h=b value=1 ${T0}`, `m,h=a value=2 ${T0 + 1}`, `m,h=b value=2 ${T0 + 1}`]);
+    assert.equal((await out('idle')).series.length, 2);
+    clock.advance(0.6e9);
+    engine.tick();
+    await write('idle', [`m,h=a value=3 ${T0 + 2}`]);
+    clock.advance(0.6e9);
+    engine.tick();
+    const s = (await out('idle')).series;
+    assert.deepEqual(
+      s.map((r: { tags: Record<string, string> }) => r.tags.h),
+      ['a'],
+    );
+    assert.equal(engine.stats('idle')!['node-stats'].last2.working_cardinality, 1);
   });
 });

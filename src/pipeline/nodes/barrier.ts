@@ -62,9 +62,13 @@ export class BarrierNode extends StatefulNode<BarrierState> {
     const due: [BarrierState, Instant][] = [];
     for (const s of this.states.values()) {
       if (this.#idle > 0) {
-        if (s.lastWallMs > 0 && now.ms - s.lastWallMs >= this.#idle / 1e6) {
-          due.push([s, addDuration({ ms: s.lastMs, ns: s.lastNs }, this.#idle)]);
-          s.lastWallMs = 0;
+        // Like Kapacitor, an idle group gets a barrier every idle period, each one idle later in data time.
+        if (now.ms - s.lastWallMs >= this.#idle / 1e6) {
+          const t = addDuration({ ms: s.lastMs, ns: s.lastNs }, this.#idle);
+          due.push([s, t]);
+          s.lastMs = t.ms;
+          s.lastNs = t.ns;
+          s.lastWallMs = now.ms;
         }
       } else if (now.ms >= s.nextPeriodMs) {
         s.nextPeriodMs = now.ms + this.#period / 1e6;

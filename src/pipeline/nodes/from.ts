@@ -41,24 +41,17 @@ export class FromNode extends RunNode {
     this.#round = propDuration(spec, 'round');
   }
 
-  /** Lines of a write: cheap measurement/dbrp checks before a line is decoded. */
-  receiveLines(batch: PointBatch): void {
-    if (this.#database !== '' && batch.database !== this.#database) {
-      this.collected += batch.length;
+  /** One line of a write: cheap dbrp and measurement checks before the line is decoded. */
+  receiveLine(batch: PointBatch, i: number): void {
+    if (
+      (this.#database !== '' && batch.database !== this.#database) ||
+      (this.#rp !== '' && batch.retentionPolicy !== this.#rp) ||
+      (this.#measurement !== '' && batch.measurement(i) !== this.#measurement)
+    ) {
+      this.collected++;
       return;
     }
-    if (this.#rp !== '' && batch.retentionPolicy !== this.#rp) {
-      this.collected += batch.length;
-      return;
-    }
-    const m = this.#measurement;
-    for (let i = 0; i < batch.length; i++) {
-      if (m !== '' && batch.measurement(i) !== m) {
-        this.collected++;
-        continue;
-      }
-      this.receivePoint(batch.point(i), this.rt.groups.root, 0);
-    }
+    this.receivePoint(batch.point(i), this.rt.groups.root, 0);
   }
 
   protected override onPoint(p: Point): void {

@@ -10,18 +10,27 @@ export class StreamNode extends RunNode {
   /** Points received, for the task's throughput figure. */
   received = 0;
 
-  /** Delivers every line of a write; lines are decoded only for from nodes whose filters match. */
+  /**
+   * Delivers every line of a write, point by point to every child in turn (so several from nodes
+   * see the points interleaved as written); lines are decoded only for from nodes whose filters match.
+   */
   ingest(batch: PointBatch): void {
     const outs = this.outs;
     const n = batch.length;
     this.collected += n;
     this.received += n;
-    for (let e = 0; e < outs.length; e++) {
-      const edge = outs[e];
-      edge.collected += n;
-      const child = edge.child;
-      if (child instanceof FromNode) child.receiveLines(batch);
-      else for (let i = 0; i < n; i++) child.receivePoint(batch.point(i), this.rt.groups.root, edge.parentIndex);
+    for (let e = 0; e < outs.length; e++) outs[e].collected += n;
+    if (outs.length === 1 && outs[0].child instanceof FromNode) {
+      const from = outs[0].child;
+      for (let i = 0; i < n; i++) from.receiveLine(batch, i);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      for (let e = 0; e < outs.length; e++) {
+        const child = outs[e].child;
+        if (child instanceof FromNode) child.receiveLine(batch, i);
+        else child.receivePoint(batch.point(i), this.rt.groups.root, outs[e].parentIndex);
+      }
     }
   }
 
