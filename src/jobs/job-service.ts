@@ -1,6 +1,6 @@
 // The job service: submit, stop, inspect and persist SeaTunnel-style jobs; restores running jobs after a restart.
 
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetaStore } from '../meta/meta-store.ts';
 import type { JsonObject } from './config/hocon.ts';
@@ -314,8 +314,43 @@ export class JobService {
     return this.#logs.get(jobId) ?? [];
   }
 
-  get logDir(): string | undefined {
-    return this.#opts.logDir;
+  /** Log names: the files in the log directory, or one in-memory log per job when there is none. */
+  async logNames(): Promise<string[]> {
+    const dir = this.#opts.logDir;
+    if (!dir) return [...this.#logs.keys()].map((id) => `job-${id}.log`).sort();
+    await this.#logChain;
+    try {
+      return (await readdir(dir)).filter((n) => n.endsWith('.log')).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /** A log's text; only plain names from `logNames()` are accepted (no paths). */
+  async readLog(name: string): Promise<string | undefined> {
+    if (!/^[A-Za-z0-9_.-]+\.log$/.test(name) || name.includes('..')) return undefined;
+    const dir = this.#opts.logDir;
+    if (!dir) {
+      const m = /^job-(\d+)\.log$/.exec(name);
+      const lines = m ? this.#logs.get(m[1]) : undefined;
+      return lines ? `${lines.join('\n')}\n` : undefined;
+    }
+    await this.#logChain;
+    try {
+      return await readFile(join(dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** This node's tags (SeaTunnel's member attributes), kept in the metadata store. */
+  async tags(): Promise<Record<string, string>> {
+    return (await this.#meta.documents<Record<string, string>>('seatunnel.node').get('tags')) ?? {};
+  }
+
+  /** Replaces the whole tag set (`{}` clears it). */
+  async setTags(tags: Record<string, string>): Promise<void> {
+    await this.#meta.documents<Record<string, string>>('seatunnel.node').put('tags', tags);
   }
 
   #logChain: Promise<void> = Promise.resolve();

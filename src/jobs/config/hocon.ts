@@ -448,3 +448,13 @@ export function parseHocon(text: string, options: HoconOptions = {}): JsonObject
   if (resolved === ABSENT) return {};
   return toJson(resolved, true) as JsonObject;
 }
+
+/**
+ * Parses strict JSON of any shape (arrays too) keeping integers beyond 2^53 as exact digit strings.
+ * Throws SyntaxError (from JSON.parse) when the text is not JSON.
+ */
+export function parseJsonExact(text: string): JsonValue {
+  JSON.parse(text);
+  // JSON is HOCON; wrapping makes any JSON value a field of an object root.
+  return parseHocon(`{"v":${text}\n}`, { pluginSections: [] }).v;
+}

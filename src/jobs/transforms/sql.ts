@@ -230,16 +230,16 @@ class Compiler {
       }
       case 'case': {
         const operand = e.operand ? this.compile(e.operand) : undefined;
-        const whens = e.whens.map((w) => ({ when: this.compile(w.when), then: this.compile(w.then) }));
+        const whens = e.whens.map((w) => ({ when: this.compile(w.when), result: this.compile(w.result) }));
         const otherwise = e.else ? this.compile(e.else) : undefined;
-        const type = whens.find((w) => w.then.type.kind !== 'null')?.then.type ?? otherwise?.type ?? { kind: 'null' };
+        const type = whens.find((w) => w.result.type.kind !== 'null')?.result.type ?? otherwise?.type ?? { kind: 'null' };
         return {
           type,
           fn: (v) => {
             const o = operand?.fn(v);
             for (const w of whens) {
               const c = w.when.fn(v);
-              if (operand ? o !== null && c !== null && compareValues(o as Value, c) === 0 : c === true) return w.then.fn(v);
+              if (operand ? o !== null && c !== null && compareValues(o as Value, c) === 0 : c === true) return w.result.fn(v);
             }
             return otherwise ? otherwise.fn(v) : null;
           },

@@ -122,7 +122,7 @@ test('FieldMapper, Filter, FilterRowKind, Copy, Split, Replace', () => {
 test('JsonPath extracts typed values; errors fail or skip as configured', () => {
   const schema = parseSchema({ fields: { doc: 'string' } }, 't', 't')!;
   const docs: Value[][] = [['{"a":{"b":[10,20]},"name":"x"}'], ['not json']];
-  const cols = [
+  const cols: JsonObject[] = [
     { src_field: 'doc', path: '$.a.b[1]', dest_field: 'second', dest_type: 'int' },
     { src_field: 'doc', path: "$['name']", dest_field: 'name' },
   ];

@@ -8,7 +8,7 @@ export type Expr =
   | { t: 'star' }
   | { t: 'call'; name: string; args: Expr[]; distinct?: boolean }
   | { t: 'cast'; expr: Expr; type: string }
-  | { t: 'case'; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr }
+  | { t: 'case'; operand?: Expr; whens: { when: Expr; result: Expr }[]; else?: Expr }
   | { t: 'unary'; op: '-' | 'NOT' | '+'; expr: Expr }
   | { t: 'bin'; op: string; left: Expr; right: Expr }
   | { t: 'isnull'; expr: Expr; not: boolean }
@@ -335,7 +335,7 @@ class P {
         this.next();
         const args: Expr[] = [];
         if (!this.op(')')) {
-          do args.push(this.op('*') ? (this.next(), { t: 'star' } as Expr) : this.expr());
+          do args.push(this.starOrExpr());
           while (this.eatOp(','));
         }
         this.expectOp(')');
@@ -352,6 +352,11 @@ class P {
     this.#i--;
     this.fail('expected an expression');
   }
+  starOrExpr(): Expr {
+    if (!this.op('*')) return this.expr();
+    this.next();
+    return { t: 'star' };
+  }
   columnFrom(first: string): Expr {
     const path = [first];
     while (this.op('.')) {
@@ -363,11 +368,11 @@ class P {
   caseExpr(): Expr {
     let operand: Expr | undefined;
     if (!this.kw('WHEN')) operand = this.expr();
-    const whens: { when: Expr; then: Expr }[] = [];
+    const whens: { when: Expr; result: Expr }[] = [];
     while (this.eatKw('WHEN')) {
       const when = this.expr();
       this.expectKw('THEN');
-      whens.push({ when, then: this.expr() });
+      whens.push({ when, result: this.expr() });
     }
     if (whens.length === 0) this.fail('expected WHEN');
     let elseExpr: Expr | undefined;
