@@ -122,7 +122,7 @@ function assertSameResults(ours: string, theirs: string): void {
     }
     if (Array.isArray(x) && Array.isArray(y)) {
       assert.equal(x.length, y.length, `${path}: ${JSON.stringify(x).slice(0, 300)} vs ${JSON.stringify(y).slice(0, 300)}`);
-      x.forEach((v, i) => close(v, y[i], `${path}[${i}]`));
+      for (let i = 0; i < x.length; i++) close(x[i], y[i], `${path}[${i}]`);
       return;
     }
     if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object') {
