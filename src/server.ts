@@ -9,6 +9,7 @@ import { registerKapacitorApi } from './api/kapacitor/kapacitor-api.ts';
 import { type ExpvarStat, type ServerIdentity, systemRoutes } from './api/kapacitor/system-routes.ts';
 import { writeRoutes } from './api/kapacitor/write-routes.ts';
 import { opentsdbApi } from './api/opentsdb/plugin.ts';
+import { setupSeatunnel } from './api/seatunnel/setup.ts';
 import { installAuthentication } from './api/http/principal.ts';
 import { RouteCatalogue } from './api/http/route-catalogue.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -99,6 +100,16 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   // OpenTSDB dialect (/api/annotation...); /api/v1/export/... belongs to Pandora.
   const annotations = new AnnotationService(meta);
   await app.register(opentsdbApi({ annotations, clock, foreignPaths: /^\/api\/v1\/export(\/|$)/i }));
+  // SeaTunnel dialect (/submit-job, /job-info/..., /hazelcast/rest/maps/...) and its job engine.
+  const seatunnel = await setupSeatunnel({
+    app,
+    meta,
+    dataDir,
+    section: config.sections.seatunnel,
+    host: config.hostname,
+    bindAddress: config.http.bindAddress,
+  });
+  closers.push(() => seatunnel.close());
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: `not found: ${request.method} ${request.url.split('?')[0]}` });
   });
