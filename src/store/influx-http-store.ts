@@ -27,6 +27,8 @@ import type {
   WriteResult,
 } from './series-store.ts';
 import { DomainError } from '../core/errors.ts';
+import type { InfluxQueryRequest, QueryPassthrough } from '../query/influxql/query-service.ts';
+import type { Cell, StatementResult } from '../query/influxql/result.ts';
 
 export interface InfluxHttpStoreOptions {
   /** Base URL, e.g. `http://127.0.0.1:8086`. */
@@ -131,7 +133,7 @@ function mapRemoteError(message: string, database: string | undefined): DomainEr
   return new DomainError('E_STORE_REMOTE', 'internal', `influxdb: ${message}`);
 }
 
-export class InfluxHttpStore implements SeriesStore {
+export class InfluxHttpStore implements SeriesStore, QueryPassthrough {
   readonly #url: string;
   readonly #auth: string | undefined;
   readonly #timeoutMs: number;
@@ -170,6 +172,32 @@ export class InfluxHttpStore implements SeriesStore {
     const doc = parseExactJson(text) as { results?: RemoteResult[]; error?: string };
     if (doc.error !== undefined) throw status >= 500 ? mapRemoteError(doc.error, database) : new DomainError('E_INFLUXQL_PARSE', 'invalid', doc.error);
     return doc.results ?? [];
+  }
+
+  /**
+   * Hands a whole query to InfluxDB (the /query service does this for databases that live there).
+   * Times come back as instants, int64 values exactly.
+   */
+  async query(text: string, request: InfluxQueryRequest): Promise<StatementResult[]> {
+    const params = request.params === undefined ? undefined : JSON.stringify(request.params);
+    const results = await this.influxql(text, request.database, { rp: request.retentionPolicy, params });
+    return results.map((r) => {
+      const out: StatementResult = { statement_id: r.statement_id };
+      if (r.series !== undefined) {
+        out.series = r.series.map((s) => {
+          const timeCol = s.columns[0] === 'time';
+          const values = (s.values ?? []).map((row) =>
+            row.map((v, i): Cell => {
+              if (i === 0 && timeCol && typeof v === 'string') return parseRFC3339(v) ?? v;
+              return v as Cell;
+            }),
+          );
+          return { ...(s.name !== undefined ? { name: s.name } : {}), ...(s.tags !== undefined ? { tags: s.tags } : {}), columns: s.columns, values };
+        });
+      }
+      if (r.error !== undefined) out.error = r.error;
+      return out;
+    });
   }
 
   async #one(q: string, database?: string): Promise<RemoteSeries[]> {

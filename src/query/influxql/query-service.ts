@@ -4,7 +4,8 @@
 import type { Clock } from '../../core/time.ts';
 import type { SeriesStore } from '../../store/series-store.ts';
 import { executeInfluxQL } from './executor.ts';
-import type { BoundParams } from './parser.ts';
+import type { Statement } from './ast.ts';
+import { type BoundParams, parseQuery } from './parser.ts';
 import type { StatementResult } from './result.ts';
 
 export interface InfluxQueryRequest {
@@ -37,7 +38,18 @@ export class InfluxQueryService {
   async query(text: string, request: InfluxQueryRequest = {}): Promise<StatementResult[]> {
     const o = this.#options;
     const remote = request.database ? o.remoteFor?.(request.database) : undefined;
-    if (remote !== undefined) return remote.query(text, request);
+    if (remote !== undefined && request.database !== undefined) {
+      // Whole texts that only address the remote's database go there (InfluxDB then also answers
+      // what this subset does not parse); anything else runs here over the routing store.
+      let statements: Statement[] | undefined;
+      try {
+        statements = parseQuery(text, request.params);
+      } catch {
+        statements = undefined;
+      }
+      const db = request.database;
+      if (statements === undefined || statements.every((s) => scopedTo(s, db))) return remote.query(text, request);
+    }
     return executeInfluxQL(o.store, text, {
       database: request.database,
       retentionPolicy: request.retentionPolicy,
@@ -45,5 +57,27 @@ export class InfluxQueryService {
       now: o.clock.now(),
       maxBuckets: o.maxBuckets,
     });
+  }
+}
+
+/** Whether a statement touches only `database` (so a remote that holds it can answer alone). */
+function scopedTo(s: Statement, database: string): boolean {
+  switch (s.kind) {
+    case 'select':
+      return s.sources.every((src) => src.database === undefined || src.database === database);
+    case 'show_databases':
+      return false;
+    case 'show_measurements':
+    case 'show_tag_keys':
+    case 'show_tag_values':
+    case 'show_field_keys':
+    case 'show_series':
+    case 'show_retention_policies':
+      return (s.database === undefined || s.database === database) && s.sources.every((src) => src.database === undefined || src.database === database);
+    case 'create_database':
+    case 'drop_database':
+      return s.name === database;
+    default:
+      return s.database === database;
   }
 }
