@@ -389,6 +389,16 @@ class TParser {
 
 // ---- execution ------------------------------------------------------------------------------------
 
+function isTimeVal(v: unknown): v is TemplateTime {
+  const o = v as Record<string, unknown>;
+  return typeof v === 'object' && v !== null && o.type === 'timeval' && typeof o.ms === 'number' && typeof o.ns === 'number';
+}
+
+function isDurVal(v: unknown): v is TemplateDuration {
+  const o = v as Record<string, unknown>;
+  return typeof v === 'object' && v !== null && o.type === 'duration' && typeof o.ns === 'number' && !('ms' in o);
+}
+
 /** Go's fmt %v for template data values. */
 export function goPrint(v: unknown): string {
   if (v === undefined) return '<no value>';
@@ -405,8 +415,8 @@ export function goPrint(v: unknown): string {
   }
   if (Array.isArray(v)) return `[${v.map(goPrint).join(' ')}]`;
   const o = v as Record<string, unknown>;
-  if (o.type === 'timeval') return formatGoTime(o as unknown as TemplateTime);
-  if (o.type === 'duration') return formatGoDuration((o as unknown as TemplateDuration).ns);
+  if (isTimeVal(o)) return formatGoTime(o);
+  if (isDurVal(o)) return formatGoDuration(o.ns);
   const keys = Object.keys(o).sort();
   return `map[${keys.map((k) => `${k}:${goPrint(o[k])}`).join(' ')}]`;
 }
@@ -445,10 +455,9 @@ function truthy(v: unknown): boolean {
       return v !== 0n;
   }
   if (Array.isArray(v)) return v.length > 0;
-  const o = v as Record<string, unknown>;
-  if (o.type === 'duration') return (o.ns as number) !== 0;
-  if (o.type === 'timeval') return true;
-  return Object.keys(o).length > 0;
+  if (isDurVal(v)) return v.ns !== 0;
+  if (isTimeVal(v)) return true;
+  return Object.keys(v as object).length > 0;
 }
 
 function basicKind(v: unknown): string {
@@ -456,12 +465,12 @@ function basicKind(v: unknown): string {
   if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
-  if (v && typeof v === 'object' && (v as { type?: string }).type === 'duration') return 'int';
+  if (isDurVal(v)) return 'int';
   return 'other';
 }
 
 function cmpValue(v: unknown): number | bigint | string | boolean {
-  if (v && typeof v === 'object' && (v as { type?: string }).type === 'duration') return BigInt((v as TemplateDuration).ns);
+  if (isDurVal(v)) return BigInt(v.ns);
   return v as number | bigint | string | boolean;
 }
 
@@ -563,9 +572,8 @@ function typeName(v: unknown): string {
       return 'bool';
   }
   if (v === null || v === undefined) return '<nil>';
-  const o = v as { type?: string };
-  if (o.type === 'timeval') return 'time.Time';
-  if (o.type === 'duration') return 'time.Duration';
+  if (isTimeVal(v)) return 'time.Time';
+  if (isDurVal(v)) return 'time.Duration';
   return Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}';
 }
 
@@ -785,7 +793,7 @@ function exec(env: Env, nodes: TNode[], out: string[], html: boolean): void {
         const v = evalPipe(env, n.pipe, 0);
         const entries: Array<[unknown, unknown]> = Array.isArray(v)
           ? v.map((x, i) => [BigInt(i), x])
-          : v && typeof v === 'object' && !('type' in v)
+          : v && typeof v === 'object' && !isTimeVal(v) && !isDurVal(v)
             ? Object.keys(v)
                 .sort()
                 .map((k) => [k, (v as Record<string, unknown>)[k]])
