@@ -8,9 +8,10 @@ import type { ConnectorContext, Sink, SinkFactory } from '../contract.ts';
 export type ConsoleOut = (text: string) => void;
 
 export function formatValue(v: Value): string {
-  if (v === null) return 'null';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return `${v}`;
+  if (v === null) return 'null';
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return `[${Array.from(v).join(', ')}]`;
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Array.from(x) : x));
 }

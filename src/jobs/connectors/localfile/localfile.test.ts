@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { JsonObject } from '../../config/hocon.ts';
+import { parseSchema } from '../../config/schema.ts';
+import type { Row } from '../../row.ts';
+import { drain, sinkConformance, sourceConformance } from '../contract.cases.ts';
+import { decodeLine, type FileFormat } from './file-format.ts';
+import { localFileSinkFactory } from './local-file-sink.ts';
+import { localFileSourceFactory } from './local-file-source.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'localfile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const ctx = (options: JsonObject) => ({ jobId: '42', mode: 'BATCH' as const, pluginName: 'LocalFile', options, services: {}, log: () => {} });
+const schemaOpt = { fields: { id: 'int', name: 'string', score: 'double' } };
+const schema = parseSchema(schemaOpt, 't', 'x')!;
+const rows: Row[] = Array.from({ length: 2500 }, (_, i) => ({ kind: 0, values: [i, i % 7 === 0 ? 'has, comma "q"' : `n${i}`, i / 4] }));
+
+for (const format of ['csv', 'json', 'text'] as FileFormat[]) {
+  const out = join(dir, `out-${format}`);
+  const sinkOptions = { path: out, tmp_path: join(dir, 'tmp'), file_format_type: format, field_delimiter: format === 'text' ? '|' : undefined } as JsonObject;
+  if (format === 'text') sinkOptions.field_delimiter = '|';
+  else delete sinkOptions.field_delimiter;
+  const readBack = async () => {
+    let files: string[] = [];
+    try {
+      files = readdirSync(out);
+    } catch {
+      return [];
+    }
+    const lines = files.flatMap((f) => readFileSync(join(out, f), 'utf8').split('\n').filter(Boolean));
+    return lines.map((l) => decodeLine(l, format, schema, format === 'csv' ? ',' : '|', 't'));
+  };
+  sinkConformance(`LocalFile sink (${format})`, {
+    make: () => localFileSinkFactory.create(ctx(sinkOptions)),
+    schema,
+    rows: format === 'text' ? rows.map((r) => ({ kind: 0, values: [r.values[0], String(r.values[1]).replace(/,/g, ';'), r.values[2]] })) : rows,
+    readBack,
+    transactional: true,
+    reset: async () => rmSync(out, { recursive: true, force: true }),
+  });
+}
+
+const srcDir = join(dir, 'src');
+mkdirSync(srcDir);
+writeFileSync(join(srcDir, 'a.csv'), `id,name,score\n${rows.slice(0, 1500).map((r) => `${r.values[0]},"${r.values[1]}",${r.values[2]}`).join('\n')}\n`);
+writeFileSync(join(srcDir, 'b.csv'), `id,name,score\n${rows.slice(1500).map((r) => `${r.values[0]},n,${r.values[2]}`).join('\r\n')}`);
+sourceConformance('LocalFile source (csv dir)', {
+  make: () => localFileSourceFactory.create(ctx({ path: srcDir, file_format_type: 'csv', schema: schemaOpt, skip_header_row_number: 1 })),
+  expectedRows: 2500,
+});
+
+test('LocalFile source: json lines and text without schema; a missing path is a clear error', async () => {
+  const jf = join(dir, 'x.json');
+  writeFileSync(jf, '{"id":1,"name":"a","score":1.5}\n{"id":2,"name":null,"score":2}\n');
+  const js = localFileSourceFactory.create(ctx({ path: jf, file_format_type: 'json', schema: schemaOpt }));
+  assert.deepEqual((await drain(js, await js.splits(1))).map((r) => r.values), [[1, 'a', 1.5], [2, null, 2]]);
+  const tf = join(dir, 'x.txt');
+  writeFileSync(tf, 'hello world\nsecond line\n');
+  const ts = localFileSourceFactory.create(ctx({ path: tf, file_format_type: 'text' }));
+  assert.deepEqual(ts.schema().fields.map((f) => f.name), ['content']);
+  assert.deepEqual((await drain(ts, await ts.splits(1))).map((r) => r.values), [['hello world'], ['second line']]);
+  const missing = localFileSourceFactory.create(ctx({ path: join(dir, 'nope'), file_format_type: 'csv', schema: schemaOpt }));
+  await assert.rejects(missing.splits(1), /cannot read path .*nope: ENOENT/);
+  assert.throws(() => localFileSourceFactory.create(ctx({ path: jf, file_format_type: 'parquet' })), /not supported/);
+});
