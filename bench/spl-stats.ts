@@ -38,23 +38,31 @@ export async function run(): Promise<Figure[]> {
     }
     const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
 
-    const query = parseSpl('| stats count, avg(v) by host');
     const source = new SeriesStoreRowSource(store);
-    const times: number[] = [];
-    let groups = 0;
-    let counted = 0;
-    for (let round = 0; round < 4; round++) {
-      const start = process.hrtime.bigint();
-      const result = await runSpl(query, source, { now: T0 + POINTS });
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (round > 0) times.push(ms);
-      groups = result.rows.length;
-      counted = result.rows.reduce((n, r) => n + (r.count as number), 0);
-    }
-    if (groups !== HOSTS || counted !== POINTS) throw new Error(`wrong result: ${groups} groups, ${counted} points`);
+    const timeQuery = async (spl: string, check: (rows: Awaited<ReturnType<typeof runSpl>>['rows']) => void) => {
+      const query = parseSpl(spl);
+      const times: number[] = [];
+      for (let round = 0; round < 4; round++) {
+        const start = process.hrtime.bigint();
+        const result = await runSpl(query, source, { now: T0 + POINTS });
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        if (round > 0) times.push(ms);
+        check(result.rows);
+      }
+      return median(times);
+    };
+    const all = await timeQuery('| stats count, avg(v) by host', (rows) => {
+      const counted = rows.reduce((n, r) => n + (r.count as number), 0);
+      if (rows.length !== HOSTS || counted !== POINTS) throw new Error(`wrong result: ${rows.length} groups, ${counted} points`);
+    });
+    // Two series through the row path: rows are built, evaluated and filtered one by one.
+    const rowPath = await timeQuery('host IN (h1, h2) | eval x=v*2 | where x >= 0 | stats count, avg(x) by host', (rows) => {
+      if (rows.length !== 2 || rows[0].count !== (2 * POINTS) / HOSTS / 2) throw new Error(`wrong result: ${JSON.stringify(rows)}`);
+    });
     return [
-      { name: `spl: | stats count, avg(v) by host over ${POINTS.toLocaleString('en-US')} points (median of 3)`, value: median(times), unit: 'ms', target: '< 1,000 ms' },
-      { name: 'spl: rows aggregated per second', value: POINTS / (median(times) / 1000), unit: 'rows/s' },
+      { name: `spl: | stats count, avg(v) by host over ${POINTS.toLocaleString('en-US')} points (median of 3)`, value: all, unit: 'ms', target: '< 1,000 ms' },
+      { name: 'spl: rows aggregated per second (columnar stats)', value: POINTS / (all / 1000), unit: 'rows/s' },
+      { name: `spl: eval | where | stats over ${((2 * POINTS) / HOSTS).toLocaleString('en-US')} rows (row path)`, value: rowPath, unit: 'ms' },
       { name: 'spl: loading the points (line protocol → store, not the target)', value: POINTS / loadSeconds, unit: 'points/s' },
     ];
   } finally {

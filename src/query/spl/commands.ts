@@ -85,6 +85,12 @@ export function sortRows(rows: Row[], keys: readonly SortKey[]): Row[] {
 }
 
 function groupKey(values: readonly Value[]): string {
+  // One string or number by-value is the common case: skip JSON for it (the prefix keeps 1 and "1" apart).
+  if (values.length === 1) {
+    const v = values[0];
+    if (typeof v === 'string') return `s${v}`;
+    if (typeof v === 'number') return `n${v}`;
+  }
   return JSON.stringify(values);
 }
 

@@ -4,7 +4,7 @@
 import type { Command, Query, SearchNode } from './ast.ts';
 import { applyCommand, type PipelineContext, StatsGroups } from './commands.ts';
 import { splRuntime, splTooManyRows } from './errors.ts';
-import { compileSearch } from './search.ts';
+import { compileSearch, type RowPredicate } from './search.ts';
 import { addRowCount } from './stats.ts';
 import { type ChunkColumn, chunkRows, chunkValue, type RowChunk, type RowSource, type SourceRequest, splValue } from './row-source.ts';
 import { resolveTime } from './time-modifiers.ts';
@@ -46,27 +46,29 @@ export async function runSpl(query: Query, source: RowSource, options: SplRunOpt
     if (modifier.which === 'earliest') startMs = t;
     else endMs = t;
   }
-  const { request, residual } = pushDown(query.search, startMs, endMs);
+  const { request, rest } = pushDown(query.search, startMs, endMs);
+  const filter = new ChunkFilter(rest);
   const ctx: PipelineContext = { now: options.now, timezone, startMs, endMs };
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   let commands = query.commands;
   let rows: Row[];
   const first = commands[0];
-  if (residual === undefined && first?.name === 'stats' && first.aggs.every((a) => FAST_AGGS.has(a.fn))) {
-    rows = await fastStats(first, source, request);
+  if (first?.name === 'stats' && first.aggs.every((a) => FAST_AGGS.has(a.fn))) {
+    rows = await fastStats(first, source, request, filter);
     commands = commands.slice(1);
   } else {
-    const withRaw = needsRaw(query, residual);
-    const predicate = residual === undefined ? undefined : compileSearch(residual);
+    const withRaw = needsRaw(query, rest);
     rows = [];
     for await (const chunk of source.chunks(request)) {
+      const predicate = filter.forChunk(chunk);
+      if (predicate === false) continue;
       for (const row of chunkRows(chunk, withRaw)) {
         if (predicate === undefined || predicate(row)) rows.push(row);
       }
       if (rows.length > maxRows) throw splTooManyRows(maxRows);
     }
     // Newest first, as Splunk returns events (stable: ties keep the series order).
-    rows.sort((a, b) => (b._time as number) - (a._time as number));
+    if (orderMatters(commands)) rows.sort((a, b) => (b._time as number) - (a._time as number));
   }
   for (const cmd of commands) {
     rows = applyCommand(cmd, rows, ctx);
@@ -100,12 +102,69 @@ function pushDown(search: SearchNode, startMs: number | undefined, endMs: number
     rest.push(item);
   }
   const request: SourceRequest = { startMs, endMs, index, sourcetype };
-  const residual: SearchNode | undefined = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : { k: 'and', items: rest };
-  return { request, residual };
+  return { request, rest };
 }
 
-function hasTerms(node: SearchNode | undefined): boolean {
-  if (node === undefined) return false;
+/** The fields a search node reads, or undefined when it reads `_raw` (terms). */
+function fieldsOf(node: SearchNode): string[] | undefined {
+  switch (node.k) {
+    case 'all':
+      return [];
+    case 'term':
+      return undefined;
+    case 'not':
+      return fieldsOf(node.item);
+    case 'and':
+    case 'or': {
+      const out: string[] = [];
+      for (const item of node.items) {
+        const fields = fieldsOf(item);
+        if (fields === undefined) return undefined;
+        out.push(...fields);
+      }
+      return out;
+    }
+    default:
+      return [node.field];
+  }
+}
+
+/**
+ * The search conditions left after push-down, split per chunk: a condition that only reads the
+ * chunk's constants (index, sourcetype, tags) is decided once for the whole chunk.
+ */
+class ChunkFilter {
+  readonly #items: { fields: string[] | undefined; test: RowPredicate }[];
+
+  /** Whether some condition matches terms against `_raw`. */
+  readonly readsRaw: boolean;
+
+  constructor(items: readonly SearchNode[]) {
+    this.#items = items.map((node) => ({ fields: fieldsOf(node), test: compileSearch(node) }));
+    this.readsRaw = items.some(hasTerms);
+  }
+
+  /** false: skip the chunk; undefined: every row passes; else the test for each row. */
+  forChunk(chunk: RowChunk): false | RowPredicate | undefined {
+    if (this.#items.length === 0) return undefined;
+    let constants: Row | undefined;
+    const perRow: RowPredicate[] = [];
+    for (const item of this.#items) {
+      const constant =
+        item.fields?.every((f) => f !== '_time' && f !== '_raw' && !chunk.fields.has(f)) === true;
+      if (!constant) {
+        perRow.push(item.test);
+        continue;
+      }
+      constants ??= { index: chunk.index, sourcetype: chunk.sourcetype, ...chunk.tags };
+      if (!item.test(constants)) return false;
+    }
+    if (perRow.length === 0) return undefined;
+    return perRow.length === 1 ? perRow[0] : (row) => perRow.every((p) => p(row));
+  }
+}
+
+function hasTerms(node: SearchNode): boolean {
   switch (node.k) {
     case 'term':
       return true;
@@ -120,12 +179,28 @@ function hasTerms(node: SearchNode | undefined): boolean {
 }
 
 /** Whether rows need `_raw`, which costs a line-protocol formatting per point. */
-function needsRaw(query: Query, residual: SearchNode | undefined): boolean {
-  if (hasTerms(residual) || query.text.includes('_raw')) return true;
+function needsRaw(query: Query, rest: readonly SearchNode[]): boolean {
+  if (rest.some(hasTerms) || query.text.includes('_raw')) return true;
   for (const cmd of query.commands) {
     if (cmd.name === 'search' && hasTerms(cmd.body)) return true;
     if (cmd.name === 'rex' && cmd.field === '_raw') return true;
     if (PROJECTING.has(cmd.name)) return false;
+  }
+  return true;
+}
+
+/** Commands that keep or drop rows one by one without looking at their order. */
+const ORDER_BLIND = new Set(['search', 'where', 'eval', 'rex', 'fields', 'rename']);
+
+/**
+ * Whether the event order can show in the result: not when the first command that looks at
+ * more than one row is a `stats` without `list` or a `timechart` (both group by value or time).
+ */
+function orderMatters(commands: readonly Command[]): boolean {
+  for (const cmd of commands) {
+    if (ORDER_BLIND.has(cmd.name)) continue;
+    if (cmd.name === 'timechart') return false;
+    return !(cmd.name === 'stats' && cmd.aggs.every((a) => a.fn !== 'list'));
   }
   return true;
 }
@@ -141,22 +216,39 @@ function constantOf(chunk: RowChunk, field: string): { value: Value } | 'column'
 }
 
 /** `stats` straight over columns: group keys that are tags, index or sourcetype are constant per chunk. */
-async function fastStats(cmd: Extract<Command, { name: 'stats' }>, source: RowSource, request: SourceRequest): Promise<Row[]> {
+async function fastStats(
+  cmd: Extract<Command, { name: 'stats' }>,
+  source: RowSource,
+  request: SourceRequest,
+  filter: ChunkFilter,
+): Promise<Row[]> {
   const groups = new StatsGroups(cmd.aggs, cmd.by);
+  const byRows = (chunk: RowChunk, predicate: RowPredicate | undefined) => {
+    for (const row of chunkRows(chunk, predicate !== undefined && filter.readsRaw)) {
+      if (predicate === undefined || predicate(row)) groups.addRow(row);
+    }
+  };
   chunks: for await (const chunk of source.chunks(request)) {
+    const predicate = filter.forChunk(chunk);
+    if (predicate === false) continue;
+    // Rows that need a per-row test, by-fields that vary within the chunk and aggregated tags
+    // take the row path; the rest is folded straight from the columns.
+    if (predicate !== undefined) {
+      byRows(chunk, predicate);
+      continue;
+    }
     const byValues: Value[] = [];
     for (const f of cmd.by) {
       const where = constantOf(chunk, f);
       if (where === 'missing') continue chunks;
       if (where === 'column') {
-        for (const row of chunkRows(chunk, false)) groups.addRow(row);
+        byRows(chunk, undefined);
         continue chunks;
       }
       byValues.push(where.value);
     }
-    // Aggregated fields that are constants of the chunk (tags) go through the row path too.
     if (cmd.aggs.some((a) => a.field !== undefined && constantOf(chunk, a.field) !== 'column' && constantOf(chunk, a.field) !== 'missing')) {
-      for (const row of chunkRows(chunk, false)) groups.addRow(row);
+      byRows(chunk, undefined);
       continue;
     }
     const accs = groups.group(byValues);

@@ -155,6 +155,18 @@ describe('SPL commands', () => {
     ]);
   });
 
+  it('conditions on tags are decided per series; the rest per row', async () => {
+    const eu = await run('sourcetype=cpu region=eu | stats count, avg(v) by host');
+    assert.deepEqual(eu.rows, [{ host: 'web1', count: 2, 'avg(v)': 1 }]);
+    assert.deepEqual((await run('sourcetype=cpu NOT region=EU | stats count by host')).rows, [{ host: 'web2', count: 1 }]);
+    assert.deepEqual((await run('sourcetype=cpu host=web1 (region=us OR v>1) | stats count')).rows, [{ count: 1 }]);
+    assert.deepEqual((await run('sourcetype=logs host=web2 error | stats count by host')).rows, [{ host: 'web2', count: 1 }]);
+    assert.deepEqual(
+      (await run('region=eu | eval x=v*2 | table x')).rows,
+      [{ x: 3 }, { x: 1 }],
+    );
+  });
+
   it('stats without rows gives count 0 without by, nothing with by', async () => {
     assert.deepEqual((await run('index=nope | stats count, avg(x)')).rows, [{ count: 0, 'avg(x)': null }]);
     assert.deepEqual((await run('index=nope | stats count by host')).rows, []);
