@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pandoraApi } from '../src/api/pandora/pandora-api.ts';
+import { setupPandora } from '../src/api/pandora/setup.ts';
 import { ManualClock } from '../src/core/time.ts';
-import { ExportService } from '../src/exports/export-service.ts';
+import type { ExportService } from '../src/exports/export-service.ts';
 import { parseLineProtocol } from '../src/lineproto/parse.ts';
 import { SqliteMetaStore } from '../src/meta/sqlite-meta-store.ts';
-import { SeriesStoreRowSource } from '../src/query/spl/series-store-source.ts';
 import { ManualTimers } from '../src/schedule/timers.ts';
 import { openEmbeddedStore } from '../src/store/embedded-store.ts';
 import { MemoryDisk } from '../src/store/memory-disk.ts';
@@ -62,10 +61,9 @@ describe('Pandora export end to end', () => {
     const clock = new ManualClock({ ms: T0 - 60_000, ns: 0 });
     timers = new ManualTimers(clock);
     meta = new SqliteMetaStore({ path: ':memory:' });
-    service = new ExportService({ meta, source: new SeriesStoreRowSource(store), clock, timers, dataDir });
-    await service.start();
     app = Fastify();
-    await app.register(pandoraApi({ exports: service }));
+    const pandora = await setupPandora({ app, meta, store, clock, timers, dataDir, section: { timezone: 'UTC', 'min-interval': '1s' } });
+    service = pandora.exports;
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
 

@@ -25,6 +25,7 @@ describe('[exports] settings', () => {
       },
     );
     assert.deepEqual(exportSettings(undefined), {});
+    assert.deepEqual(exportSettings({ min_interval: '10s', missed_runs: 'once' }), { minIntervalMs: 10_000, missedRuns: 'once' });
   });
   it('names the bad key', () => {
     assert.throws(() => exportSettings({ timezone: 'Nowhere/Land' }), /\[exports\] timezone: unknown time zone "Nowhere\/Land"/);

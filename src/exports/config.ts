@@ -12,7 +12,7 @@ export type ExportSettings = Pick<
 /**
  * `[exports]` keys: `timezone` ("Asia/Shanghai"), `min-interval` ("1s"), `missed-runs` ("once" or
  * "skip"), `default-owner`, `unique-names` (bool), `max-rows` (int), `webhook-timeout` ("30s").
- * Throws an Error naming the key for any bad value.
+ * Snake-case spellings (`min_interval`) are accepted too. Throws an Error naming the key for any bad value.
  */
 export function exportSettings(section: unknown): ExportSettings {
   if (section === undefined) return {};
@@ -20,7 +20,7 @@ export function exportSettings(section: unknown): ExportSettings {
   const out: ExportSettings = {};
   for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
     const where = `[exports] ${key}`;
-    switch (key) {
+    switch (key.replaceAll('_', '-')) {
       case 'timezone':
         if (typeof value !== 'string') throw new Error(`${where} must be a string`);
         try {
