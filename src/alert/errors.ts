@@ -25,11 +25,6 @@ export const handlerExists = defineError(
 );
 export const invalidPatchJson = defineError('E_ALERT_PATCH_JSON', 'invalid', (why: string) => `invalid patch json: ${why}`);
 export const patchFailed = defineError('E_ALERT_PATCH_APPLY', 'invalid', (why: string) => `failed to apply patch: ${why}`);
-export const cannotChangeTopic = defineError(
-  'E_ALERT_HANDLER_TOPIC',
-  'internal',
-  () => 'failed to update handler: cannot change topic in update',
-);
 export const unmarshalFailed = defineError('E_ALERT_UNMARSHAL', 'invalid', (why: string) => `failed to unmarshal JSON: ${why}`);
 /** A handler's options are wrong (bad file mode, relative log path, exec not allowed ...). */
 export const invalidHandlerOptions = defineError('E_ALERT_HANDLER_OPTIONS', 'invalid', (why: string) => why);
@@ -39,3 +34,10 @@ export const unsupportedHandler = defineError(
   (kind: string) => `unsupported action kind ${JSON.stringify(kind)}`,
 );
 export const invalidMatch = defineError('E_ALERT_MATCH', 'invalid', (why: string) => `invalid match expression: ${why}`);
+export const handlerCreateFailed = defineError('E_ALERT_HANDLER_CREATE', 'internal', (why: string) => `failed to create handler: ${why}`);
+export const handlerUpdateFailed = defineError('E_ALERT_HANDLER_UPDATE', 'internal', (why: string) => `failed to update handler: ${why}`);
+export const topicEventsFailed = defineError(
+  'E_ALERT_TOPIC_EVENTS',
+  'internal',
+  (topic: string) => `failed to get topic events: unknown topic ${JSON.stringify(topic)}`,
+);

@@ -1,8 +1,8 @@
-// The alert node's id, message and details templates with Kapacitor's template data.
+// The alert node's id, message and details templates with Kapacitor's template data (rendered by src/tick/template.ts).
 
 import type { Fields, Tags } from '../core/point.ts';
-import type { Instant } from '../core/time.ts';
-import { GoDuration, GoMap, GoTemplate, GoTime } from './go-template.ts';
+import { formatRFC3339Nano, type Instant } from '../core/time.ts';
+import { type CompiledTemplate, compileTemplate } from '../tick/template.ts';
 import { goJson } from './event.ts';
 
 export interface ServerInfo {
@@ -28,31 +28,67 @@ export interface MessageContext extends IdContext {
   readonly durationNs: number;
 }
 
-/** `json .` in details: encoding/json with its trailing newline (the html/template escaper runs after). */
-function jsonFunc(v: unknown): string {
-  return `${goJson(v)}\n`;
+/** A Go time value in template data. */
+export function templateTime(t: Instant): { type: 'timeval'; ms: number; ns: number } {
+  return { type: 'timeval', ms: t.ms, ns: t.ns };
 }
 
+/** A Go duration value in template data. */
+export function templateDuration(ns: number): { type: 'duration'; ns: number } {
+  return { type: 'duration', ns };
+}
+
+/**
+ * Template data as encoding/json would marshal the Go value: times as RFC 3339 strings,
+ * durations as integer nanoseconds, maps with sorted keys.
+ */
+export function goJsonValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(goJsonValue);
+  const o = v as Record<string, unknown>;
+  if (o.type === 'timeval' && typeof o.ms === 'number') return formatRFC3339Nano({ ms: o.ms, ns: o.ns as number });
+  if (o.type === 'duration' && typeof o.ns === 'number') return BigInt(o.ns);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = goJsonValue(o[k]);
+  return out;
+}
+
+const sortedMap = (m: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k];
+  return out;
+};
+
 export class AlertTemplates {
-  readonly id: GoTemplate;
-  readonly message: GoTemplate;
-  readonly details: GoTemplate;
+  readonly id: CompiledTemplate;
+  readonly message: CompiledTemplate;
+  readonly details: CompiledTemplate;
   readonly #server: Record<string, string>;
+  readonly #constantId: string | undefined;
+  readonly #constantDetails: string | undefined;
 
   constructor(id: string, message: string, details: string, server: ServerInfo) {
-    this.id = new GoTemplate(id);
-    this.message = new GoTemplate(message);
-    // html/template: output of actions is escaped for HTML text, `json`/`jsonCompact` included.
-    this.details = new GoTemplate(details, { html: true, funcs: { json: jsonFunc, jsonCompact: (v) => goJson(v) } });
+    this.id = compileTemplate('id', id);
+    this.message = compileTemplate('message', message);
+    // html/template: action output is escaped for HTML text; `json` keeps encoding/json's trailing newline.
+    this.details = compileTemplate('details', details, {
+      html: true,
+      funcs: {
+        json: (v: unknown) => `${goJson(goJsonValue(v))}\n`,
+        jsonCompact: (v: unknown) => goJson(goJsonValue(v)),
+      },
+    });
     this.#server = { Hostname: server.hostname, ClusterID: server.clusterId, ServerID: server.serverId };
+    this.#constantId = id.includes('{{') ? undefined : id;
+    this.#constantDetails = details.includes('{{') ? undefined : details;
   }
 
   #idInfo(c: IdContext): Record<string, unknown> {
-    return { Name: c.name, TaskName: c.taskName, Group: c.group, Tags: new GoMap(c.tags), ServerInfo: this.#server };
+    return { Name: c.name, TaskName: c.taskName, Group: c.group, Tags: sortedMap(c.tags), ServerInfo: this.#server };
   }
 
   renderId(c: IdContext): string {
-    return this.id.constant ?? this.id.render(this.#idInfo(c));
+    return this.#constantId ?? this.id.render(this.#idInfo(c));
   }
 
   /** Message, then details (which also sees `.Message`). */
@@ -60,14 +96,14 @@ export class AlertTemplates {
     const info: Record<string, unknown> = {
       ...this.#idInfo(c),
       ID: c.id,
-      Fields: new GoMap(c.fields),
+      Fields: sortedMap(c.fields),
       Level: c.level,
-      Time: GoTime.of(c.time),
-      Duration: new GoDuration(c.durationNs),
+      Time: templateTime(c.time),
+      Duration: templateDuration(c.durationNs),
     };
     const message = this.message.render(info);
     info.Message = message;
-    const details = this.details.constant ?? this.details.render(info);
+    const details = this.#constantDetails ?? this.details.render(info);
     return { message, details };
   }
 }
