@@ -62,6 +62,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are navigated freely in assertions
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
