@@ -4,6 +4,8 @@ import { assertSinkFactory } from './connectors/assert/assert-sink.ts';
 import { consoleSinkFactory } from './connectors/console/console-sink.ts';
 import type { PluginFactory } from './connectors/contract.ts';
 import { fakeSourceFactory } from './connectors/fake/fake-source.ts';
+import { jdbcSinkFactory } from './connectors/jdbc/jdbc-sink.ts';
+import { jdbcSourceFactory } from './connectors/jdbc/jdbc-source.ts';
 import { localFileSinkFactory } from './connectors/localfile/local-file-sink.ts';
 import { localFileSourceFactory } from './connectors/localfile/local-file-source.ts';
 import { makeRegistry, type Registry } from './plan.ts';
@@ -22,6 +24,8 @@ export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   assertSinkFactory,
   localFileSourceFactory,
   localFileSinkFactory,
+  jdbcSourceFactory,
+  jdbcSinkFactory,
   sqlTransformFactory,
   fieldMapperFactory,
   filterFactory,

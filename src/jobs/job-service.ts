@@ -152,7 +152,7 @@ export class JobService {
   /** Builds the plan (option errors surface to the caller), persists the record and starts the run. */
   async #start(record: JobRecord, config: JobConfig, restore: Checkpoint | undefined, fresh: boolean): Promise<void> {
     const jobId = record.jobId;
-    const plan = buildPlan(config, {
+    const plan = await buildPlan(config, {
       jobId,
       env: config.env,
       registry: this.#opts.registry,

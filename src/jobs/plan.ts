@@ -83,7 +83,7 @@ export interface PlanContext {
 }
 
 /** Builds every plugin (validating its options) and wires them; errors here fail the submit call. */
-export function buildPlan(config: JobConfig, pc: PlanContext): JobPlan {
+export async function buildPlan(config: JobConfig, pc: PlanContext): Promise<JobPlan> {
   const ctx = (cfg: PluginConfig): ConnectorContext => ({
     jobId: pc.jobId,
     mode: pc.env.mode,
@@ -105,13 +105,20 @@ export function buildPlan(config: JobConfig, pc: PlanContext): JobPlan {
     return names;
   };
 
-  const sources = config.sources.map((cfg, i): PlannedSource => {
+  const sources: PlannedSource[] = [];
+  for (const [i, cfg] of config.sources.entries()) {
     const source = construct(cfg, () => factoryFor(pc.registry, 'source', cfg.pluginName).create(ctx(cfg)));
+    try {
+      await source.prepare?.();
+    } catch (err) {
+      if (isDomainError(err)) throw err;
+      throw factoryFailed(`${cfg.pluginName}: ${(err as Error).message}`);
+    }
     const schema = source.schema();
     const dataset = cfg.output ?? `__source_${i}`;
     register(dataset, schema, schema.table, cfg);
-    return { cfg, source, dataset, schema, parallelism: cfg.parallelism ?? pc.env.parallelism };
-  });
+    sources.push({ cfg, source, dataset, schema, parallelism: cfg.parallelism ?? pc.env.parallelism });
+  }
 
   let previous: string[] = sources.length > 0 ? [sources[sources.length - 1].dataset] : [];
   const transforms = config.transforms.map((cfg, i): PlannedTransform => {

@@ -43,6 +43,11 @@ export interface SourceReader {
 }
 
 export interface Source {
+  /**
+   * Called once when the job is submitted, before `schema()`: a source whose schema lives in an
+   * external system (a database table) connects and discovers it here, so errors reach the caller.
+   */
+  prepare?(): Promise<void>;
   /** The produced dataset's schema (known before any row is read). */
   schema(): TableSchema;
   /**

@@ -1,0 +1,348 @@
+// JDBC-style dialects over Node drivers: PostgreSQL (pg) and MySQL/MariaDB (mysql2), chosen by the URL prefix.
+
+import { driverMissing, optionInvalid } from '../../errors.ts';
+import type { Field, SeaType, Value } from '../../row.ts';
+
+export interface QueryResult {
+  rows: unknown[][];
+  fields: Field[];
+}
+
+export interface JdbcConnection {
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /** Inserts (or upserts) many rows in one statement. */
+  insertMany(table: string, columns: Field[], rows: Value[][], primaryKeys: string[] | undefined): Promise<void>;
+  deleteMany(table: string, keyColumns: Field[], keys: Value[][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Dialect {
+  name: 'postgresql' | 'mysql';
+  connect(): Promise<JdbcConnection>;
+  quote(identifier: string): string;
+  /** `a.b` → quoted parts. */
+  quoteTable(path: string): string;
+  columnType(t: SeaType, isKey: boolean): string;
+  /** Positional parameter syntax of this dialect. */
+  param(i: number): string;
+}
+
+export interface ConnectionInfo {
+  host: string;
+  port: number;
+  database: string;
+  user?: string;
+  password?: string;
+  params: URLSearchParams;
+}
+
+export function parseJdbcUrl(url: string, where: string): { kind: 'postgresql' | 'mysql'; info: ConnectionInfo } {
+  const m = /^jdbc:(postgresql|mysql|mariadb):\/\/([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/i.exec(url.trim());
+  if (!m) throw optionInvalid(where, `unsupported url '${url.replace(/password=[^&]*/gi, 'password=******')}' (jdbc:postgresql://, jdbc:mysql:// or jdbc:mariadb://)`);
+  const kind = m[1].toLowerCase() === 'postgresql' ? 'postgresql' : 'mysql';
+  const [host, port] = m[2].split(':');
+  const params = new URLSearchParams(m[4] ?? '');
+  return {
+    kind,
+    info: {
+      host,
+      port: port ? Number(port) : kind === 'postgresql' ? 5432 : 3306,
+      database: decodeURIComponent(m[3] ?? ''),
+      user: params.get('user') ?? undefined,
+      password: params.get('password') ?? undefined,
+      params,
+    },
+  };
+}
+
+async function load<T>(pkg: string, plugin: string): Promise<T> {
+  try {
+    return (await import(pkg)) as T;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw driverMissing(plugin, pkg);
+    throw err;
+  }
+}
+
+/** Values as drivers take them: bigints and timestamps as text, nested values as JSON. */
+function toParam(v: Value, forMysql: boolean): unknown {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'string') return forMysql && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) ? v.replace('T', ' ') : v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+// ---- PostgreSQL -------------------------------------------------------------------------------
+
+const PG_OIDS: Record<number, SeaType['kind']> = {
+  16: 'boolean',
+  20: 'bigint',
+  21: 'smallint',
+  23: 'int',
+  700: 'float',
+  701: 'double',
+  1082: 'date',
+  1083: 'time',
+  1114: 'timestamp',
+  1184: 'timestamp',
+  17: 'bytes',
+};
+
+function pgType(oid: number, modifier: number): SeaType {
+  if (oid === 1700) {
+    if (modifier < 4) return { kind: 'decimal', precision: 38, scale: 18 };
+    const m = modifier - 4;
+    return { kind: 'decimal', precision: (m >> 16) & 0xffff, scale: m & 0xffff };
+  }
+  const kind = PG_OIDS[oid];
+  return kind ? ({ kind } as SeaType) : { kind: 'string' };
+}
+
+function pgColumnType(t: SeaType): string {
+  switch (t.kind) {
+    case 'string':
+      return 'text';
+    case 'boolean':
+      return 'boolean';
+    case 'tinyint':
+    case 'smallint':
+      return 'smallint';
+    case 'int':
+      return 'integer';
+    case 'bigint':
+      return 'bigint';
+    case 'float':
+      return 'real';
+    case 'double':
+      return 'double precision';
+    case 'decimal':
+      return `numeric(${t.precision},${t.scale})`;
+    case 'date':
+      return 'date';
+    case 'time':
+      return 'time';
+    case 'timestamp':
+      return 'timestamp';
+    case 'bytes':
+      return 'bytea';
+    case 'null':
+      return 'text';
+    default:
+      return 'jsonb';
+  }
+}
+
+interface PgClient {
+  connect(): Promise<void>;
+  query(q: { text: string; values?: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[][]; fields: { name: string; dataTypeID: number; dataTypeModifier: number }[] }>;
+  end(): Promise<void>;
+}
+
+const quotePg = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
+  const quoteTable = (path: string) => path.split('.').map(quotePg).join('.');
+  return {
+    name: 'postgresql',
+    quote: quotePg,
+    quoteTable,
+    param: (i) => `$${i + 1}`,
+    columnType: (t) => pgColumnType(t),
+    async connect() {
+      const pg = await load<{ default: { Client: new (c: object) => PgClient } }>('pg', plugin);
+      // Dates and timestamps stay text (no local-time Date conversion); the engine keeps ISO strings.
+      const raw = (v: string) => v;
+      const client = new pg.default.Client({
+        host: info.host,
+        port: info.port,
+        database: info.database,
+        user: info.user,
+        password: info.password,
+        types: { getTypeParser: (oid: number) => ([1082, 1083, 1114, 1184, 20, 1700].includes(oid) ? raw : oid === 17 ? (v: string) => Buffer.from(v.slice(2), 'hex') : oid === 16 ? (v: string) => v === 't' : [21, 23, 700, 701].includes(oid) ? Number : raw) },
+      });
+      await client.connect();
+      return {
+        async query(sql, params) {
+          const r = await client.query({ text: sql, values: params, rowMode: 'array' });
+          return { rows: r.rows ?? [], fields: (r.fields ?? []).map((f) => ({ name: f.name, type: pgType(f.dataTypeID, f.dataTypeModifier) })) };
+        },
+        async insertMany(table, columns, rows, primaryKeys) {
+          if (rows.length === 0) return;
+          // One statement per batch: every column travels as one array parameter, unnested server-side.
+          const arrays = columns.map((_, c) => rows.map((r) => toParam(r[c], false)));
+          const cols = columns.map((c) => quotePg(c.name)).join(', ');
+          const unnest = columns.map((c, i) => `$${i + 1}::${pgColumnType(c.type).replace(/\(.*\)/, '')}[]`).join(', ');
+          let sql = `INSERT INTO ${quoteTable(table)} (${cols}) SELECT * FROM unnest(${unnest})`;
+          if (primaryKeys && primaryKeys.length > 0) {
+            const rest = columns.filter((c) => !primaryKeys.includes(c.name));
+            sql += ` ON CONFLICT (${primaryKeys.map(quotePg).join(', ')}) DO ${rest.length ? `UPDATE SET ${rest.map((c) => `${quotePg(c.name)} = EXCLUDED.${quotePg(c.name)}`).join(', ')}` : 'NOTHING'}`;
+          }
+          await client.query({ text: sql, values: arrays });
+        },
+        async deleteMany(table, keyColumns, keys) {
+          if (keys.length === 0) return;
+          const arrays = keyColumns.map((_, c) => keys.map((k) => toParam(k[c], false)));
+          const cond = keyColumns.map((c, i) => `${quotePg(c.name)} = ANY($${i + 1}::${pgColumnType(c.type).replace(/\(.*\)/, '')}[])`).join(' AND ');
+          if (keyColumns.length === 1) await client.query({ text: `DELETE FROM ${quoteTable(table)} WHERE ${cond}`, values: arrays });
+          else {
+            const tuple = keyColumns.map((c) => quotePg(c.name)).join(', ');
+            const un = keyColumns.map((c, i) => `$${i + 1}::${pgColumnType(c.type).replace(/\(.*\)/, '')}[]`).join(', ');
+            await client.query({ text: `DELETE FROM ${quoteTable(table)} WHERE (${tuple}) IN (SELECT * FROM unnest(${un}))`, values: arrays });
+          }
+        },
+        close: () => client.end(),
+      };
+    },
+  };
+}
+
+// ---- MySQL / MariaDB --------------------------------------------------------------------------
+
+function mysqlType(columnType: number, length: number, decimals: number, binary: boolean): SeaType {
+  switch (columnType) {
+    case 1:
+      return { kind: 'tinyint' };
+    case 2:
+    case 13:
+      return { kind: 'smallint' };
+    case 3:
+    case 9:
+      return { kind: 'int' };
+    case 8:
+      return { kind: 'bigint' };
+    case 4:
+      return { kind: 'float' };
+    case 5:
+      return { kind: 'double' };
+    case 0:
+    case 246:
+      return { kind: 'decimal', precision: Math.max(1, length - (decimals > 0 ? 2 : 1)), scale: decimals };
+    case 10:
+      return { kind: 'date' };
+    case 11:
+      return { kind: 'time' };
+    case 7:
+    case 12:
+      return { kind: 'timestamp' };
+    case 16:
+      return { kind: 'boolean' };
+    case 249:
+    case 250:
+    case 251:
+    case 252:
+      return binary ? { kind: 'bytes' } : { kind: 'string' };
+    default:
+      return binary && columnType !== 245 && columnType !== 253 && columnType !== 254 ? { kind: 'bytes' } : { kind: 'string' };
+  }
+}
+
+function mysqlColumnType(t: SeaType, isKey: boolean): string {
+  switch (t.kind) {
+    case 'string':
+      return isKey ? 'VARCHAR(255)' : 'LONGTEXT';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'tinyint':
+      return 'TINYINT';
+    case 'smallint':
+      return 'SMALLINT';
+    case 'int':
+      return 'INT';
+    case 'bigint':
+      return 'BIGINT';
+    case 'float':
+      return 'FLOAT';
+    case 'double':
+      return 'DOUBLE';
+    case 'decimal':
+      return `DECIMAL(${t.precision},${t.scale})`;
+    case 'date':
+      return 'DATE';
+    case 'time':
+      return 'TIME';
+    case 'timestamp':
+      return 'DATETIME(6)';
+    case 'bytes':
+      return 'LONGBLOB';
+    case 'null':
+      return 'LONGTEXT';
+    default:
+      return 'JSON';
+  }
+}
+
+interface MysqlField {
+  name: string;
+  columnType: number;
+  columnLength: number;
+  decimals: number;
+  characterSet?: number;
+  flags?: number;
+}
+interface MysqlConn {
+  query(o: { sql: string; values?: unknown[]; rowsAsArray?: boolean }): Promise<[unknown, MysqlField[] | undefined]>;
+  end(): Promise<void>;
+}
+
+const quoteMy = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+
+export function mysqlDialect(info: ConnectionInfo, plugin: string): Dialect {
+  const quoteTable = (path: string) => path.split('.').map(quoteMy).join('.');
+  return {
+    name: 'mysql',
+    quote: quoteMy,
+    quoteTable,
+    param: () => '?',
+    columnType: mysqlColumnType,
+    async connect() {
+      const mysql = await load<{ default: { createConnection(c: object): Promise<MysqlConn> } }>('mysql2/promise', plugin);
+      const conn = await mysql.default.createConnection({
+        host: info.host,
+        port: info.port,
+        database: info.database || undefined,
+        user: info.user,
+        password: info.password,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        dateStrings: true,
+        decimalNumbers: false,
+        multipleStatements: false,
+      });
+      return {
+        async query(sql, params) {
+          const [rows, fields] = await conn.query({ sql, values: params?.map((p) => toParam(p as Value, true)), rowsAsArray: true });
+          return {
+            rows: Array.isArray(rows) ? (rows as unknown[][]) : [],
+            fields: (fields ?? []).map((f) => ({ name: f.name, type: mysqlType(f.columnType, f.columnLength, f.decimals, f.characterSet === 63) })),
+          };
+        },
+        async insertMany(table, columns, rows, primaryKeys) {
+          if (rows.length === 0) return;
+          const cols = columns.map((c) => quoteMy(c.name)).join(', ');
+          let sql = `INSERT INTO ${quoteTable(table)} (${cols}) VALUES ?`;
+          if (primaryKeys && primaryKeys.length > 0) {
+            const rest = columns.filter((c) => !primaryKeys.includes(c.name));
+            const set = (rest.length ? rest : columns.slice(0, 1)).map((c) => `${quoteMy(c.name)} = VALUES(${quoteMy(c.name)})`).join(', ');
+            sql += ` ON DUPLICATE KEY UPDATE ${set}`;
+          }
+          await conn.query({ sql, values: [rows.map((r) => r.map((v) => toParam(v, true)))] });
+        },
+        async deleteMany(table, keyColumns, keys) {
+          if (keys.length === 0) return;
+          const tuple = keyColumns.map((c) => quoteMy(c.name)).join(', ');
+          await conn.query({ sql: `DELETE FROM ${quoteTable(table)} WHERE (${tuple}) IN (?)`, values: [keys.map((k) => k.map((v) => toParam(v, true)))] });
+        },
+        close: () => conn.end(),
+      };
+    },
+  };
+}
+
+export function dialectFor(url: string, user: string | undefined, password: string | undefined, plugin: string): Dialect {
+  const { kind, info } = parseJdbcUrl(url, plugin);
+  if (user !== undefined) info.user = user;
+  if (password !== undefined) info.password = password;
+  return kind === 'postgresql' ? postgresDialect(info, plugin) : mysqlDialect(info, plugin);
+}
