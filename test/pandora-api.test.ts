@@ -2,6 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -317,18 +319,22 @@ describe('Pandora export tasks API', () => {
       [2],
     );
 
-    // A run that fails (the webhook is unreachable) records the error; the schedule carries on.
+    // A run that fails (the webhook answers 500) records the error; the schedule carries on.
+    const hook = createServer((_req, res) => res.writeHead(500, 'Internal Server Error').end());
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
     await env.call('PUT', `/api/v1/export/task/${id}`, {
       name: 'minutely',
       spl: '* | stats count',
       interval: { type: 'crontab', crontab: '0 * * * * ?' },
-      destination: { type: 'webhook', url: 'http://127.0.0.1:9/hook' },
+      destination: { type: 'webhook', url: hookUrl },
     });
     await env.advance(60_000);
+    await new Promise((resolve) => hook.close(resolve));
     const failed = (await env.call('GET', `/api/v1/export/task/${id}/history`)).json.histories[0];
     assert.equal(failed.count, 3);
     assert.equal(failed.status, 'failed');
-    assert.match(failed.message, /fetch failed|ECONNREFUSED/);
+    assert.equal(failed.message, `webhook ${hookUrl} answered 500 Internal Server Error`);
     assert.equal(env.service.nextFire(id), T0 + 240_000);
     const onlyFailed = await env.call('GET', `/api/v1/export/task/${id}/history?prefix=fail`);
     assert.equal(onlyFailed.json.total, 1);

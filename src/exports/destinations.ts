@@ -77,18 +77,25 @@ export async function deliver(
   if (destination.type === 'file') {
     return files.write(delivery.taskId, delivery.count, destination.format, encode(delivery.result, destination.format));
   }
-  const response = await fetch(destination.url, {
-    method: 'POST',
-    headers: {
-      ...destination.headers,
-      'Content-Type': CONTENT_TYPES[destination.format],
-      'X-Export-Task': delivery.taskId,
-      'X-Export-Run': String(delivery.count),
-      'X-Export-Time': String(delivery.time),
-    },
-    body: encode(delivery.result, destination.format),
-    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-  });
+  let response: Response;
+  try {
+    response = await fetch(destination.url, {
+      method: 'POST',
+      headers: {
+        ...destination.headers,
+        'Content-Type': CONTENT_TYPES[destination.format],
+        'X-Export-Task': delivery.taskId,
+        'X-Export-Run': String(delivery.count),
+        'X-Export-Time': String(delivery.time),
+      },
+      body: encode(delivery.result, destination.format),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+  } catch (err) {
+    // fetch says only "fetch failed"; the reason (refused, DNS, timeout) is in its cause.
+    const cause = (err as Error & { cause?: Error }).cause;
+    throw new Error(`webhook ${destination.url} failed: ${cause?.message ?? (err as Error).message}`);
+  }
   // Drain the body so the connection can be reused.
   await response.arrayBuffer().catch(() => undefined);
   if (!response.ok) throw new Error(`webhook ${destination.url} answered ${response.status} ${response.statusText}`.trim());
