@@ -6,7 +6,7 @@ import { type Clock, formatRFC3339Nano } from '../core/time.ts';
 import type { DocumentCollection, MetaStore } from '../meta/meta-store.ts';
 import type { ProgramNode } from '../tick/ast.ts';
 import { renderDot } from '../tick/dot.ts';
-import { TickEvalError, TickSyntaxError } from '../tick/errors.ts';
+import { TickEvalError, TickSyntaxError, type TickWarning } from '../tick/errors.ts';
 import { formatScript } from '../tick/format.ts';
 import { type CompiledTask, compileProgram, inferTaskType } from '../tick/index.ts';
 import { parse } from '../tick/parser.ts';
@@ -319,8 +319,10 @@ export class TaskService {
     let errMsg = t.error;
     let dot = '';
     let stats: unknown = {};
+    let warnings: readonly TickWarning[] = [];
     try {
       const compiled = this.#compileTask(t);
+      warnings = compiled.warnings;
       if (handle) {
         dot = handle.dot(view);
         stats = handle.stats();
@@ -328,7 +330,7 @@ export class TaskService {
     } catch (err) {
       errMsg = (err as Error).message;
     }
-    return {
+    const json: Record<string, unknown> = {
       link: { rel: 'self', href: `/kapacitor/v1/tasks/${t.id}` },
       id: t.id,
       'template-id': t.templateId,
@@ -345,6 +347,9 @@ export class TaskService {
       modified: t.modified,
       'last-enabled': t.lastEnabled,
     };
+    // Not in Kapacitor: lambdas that can never work as written (only present when there are any).
+    if (warnings.length > 0) json.warnings = warnings;
+    return json;
   }
 
   async hasTask(id: string): Promise<boolean> {

@@ -34,9 +34,19 @@ export class TickEvalError extends DomainError {
 
 /** A lambda failed for one point (missing field, type mismatch ...): the node counts it and drops the point. */
 export class LambdaError extends DomainError {
-  constructor(message: string) {
+  /** Our suggestion for the likely fix (e.g. a single-quoted field name), never part of the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
     super('E_TICK_LAMBDA', 'invalid', message);
+    this.hint = hint;
   }
+}
+
+/** A script construct that compiles but can never work as written (reported, not rejected). */
+export interface TickWarning {
+  readonly line: number;
+  readonly char: number;
+  readonly message: string;
 }
 
 /** A string template (alert id/message/details ...) failed to parse or to render. */

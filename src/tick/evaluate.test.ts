@@ -271,3 +271,12 @@ test('every node kind of the catalogue can be created from a stream', () => {
   ).pipeline.nodes.map((n) => n.desc);
   assert.deepEqual(descs, ['stream', 'from', 'window', 'trickle', 'state_duration', 'k8s_autoscale']);
 });
+
+test('single-quoted field names in lambdas are reported as warnings with positions', () => {
+  const t = compileTask("stream|from()|alert().crit(lambda: 'usage_idle' < 10)");
+  assert.equal(t.warnings.length, 1);
+  assert.equal(t.warnings[0]!.line, 1);
+  assert.equal(t.warnings[0]!.char, 36);
+  assert.match(t.warnings[0]!.message, /write "usage_idle" \(double quotes\)/);
+  assert.equal(compileTask('stream|from().where(lambda: "host" == \'a\')').warnings.length, 0);
+});

@@ -21,8 +21,8 @@ import {
   type PropertySpec,
   type Signature,
 } from './catalogue.ts';
-import { atPosition, LambdaError, TickEvalError } from './errors.ts';
-import { compileLambda, evalConstant, LambdaCompileError, type LambdaCompileOptions } from './lambda/compile.ts';
+import { atPosition, LambdaError, TickEvalError, type TickWarning } from './errors.ts';
+import { compileLambda, evalConstant, LambdaCompileError, type LambdaCompileOptions, lintLambda } from './lambda/compile.ts';
 import { isDur, MISSING, type Val } from './lambda/values.ts';
 import { T } from './lexer.ts';
 import type { AlertHandlerDesc, DBRP, EdgeKind, Pipeline, PipelineNode, Value } from './pipeline.ts';
@@ -51,6 +51,8 @@ export interface EvaluateOptions extends LambdaCompileOptions {
 
 export interface EvaluationResult {
   readonly pipeline: Pipeline;
+  /** Lambdas that compile but cannot work as written (e.g. single-quoted field names), with positions. */
+  readonly warnings: readonly TickWarning[];
   /** The script's declared vars with their default values (null for type-only declarations). */
   readonly vars: Record<string, TickVar>;
 }
@@ -157,6 +159,7 @@ class Evaluator {
   readonly #sources: MutableNode[] = [];
   readonly #defaults: Record<string, TickVar> = {};
   readonly #dbrps: DBRP[] = [];
+  readonly #warnings: TickWarning[] = [];
   #nextId = 0;
 
   constructor(type: 'stream' | 'batch', opts: EvaluateOptions) {
@@ -699,6 +702,7 @@ class Evaluator {
 
   #compile(l: LambdaVal, at: Pos): Value {
     if (!l.compiled) {
+      this.#warnings.push(...lintLambda(l.expr));
       try {
         l.compiled = compileLambda(l.expr, this.#opts);
       } catch (err) {
@@ -791,6 +795,9 @@ class Evaluator {
         sources: [...this.#sources],
         dbrps: [...this.#dbrps],
       },
+      warnings: this.#warnings.filter(
+        (w, i, all) => all.findIndex((o) => o.line === w.line && o.char === w.char && o.message === w.message) === i,
+      ),
       vars: this.#defaults,
     };
   }

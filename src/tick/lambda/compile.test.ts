@@ -135,3 +135,14 @@ test('eval results of earlier expressions are visible through scope.extra', () =
   assert.deepEqual(l.references, ['x']);
   assert.equal(l.expression, '"x" * 2');
 });
+
+test('a string literal where a field was meant carries a hint', () => {
+  try {
+    lambda("'usage_idle' > 10").eval(scope({ usage_idle: 5 }));
+    assert.fail('expected an error');
+  } catch (e) {
+    assert.ok(e instanceof LambdaError);
+    assert.equal(e.message, 'mismatched type to binary operator. got string > int. see bool(), int(), float(), string(), duration()');
+    assert.match(e.hint ?? '', /"usage_idle" \(double quotes\)/);
+  }
+});

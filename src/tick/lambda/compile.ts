@@ -2,7 +2,8 @@
 
 import { type Clock, systemClock } from '../../core/time.ts';
 import type { ExprNode } from '../ast.ts';
-import { LambdaError } from '../errors.ts';
+import { LambdaError, type TickWarning } from '../errors.ts';
+import { hintForStringLiteralOperand } from '../hints.ts';
 import { formatExpression } from '../format.ts';
 import { isCompOperator, isMathOperator, T, tokenName } from '../lexer.ts';
 import { type Builtin, type CallContext, lookupBuiltin } from './functions.ts';
@@ -85,8 +86,13 @@ function binaryError(op: T, l: Val, r: Val, left: ExprNode, right: ExprNode): ne
     if (right.kind === 'reference') fail(`right reference value "${right.name}" is missing value`);
     fail('expected rightEvaluator to be *EvalReferenceNode');
   }
-  if (!OPS_BY_TYPE[lt]?.has(op)) fail(`invalid ${operatorKind(op)} operator ${tokenName(op)} for type ${lt}`);
-  fail(`mismatched type to binary operator. got ${lt} ${tokenName(op)} ${rt}. see bool(), int(), float(), string(), duration()`);
+  const literal = left.kind === 'string' && rt !== 'string' ? left : right.kind === 'string' && lt !== 'string' ? right : undefined;
+  const hint = literal ? hintForStringLiteralOperand(literal.literal) : undefined;
+  if (!OPS_BY_TYPE[lt]?.has(op)) throw new LambdaError(`invalid ${operatorKind(op)} operator ${tokenName(op)} for type ${lt}`, hint);
+  throw new LambdaError(
+    `mismatched type to binary operator. got ${lt} ${tokenName(op)} ${rt}. see bool(), int(), float(), string(), duration()`,
+    hint,
+  );
 }
 
 function num(v: Val): number | undefined {
@@ -439,3 +445,34 @@ export function evalConstant(expression: ExprNode): Val {
   return ev({ fields: {}, tags: {}, timeMs: 0, timeNs: 0 }, c.stateInits.map((f) => f()), ctx);
 }
 
+
+/**
+ * Constructs that compile but fail on every point: a single-quoted string used where a field was
+ * meant (`'usage_idle' > 10`), the most common TICKscript pitfall.
+ */
+export function lintLambda(expression: ExprNode): TickWarning[] {
+  const out: TickWarning[] = [];
+  const visit = (n: ExprNode): void => {
+    if (n.kind === 'binary') {
+      const numeric = (x: ExprNode) => x.kind === 'number' || x.kind === 'duration' || (x.kind === 'unary' && x.node.kind === 'number');
+      const pairs: Array<[ExprNode, ExprNode]> = [
+        [n.left, n.right],
+        [n.right, n.left],
+      ];
+      for (const [a, b] of pairs) {
+        if (a.kind === 'string' && numeric(b) && n.op !== T.And && n.op !== T.Or) {
+          out.push({
+            line: a.line,
+            char: a.char,
+            message: `'${a.literal}' ${tokenName(n.op)} ${formatExpression(b)} compares a string literal with a number and fails for every point; ${hintForStringLiteralOperand(a.literal)}`,
+          });
+        }
+      }
+      visit(n.left);
+      visit(n.right);
+    } else if (n.kind === 'unary') visit(n.node);
+    else if (n.kind === 'function') for (const a of n.args) visit(a);
+  };
+  visit(expression);
+  return out;
+}
