@@ -250,6 +250,11 @@ describe('A1 HTTP conventions', () => {
     assert.match(res.json().error.message, /JSON/);
   });
 
+  it('unreadable dates are 400 (OpenTSDB lets them surface as 500)', async () => {
+    assertError(await get('/api/annotation?start_time=yesterday'), 400, 'Invalid time: yesterday');
+    assertError(await get('/api/annotation?start_time=2013/13/01'), 400, 'Invalid absolute date: 2013/13/01');
+  });
+
   it('JSONP wraps replies and errors', async () => {
     const res = await get(`/api/annotation?tsuid=${TSUID}&start_time=1388450562&jsonp=cb`);
     assert.match(res.text, /^cb\(\{.*"Hello!".*\}\)$/);

@@ -82,7 +82,9 @@ export class OpentsdbQueryService {
       return out;
     }
     if (sub.metric === undefined || sub.metric === '') throw badQuery('Missing metric');
-    await this.#tsuids.series();
+    // The look-up gives the metric its UID when stored series carry it; a name no series and no
+    // /api/uid/assign ever introduced is unknown.
+    const all = await this.#tsuids.lookup(sub.metric);
     try {
       this.#tsuids.uids.require('metric', sub.metric);
     } catch (err) {
@@ -90,7 +92,6 @@ export class OpentsdbQueryService {
       if (isDomainError(err)) throw badQuery(err.message);
       throw err;
     }
-    const all = await this.#tsuids.lookup(sub.metric);
     return all.filter((s) => sub.filters.every((f) => f.matches(s.tags[f.tagk])));
   }
 
