@@ -103,12 +103,17 @@ interface DbState {
 interface WriteGroup {
   db: string;
   rp: string;
-  series: { measurement: string; tags: Tags; key: string; alias?: string }[];
-  rowSeries: number[];
-  rowMs: number[];
-  rowNs: number[];
+  /** Series of the write: known ones by id, new ones by their identity. */
+  series: GroupSeries[];
+  rowSeries: ArrayLike<number>;
+  rowMs: ArrayLike<number>;
+  rowNs: ArrayLike<number>;
   rowFields: Fields[];
 }
+
+type GroupSeries =
+  | { id: number; measurement: string }
+  | { id?: undefined; measurement: string; tags: Tags; key: string; alias?: string };
 
 const OP_CREATE_DB = 1;
 const OP_DROP_DB = 2;
@@ -383,16 +388,19 @@ export class EmbeddedSeriesStore implements SeriesStore {
   #groupOfBatch(batch: PointBatch): WriteGroup {
     const db = this.#db(batch.database);
     const rp = this.#rp(db, batch.retentionPolicy);
-    const g: WriteGroup = { db: db.name, rp: rp.info.name, series: [], rowSeries: [], rowMs: [], rowNs: [], rowFields: [] };
+    const n = batch.length;
+    const rowSeries = new Int32Array(n);
+    const rowFields = new Array<Fields>(n);
+    const g: WriteGroup = { db: db.name, rp: rp.info.name, series: [], rowSeries, rowMs: batch.timeMs, rowNs: batch.timeNs, rowFields };
     const local = new Map<string, number>();
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = 0; i < n; i++) {
       const raw = batch.seriesKey(i);
       let idx = local.get(raw);
       if (idx === undefined) {
         idx = g.series.length;
         const known = rp.aliases.get(raw) ?? rp.byKey.get(raw);
         if (known !== undefined) {
-          g.series.push({ measurement: known.info.measurement, tags: known.info.tags, key: known.info.key });
+          g.series.push({ id: known.info.id, measurement: known.info.measurement });
         } else {
           const measurement = batch.measurement(i);
           const tags = batch.tags(i);
@@ -400,23 +408,25 @@ export class EmbeddedSeriesStore implements SeriesStore {
         }
         local.set(raw, idx);
       }
-      g.rowSeries.push(idx);
-      g.rowMs.push(batch.timeMs[i]);
-      g.rowNs.push(batch.timeNs[i]);
-      g.rowFields.push(batch.fields(i));
+      rowSeries[i] = idx;
+      rowFields[i] = batch.fields(i);
     }
     return g;
   }
 
   #groupsOfPoints(points: readonly Point[]): WriteGroup[] {
-    const groups = new Map<string, { g: WriteGroup; local: Map<string, number> }>();
+    type Building = { g: WriteGroup; local: Map<string, number>; rowSeries: number[]; rowMs: number[]; rowNs: number[] };
+    const groups = new Map<string, Building>();
     for (const p of points) {
       const db = this.#db(p.database);
       const rp = this.#rp(db, p.retentionPolicy);
       const gk = `${db.name}\n${rp.info.name}`;
       let entry = groups.get(gk);
       if (entry === undefined) {
-        entry = { g: { db: db.name, rp: rp.info.name, series: [], rowSeries: [], rowMs: [], rowNs: [], rowFields: [] }, local: new Map() };
+        const rowSeries: number[] = [];
+        const rowMs: number[] = [];
+        const rowNs: number[] = [];
+        entry = { g: { db: db.name, rp: rp.info.name, series: [], rowSeries, rowMs, rowNs, rowFields: [] }, local: new Map(), rowSeries, rowMs, rowNs };
         groups.set(gk, entry);
       }
       const fields = p.fields;
@@ -425,12 +435,13 @@ export class EmbeddedSeriesStore implements SeriesStore {
       let idx = entry.local.get(key);
       if (idx === undefined) {
         idx = entry.g.series.length;
-        entry.g.series.push({ measurement: p.name, tags: sortTags(p.tags), key });
+        const known = rp.byKey.get(key);
+        entry.g.series.push(known !== undefined ? { id: known.info.id, measurement: known.info.measurement } : { measurement: p.name, tags: sortTags(p.tags), key });
         entry.local.set(key, idx);
       }
-      entry.g.rowSeries.push(idx);
-      entry.g.rowMs.push(p.timeMs);
-      entry.g.rowNs.push(p.timeNs);
+      entry.rowSeries.push(idx);
+      entry.rowMs.push(p.timeMs);
+      entry.rowNs.push(p.timeNs);
       entry.g.rowFields.push(fields);
     }
     return [...groups.values()].map((e) => e.g);
@@ -441,15 +452,23 @@ export class EmbeddedSeriesStore implements SeriesStore {
     for (const g of groups) {
       const rp = this.#rp(this.#db(g.db), g.rp);
       const seen = new Map<string, Map<string, FieldType>>();
-      for (let r = 0; r < g.rowFields.length; r++) {
-        const s = g.series[g.rowSeries[r]];
+      const knownOf: Array<Map<string, FieldType> | undefined> = [];
+      const localOf: Array<Map<string, FieldType>> = [];
+      for (const s of g.series) {
         if (s.measurement === '') throw invalidName('measurement name required');
-        const known = rp.measurements.get(s.measurement)?.fieldTypes;
+        knownOf.push(rp.measurements.get(s.measurement)?.fieldTypes);
         let local = seen.get(s.measurement);
         if (local === undefined) {
           local = new Map();
           seen.set(s.measurement, local);
         }
+        localOf.push(local);
+      }
+      for (let r = 0; r < g.rowFields.length; r++) {
+        const si = g.rowSeries[r];
+        const s = g.series[si];
+        const known = knownOf[si];
+        const local = localOf[si];
         const fields = g.rowFields[r];
         for (const key in fields) {
           const type = typeOfValue(fields[key]);
@@ -465,7 +484,12 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const db = this.#dbs.get(g.db);
     const rp = db?.rps.get(g.rp);
     if (rp === undefined) return 0;
-    const states: SeriesState[] = g.series.map((s) => this.#seriesFor(rp, g.db, g.rp, s));
+    const states: SeriesState[] = g.series.map((s) => {
+      if (s.id === undefined) return this.#seriesFor(rp, g.db, g.rp, s);
+      const known = this.#byId.get(s.id);
+      if (known === undefined) throw storeCorrupt(`write refers to unknown series ${s.id}`);
+      return known;
+    });
     const n = g.rowFields.length;
     for (let r = 0; r < n; r++) {
       const st = states[g.rowSeries[r]];
@@ -477,7 +501,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     return n;
   }
 
-  #seriesFor(rp: RpState, db: string, rpName: string, s: WriteGroup['series'][number]): SeriesState {
+  #seriesFor(rp: RpState, db: string, rpName: string, s: Extract<GroupSeries, { id?: undefined }>): SeriesState {
     let st = rp.byKey.get(s.key);
     if (st === undefined) {
       let m = rp.measurements.get(s.measurement);
@@ -953,11 +977,40 @@ function typeOfValue(v: unknown): FieldType {
   }
 }
 
+const KIND_ABSENT = 0;
+const KIND_FLOAT = 1;
+const KIND_INT = 2;
+const KIND_STRING = 3;
+const KIND_FALSE = 4;
+const KIND_TRUE = 5;
+
+/** One field key's values over the rows of a write, as columns (what the WAL stores). */
+class KeyColumn {
+  readonly kinds: Uint8Array;
+  floats: Float64Array | undefined;
+  ints: BigInt64Array | undefined;
+  strings: string[] | undefined;
+  constructor(n: number) {
+    this.kinds = new Uint8Array(n);
+  }
+}
+
+/**
+ * A write in the WAL: series already known go by id (replay assigns ids in the same order, so they
+ * resolve), new ones by identity; times and series indices as raw typed arrays; each field key as
+ * a column of per-row kinds plus its values, so encoding is bulk copies rather than per-value calls.
+ */
 function encodeGroup(w: ByteWriter, g: WriteGroup): void {
   w.str(g.db);
   w.str(g.rp);
   w.u32(g.series.length);
   for (const s of g.series) {
+    if (s.id !== undefined) {
+      w.u8(0);
+      w.f64(s.id);
+      continue;
+    }
+    w.u8(1);
     w.str(s.measurement);
     const keys = Object.keys(s.tags);
     w.u32(keys.length);
@@ -969,64 +1022,96 @@ function encodeGroup(w: ByteWriter, g: WriteGroup): void {
   }
   const n = g.rowFields.length;
   w.u32(n);
+  w.typed(g.rowSeries instanceof Int32Array ? g.rowSeries : Int32Array.from(g.rowSeries));
+  w.typed(g.rowMs instanceof Float64Array ? g.rowMs.subarray(0, n) : Float64Array.from(g.rowMs));
+  w.typed(g.rowNs instanceof Int32Array ? g.rowNs.subarray(0, n) : Int32Array.from(g.rowNs));
+  const columns = new Map<string, KeyColumn>();
   for (let r = 0; r < n; r++) {
-    w.u32(g.rowSeries[r]);
-    w.f64(g.rowMs[r]);
-    w.i32(g.rowNs[r]);
     const fields = g.rowFields[r];
-    const at = w.reserveU32();
-    let count = 0;
     for (const key in fields) {
+      let col = columns.get(key);
+      if (col === undefined) {
+        col = new KeyColumn(n);
+        columns.set(key, col);
+      }
       const v = fields[key];
-      w.str(key);
       switch (typeof v) {
         case 'number':
-          w.u8(0);
-          w.f64(v);
+          col.kinds[r] = KIND_FLOAT;
+          (col.floats ??= new Float64Array(n))[r] = v;
           break;
         case 'bigint':
-          w.u8(1);
-          w.i64(v);
+          col.kinds[r] = KIND_INT;
+          (col.ints ??= new BigInt64Array(n))[r] = v;
           break;
         case 'string':
-          w.u8(2);
-          w.str(v);
+          col.kinds[r] = KIND_STRING;
+          (col.strings ??= [])[r] = v;
           break;
         default:
-          w.u8(3);
-          w.u8(v ? 1 : 0);
+          col.kinds[r] = v ? KIND_TRUE : KIND_FALSE;
       }
-      count++;
     }
-    w.patchU32(at, count);
+  }
+  w.u32(columns.size);
+  for (const [key, col] of columns) {
+    w.str(key);
+    w.typed(col.kinds);
+    w.u8((col.floats ? 1 : 0) | (col.ints ? 2 : 0) | (col.strings ? 4 : 0));
+    if (col.floats) w.typed(col.floats);
+    if (col.ints) w.typed(col.ints);
+    if (col.strings) for (let r = 0; r < n; r++) if (col.kinds[r] === KIND_STRING) w.str(col.strings[r]);
   }
 }
 
 function decodeGroup(r: ByteReader): WriteGroup {
-  const g: WriteGroup = { db: r.str(), rp: r.str(), series: [], rowSeries: [], rowMs: [], rowNs: [], rowFields: [] };
+  const db = r.str();
+  const rp = r.str();
+  const series: GroupSeries[] = [];
   const nS = r.u32();
   for (let i = 0; i < nS; i++) {
+    if (r.u8() === 0) {
+      series.push({ id: r.f64(), measurement: '' });
+      continue;
+    }
     const measurement = r.str();
     const tags: Tags = {};
     const nT = r.u32();
     for (let t = 0; t < nT; t++) tags[r.str()] = r.str();
-    g.series.push({ measurement, tags, key: r.str() });
+    series.push({ measurement, tags, key: r.str() });
   }
   const n = r.u32();
-  for (let i = 0; i < n; i++) {
-    g.rowSeries.push(r.u32());
-    g.rowMs.push(r.f64());
-    g.rowNs.push(r.i32());
-    const fields: Fields = {};
-    const nF = r.u32();
-    for (let f = 0; f < nF; f++) {
-      const key = r.str();
-      const type = r.u8();
-      fields[key] = type === 0 ? r.f64() : type === 1 ? r.i64() : type === 2 ? r.str() : r.u8() === 1;
+  const rowSeries = r.i32s(n);
+  const rowMs = r.f64s(n);
+  const rowNs = r.i32s(n);
+  const rowFields = new Array<Fields>(n);
+  for (let i = 0; i < n; i++) rowFields[i] = {};
+  const nK = r.u32();
+  for (let k = 0; k < nK; k++) {
+    const key = r.str();
+    const kinds = r.bytes(n);
+    const has = r.u8();
+    const floats = has & 1 ? r.f64s(n) : undefined;
+    const ints = has & 2 ? r.i64s(n) : undefined;
+    for (let i = 0; i < n; i++) {
+      switch (kinds[i]) {
+        case KIND_ABSENT:
+          break;
+        case KIND_FLOAT:
+          rowFields[i][key] = (floats as Float64Array)[i];
+          break;
+        case KIND_INT:
+          rowFields[i][key] = (ints as BigInt64Array)[i];
+          break;
+        case KIND_STRING:
+          rowFields[i][key] = r.str();
+          break;
+        default:
+          rowFields[i][key] = kinds[i] === KIND_TRUE;
+      }
     }
-    g.rowFields.push(fields);
   }
-  return g;
+  return { db, rp, series, rowSeries, rowMs, rowNs, rowFields };
 }
 
 function encodeSeries(w: ByteWriter, s: SeriesState): void {

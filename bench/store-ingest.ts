@@ -1,0 +1,78 @@
+// Series-store ingest with the WAL on (fsync before every acknowledgement, group commit) against
+// InfluxDB 1.x, both fed over HTTP by the same load generator in the same run.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../src/core/time.ts';
+import { parseLineProtocol } from '../src/lineproto/parse.ts';
+import { openEmbeddedStore } from '../src/store/embedded-store.ts';
+import { nodeDisk } from '../src/store/node-disk.ts';
+import type { Figure } from './support/figure.ts';
+import { findInfluxd, startInfluxd } from './support/influxd.ts';
+import { runIngestLoad } from './support/ingest-load.ts';
+
+const LOAD = { points: 1_000_000, series: 1000, batch: 5000, conns: 4 };
+
+/** A bare /write endpoint over the embedded store: parse, store, 204 once the WAL is synced. */
+async function storeOverHttp(dir: string) {
+  const store = await openEmbeddedStore({ dir, disk: nodeDisk, fsync: 'always', snapshotIntervalMs: 0 });
+  await store.createDatabase('bench');
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const batch = parseLineProtocol(Buffer.concat(chunks), { database: 'bench', retentionPolicy: '', precision: 'n', now: systemClock.now() });
+      store.write(batch).then(
+        () => res.writeHead(204).end(),
+        (err: Error) => res.writeHead(500).end(err.message),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/write`,
+    store,
+    async stop() {
+      await new Promise((r) => server.close(r));
+      await store.close();
+    },
+  };
+}
+
+export async function run(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'inductor-store-bench-'));
+  let ours: number;
+  try {
+    const s = await storeOverHttp(dir);
+    try {
+      ours = (await runIngestLoad(s.url, LOAD)).points_per_s;
+      if (s.store.pointCount !== LOAD.points) throw new Error(`stored ${s.store.pointCount} of ${LOAD.points} points`);
+    } finally {
+      await s.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  figures.push({ name: 'store ingest over HTTP, WAL fsync per commit', value: ours, unit: 'points/s' });
+
+  const binary = findInfluxd();
+  if (binary === undefined) {
+    console.log('  (influxd not installed: apt-get install -y influxdb for the side-by-side figure)');
+    return figures;
+  }
+  const influx = await startInfluxd(binary);
+  try {
+    await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
+    const theirs = (await runIngestLoad(`${influx.url}/write?db=bench`, LOAD)).points_per_s;
+    figures.push({ name: `store ingest over HTTP, InfluxDB ${influx.version}`, value: theirs, unit: 'points/s' });
+    figures.push({ name: 'store ingest ratio, Inductor / InfluxDB', value: ours / theirs, unit: '×', target: '≥ 3×' });
+  } finally {
+    await influx.stop();
+  }
+  return figures;
+}
