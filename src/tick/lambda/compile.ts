@@ -280,10 +280,19 @@ function compileBinary(op: T, left: ExprNode, right: ExprNode, c: Compiler): Ev 
   const R = compileNode(right, c);
   if (op === T.And || op === T.Or) {
     const isAnd = op === T.And;
+    // Kapacitor types both sides before it short-circuits: a right side whose type is known without
+    // running functions (a reference or a literal) must be a boolean even when it is not needed.
+    const checkRight = right.kind === 'reference' || right.kind === 'string' || right.kind === 'number' || right.kind === 'duration';
     return (s, st, ctx) => {
       const a = L(s, st, ctx);
       if (typeof a === 'boolean') {
-        if (isAnd ? !a : a) return a;
+        if (isAnd ? !a : a) {
+          if (checkRight) {
+            const b = R(s, st, ctx);
+            if (typeof b !== 'boolean') return binaryError(op, a, b, left, right);
+          }
+          return a;
+        }
         const b = R(s, st, ctx);
         if (typeof b === 'boolean') return b;
         return binaryError(op, a, b, left, right);
