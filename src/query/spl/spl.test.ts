@@ -167,6 +167,17 @@ describe('SPL commands', () => {
     );
   });
 
+  it('earliest, latest, list and distinct_count; count(field) counts rows that have it', async () => {
+    const { rows } = await run(
+      '* | stats earliest(status) as first, latest(status) as last, list(host) as hosts, distinct_count(host) as n, count(status), count by sourcetype',
+    );
+    assert.deepEqual(rows, [
+      { sourcetype: 'cpu', first: null, last: null, hosts: ['web1', 'web1', 'web2'], n: 2, 'count(status)': 0, count: 3 },
+      { sourcetype: 'logs', first: 200, last: 500, hosts: ['web3', 'web2', 'web2', 'web1', 'web1'], n: 3, 'count(status)': 5, count: 5 },
+      { sourcetype: 'mem', first: null, last: null, hosts: ['db1'], n: 1, 'count(status)': 0, count: 1 },
+    ]);
+  });
+
   it('stats without rows gives count 0 without by, nothing with by', async () => {
     assert.deepEqual((await run('index=nope | stats count, avg(x)')).rows, [{ count: 0, 'avg(x)': null }]);
     assert.deepEqual((await run('index=nope | stats count by host')).rows, []);
