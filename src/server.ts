@@ -4,11 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { AnnotationService } from './annotations/annotation-service.ts';
 import { registerKapacitorApi } from './api/kapacitor/kapacitor-api.ts';
 import { type ExpvarStat, type ServerIdentity, systemRoutes } from './api/kapacitor/system-routes.ts';
 import { writeRoutes } from './api/kapacitor/write-routes.ts';
-import { opentsdbApi } from './api/opentsdb/plugin.ts';
+import { setupOpentsdb } from './api/opentsdb/setup.ts';
 import { setupSeatunnel } from './api/seatunnel/setup.ts';
 import { installAuthentication } from './api/http/principal.ts';
 import { RouteCatalogue } from './api/http/route-catalogue.ts';
@@ -97,9 +96,16 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     ],
     rootRoutes: [write],
   });
-  // OpenTSDB dialect (/api/annotation...); /api/v1/export/... belongs to Pandora.
-  const annotations = new AnnotationService(meta);
-  await app.register(opentsdbApi({ annotations, clock, foreignPaths: /^\/api\/v1\/export(\/|$)/i }));
+  // OpenTSDB dialect (/api/annotation...; [opentsdb] section, optional native port); /api/v1/export/... is Pandora's.
+  const opentsdb = await setupOpentsdb({
+    app,
+    meta,
+    section: config.sections.opentsdb,
+    bindAddress: config.http.bindAddress,
+    clock,
+    foreignPaths: /^\/api\/v1\/export(\/|$)/i,
+  });
+  closers.push(() => opentsdb.close());
   // SeaTunnel dialect (/submit-job, /job-info/..., /hazelcast/rest/maps/...) and its job engine.
   const seatunnel = await setupSeatunnel({
     app,

@@ -2,6 +2,7 @@
 // restart, and it leaves other dialects' paths alone.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { call } from '../src/api/opentsdb/test-harness.ts';
 import { startTestServer } from './support/test-server.ts';
@@ -34,4 +35,33 @@ describe('OpenTSDB dialect in the composed server', () => {
       await t.stop();
     }
   });
+
+  it('[opentsdb] port starts a native listener that serves only the OpenTSDB dialect', async () => {
+    const port = await freePort();
+    const t = await startTestServer({ configure: (c) => (c.sections.opentsdb = { port }) });
+    try {
+      const native = `http://127.0.0.1:${port}`;
+      const post = await call(native, 'POST', '/api/annotation', { startTime: 1369141261, description: 'via 4242' });
+      assert.equal(post.status, 200);
+      const shared = await call(t.url, 'GET', '/api/annotation?start_time=1369141261');
+      assert.equal(shared.json().description, 'via 4242', 'one store behind both ports');
+      const kapacitor = await call(native, 'GET', '/kapacitor/v1/ping');
+      assert.deepEqual(kapacitor.json(), { error: { code: 404, message: 'Endpoint not found' } });
+    } finally {
+      await t.stop();
+    }
+    // Closed with the server.
+    await assert.rejects(call(`http://127.0.0.1:${port}`, 'GET', '/api/version'));
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
