@@ -42,10 +42,6 @@ function exportRoutes(services: PandoraApiServices) {
       reply.header('X-Reqid', id);
     });
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendError(error, request, reply));
-    app.setNotFoundHandler((request, reply) =>
-      sendError(pandoraRouteNotFound(request.method, request.url.split('?')[0]), request, reply),
-    );
-
     app.post('/task', async (request, reply) => {
       const task = await exports.create(request.body, callerOf(request));
       reply.header('Location', `${BASE}/task/${task.id}`);
@@ -83,6 +79,11 @@ function exportRoutes(services: PandoraApiServices) {
       reply.header('Content-Length', file.size);
       reply.header('Content-Disposition', `attachment; filename="${name}"`);
       return reply.send(createReadStream(file.path));
+    });
+    // Anything else under the prefix: a wildcard route (not a not-found handler) so that it wins
+    // over other dialects' catch-alls such as OpenTSDB's `/api/*`.
+    app.all('/*', async (request) => {
+      throw pandoraRouteNotFound(request.method, request.url.split('?')[0]);
     });
   };
 }
