@@ -280,3 +280,15 @@ test('single-quoted field names in lambdas are reported as warnings with positio
   assert.match(t.warnings[0]!.message, /write "usage_idle" \(double quotes\)/);
   assert.equal(compileTask('stream|from().where(lambda: "host" == \'a\')').warnings.length, 0);
 });
+
+test('UDFs: @name() creates a node named after the UDF, options are recorded; time() takes an offset', () => {
+  const t = compileTask("stream|from()@movingAvg().field('value').size(10)|log()", { udfs: new Set(['movingAvg']) });
+  const udf = t.pipeline.nodes[2]!;
+  assert.equal(udf.kind, 'udf');
+  assert.equal(udf.name, 'movingAvg2');
+  assert.deepEqual(udf.calls.field, [['value']]);
+  assert.deepEqual(udf.calls.size, [[10n]]);
+  assert.match(evalError("stream|from()@nope()").message, /no method or property "nope" on \*pipeline\.FromNode/);
+  const b = compileTask("batch|query('q').groupBy(time(2s, 1s), 'cpu')|log()");
+  assert.deepEqual(b.pipeline.nodes[1]!.props.groupBy, [{ type: 'time', every: 2e9, offset: 1e9 }, 'cpu']);
+});

@@ -460,7 +460,10 @@ class Evaluator {
     if (obj.type === 'handler') {
       return HANDLERS.get(obj.handler.kind)?.props.get(goName) ?? nodeSpec('alert', false).props.get(goName);
     }
-    return nodeSpec(obj.node.kind, obj.node.influxql).props.get(goName);
+    const spec = nodeSpec(obj.node.kind, obj.node.influxql).props.get(goName);
+    if (spec || obj.node.kind !== 'udf') return spec;
+    // UDF options are declared by the agent at run time; every option call is recorded under its name.
+    return { goName, key: name, mode: 'calls', sig: { params: [], variadic: 'any' } };
   }
 
   #hasChain(obj: NodeVal | HandlerVal, name: string): ChainSpec | undefined {
@@ -482,9 +485,11 @@ class Evaluator {
       const fn = this.#scope.get(name);
       if (fn === undefined) this.fail(f, `no global function "${name}" defined`);
       if (typeof fn === 'object' && !Array.isArray(fn) && fn.type === 'global') {
-        const err = checkArgs({ params: ['duration'] }, args);
+        const err = checkArgs({ params: ['duration'], variadic: 'duration' }, args);
         if (err) this.fail(f, `error calling func "${name}" on obj <nil>: ${err}`);
-        return { type: 'time', every: (args[0] as { ns: number }).ns };
+        if (args.length > 2) this.fail(f, `time() function expects 1 or 2 args, got ${args.length}`);
+        const every = (args[0] as { ns: number }).ns;
+        return args.length === 2 ? { type: 'time', every, offset: (args[1] as { ns: number }).ns } : { type: 'time', every };
       }
       return this.fail(f, `error calling func "${name}" on obj <nil>: reflect: call of reflect.Value.Call on ${goTypeOf(fn)} Value`);
     }

@@ -67,10 +67,13 @@ export interface StarValue {
   readonly type: 'star';
 }
 
-/** `time(10m)` used as a group-by dimension of a batch `query` node. */
+/** `time(10m)` or `time(10m, 5s)` used as a group-by dimension of a batch `query` node. */
 export interface TimeDimensionValue {
   readonly type: 'time';
+  /** The interval length in ns. */
   readonly every: number;
+  /** The optional second argument (ns; negative, like QueryNode.offset, shifts earlier). */
+  readonly offset?: number;
 }
 
 export type Value =
