@@ -95,6 +95,9 @@ test('conversion, math and string functions', () => {
   assert.equal(lambda("strContains('kapacitor', 'pac')").eval(scope()), true);
   assert.equal(lambda("strLength('héllo')").eval(scope()), 6n);
   assert.equal(lambda("regexReplace(/(a+)/, 'xaay', '<$1>')").eval(scope()), 'x<aa>y');
+  // Go's expansion: `$1W` names a group "1W" (empty), `${1}W` is group 1 then W.
+  assert.equal(lambda("regexReplace(/a(x*)b/, '-ab-axxb-', '$1W')").eval(scope()), '---');
+  assert.equal(lambda("regexReplace(/a(x*)b/, '-ab-axxb-', '${1}W')").eval(scope()), '-W-xxW-');
   assert.equal(lambda('humanBytes(1000)').eval(scope()), '1.0 kB');
   assert.equal(lambda("if(\"v\" > 1, 'big', 'small')").eval(scope({ v: 5n })), 'big');
   assert.match(err("if(TRUE, 1, 'a')"), /^Cannot call function "if" with args/);

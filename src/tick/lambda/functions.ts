@@ -439,10 +439,53 @@ def('strTrimSuffix', S2S, ([s, p]) =>
 def('regexReplace', [[['regex', 'string', 'string'], 'string']], ([re, s, repl]) => {
   const r = (re as { regex: RegExp }).regex;
   const global = new RegExp(r.source, r.flags.includes('g') ? r.flags : r.flags + 'g');
-  // Go expands $1 / ${1} / ${name}; `$$` is a literal dollar. JS replace shares that syntax except ${...}.
-  const js = (repl as string).replace(/\$\{(\w+)\}/g, (_m, name: string) => (/^\d+$/.test(name) ? `$${name}` : `$<${name}>`));
-  return (s as string).replace(global, js);
+  const template = repl as string;
+  return (s as string).replace(global, (...m: unknown[]) => {
+    const hasGroups = typeof m[m.length - 1] === 'object';
+    const groups = (hasGroups ? m[m.length - 1] : undefined) as Record<string, string | undefined> | undefined;
+    const captures = m.slice(0, hasGroups ? -3 : -2) as Array<string | undefined>;
+    return expandGo(template, captures, groups);
+  });
 });
+
+/** Go's Regexp.Expand: `$name` takes the longest run of [A-Za-z0-9_], `${name}` braces it, `$$` is a dollar. */
+function expandGo(template: string, captures: Array<string | undefined>, groups: Record<string, string | undefined> | undefined): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]!;
+    if (c !== '$' || i + 1 >= template.length) {
+      out += c;
+      continue;
+    }
+    if (template[i + 1] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name: string;
+    let end: number;
+    if (template[i + 1] === '{') {
+      const close = template.indexOf('}', i + 2);
+      name = close === -1 ? '' : template.slice(i + 2, close);
+      end = close;
+      if (close === -1 || !/^\w+$/.test(name)) {
+        out += c;
+        continue;
+      }
+    } else {
+      const m = /^\w+/.exec(template.slice(i + 1));
+      if (!m) {
+        out += c;
+        continue;
+      }
+      name = m[0];
+      end = i + name.length;
+    }
+    out += /^\d+$/.test(name) ? (captures[Number(name)] ?? '') : (groups?.[name] ?? '');
+    i = end;
+  }
+  return out;
+}
 
 // ---- presence, time, formatting, conditional ---------------------------------------------------
 
