@@ -28,6 +28,13 @@
  *     - `calls`: every call's argument array, appended (`.tag(k, v)` twice → `[[k1,v1],[k2,v2]]`;
  *       `from().where(l1).where(l2)` → `[[l1],[l2]]`, which the engine ANDs together).
  *   `calls` also records the raw argument arrays of every call, so nothing a script said is lost.
+ *   `props` starts with Kapacitor's defaults where the engine needs them (alert `id`/`message`/
+ *   `details` templates and `history` 21n, derivative and stateDuration `unit` 1s, derivative
+ *   `as` = field, stateDuration/stateCount `as`, InfluxQL `as` = function name, join/flatten/combine
+ *   `delimiter` '.', influxDBOut `buffer` 1000n and `flushInterval` 10s, log `level` 'INFO').
+ *   Chaining-method arguments Kapacitor stores as fields are mirrored into `props` too (`where`/
+ *   `stateDuration` `lambda`, `httpOut` `endpoint`, `shift` `shift`, `eval` `lambdas`, `groupBy`
+ *   `dimensions`, `query` `queryStr`, InfluxQL `field`, `sample` `n` or `duration`).
  * - `handlers`: on `alert` nodes, one entry per inline handler (`.post(url).header(k, v)`,
  *   `.slack().channel('#x')`, `.log('/tmp/a.log')`...), with its own args and props. Topic and
  *   behaviour properties (`crit`, `id`, `message`, `topic` ...) stay on the alert node's `props`.
