@@ -80,11 +80,6 @@ interface Segment {
   hi: number;
 }
 
-interface Bucket {
-  start: Instant;
-  fields: Map<string, Segment[]>;
-}
-
 interface Group {
   tags: Tags;
   chunks: SeriesChunk[];
@@ -389,23 +384,8 @@ function fieldView(chunk: SeriesChunk, field: string, mask: Uint8Array | undefin
   return { length: values.length, timeMs, timeNs, values };
 }
 
-function lowerBound(v: FieldView, from: number, ms: number, ns: number): number {
-  let lo = from;
-  let hi = v.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareParts(v.timeMs[mid], v.timeNs[mid], ms, ns) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function bucketStartOf(ms: number, ns: number, interval: number, offset: number): Instant {
   return addDuration(truncate(addDuration({ ms, ns }, -offset), interval), offset);
-}
-
-function instantKey(t: Instant): string {
-  return `${t.ms}:${t.ns}`;
 }
 
 /** Calls that read raw field values, keyed by their text, with the field they read. */
@@ -436,7 +416,18 @@ function collectCalls(e: Expr, out: Map<string, AggCall>): void {
   }
 }
 
+const callKeys = new WeakMap<Expr, string>();
+
+/** A call's identity text (cached per node: evaluated once per bucket on the hot path). */
 function callKey(e: Expr): string {
+  const cached = callKeys.get(e);
+  if (cached !== undefined) return cached;
+  const key = buildCallKey(e);
+  callKeys.set(e, key);
+  return key;
+}
+
+function buildCallKey(e: Expr): string {
   const u = unparen(e);
   if (u.kind !== 'call') return '';
   return `${u.name}(${u.args
@@ -487,8 +478,30 @@ function intArg(e: Expr | undefined, fn: string): number {
   throw invalidQuery(`expected integer argument in ${fn}()`);
 }
 
+function valuesOfSegments(segs: Segment[]): ArrayLike<FieldValue> {
+  if (segs.length === 1) return sliceOf(segs[0].view.values, segs[0].lo, segs[0].hi);
+  const values: FieldValue[] = [];
+  for (const { view, lo, hi } of segs) for (let i = lo; i < hi; i++) values.push(view.values[i]);
+  return values;
+}
+
 function runCall(call: AggCall, segs: Segment[] | undefined): CallResult {
   if (segs === undefined || segs.length === 0) return { value: MISSING };
+  // Aggregates read values only; selectors need the times too.
+  switch (call.name) {
+    case 'count':
+      return { value: count(valuesOfSegments(segs)) };
+    case 'sum':
+      return { value: sum(valuesOfSegments(segs)) ?? MISSING };
+    case 'mean':
+      return { value: mean(valuesOfSegments(segs)) ?? MISSING };
+    case 'median':
+      return { value: median(valuesOfSegments(segs)) ?? MISSING };
+    case 'mode':
+      return { value: mode(valuesOfSegments(segs)) ?? MISSING };
+    case 'spread':
+      return { value: spread(valuesOfSegments(segs)) ?? MISSING };
+  }
   const s = samplesOfSegments(segs);
   if (s.length === 0) return { value: MISSING };
   const at = (i: number): CallResult => (i < 0 ? { value: MISSING } : { value: s.values[i], time: { ms: s.timeMs[i], ns: s.timeNs[i] } });
@@ -558,6 +571,60 @@ function evalAgg(e: Expr, results: Map<string, CallResult>): Slot {
   }
 }
 
+/** Where one field view's rows fall into buckets: [lo, hi) per bucket index, lo = -1 when none. */
+interface Placement {
+  view: FieldView;
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** The bucket grid of a query: `count` buckets of `interval` from `first` (one bucket without GROUP BY time). */
+interface Grid {
+  first: Instant;
+  count: number;
+  interval: number;
+  offset: number;
+  /** Whole-millisecond buckets: indices come from ms arithmetic alone. */
+  msStep: number;
+}
+
+function gridIndex(g: Grid, ms: number, ns: number): number {
+  if (g.msStep > 0) return Math.floor((ms - g.first.ms) / g.msStep);
+  const start = bucketStartOf(ms, ns, g.interval, g.offset);
+  return Math.round(((start.ms - g.first.ms) * NS_PER_MS + (start.ns - g.first.ns)) / g.interval);
+}
+
+function gridStart(g: Grid, idx: number): Instant {
+  if (g.msStep > 0) return { ms: g.first.ms + idx * g.msStep, ns: 0 };
+  return addDuration(g.first, idx * g.interval);
+}
+
+/** Fills a placement by walking the view once: each bucket's rows are one contiguous run. */
+function place(view: FieldView, grid: Grid | undefined, count: number): Placement {
+  const lo = new Int32Array(count).fill(-1);
+  const hi = new Int32Array(count);
+  if (grid === undefined) {
+    lo[0] = 0;
+    hi[0] = view.length;
+    return { view, lo, hi };
+  }
+  const tm = view.timeMs;
+  const tn = view.timeNs;
+  let i = 0;
+  while (i < view.length) {
+    const idx = gridIndex(grid, tm[i], tn[i]);
+    const next = gridStart(grid, idx + 1);
+    let j = i + 1;
+    while (j < view.length && (tm[j] < next.ms || (tm[j] === next.ms && tn[j] < next.ns))) j++;
+    if (idx >= 0 && idx < count) {
+      lo[idx] = i;
+      hi[idx] = j;
+    }
+    i = j;
+  }
+  return { view, lo, hi };
+}
+
 function aggregateRows(
   stmt: SelectStatement,
   columns: Column[],
@@ -569,6 +636,7 @@ function aggregateRows(
 ): Map<string, Cell[][]> {
   const calls = new Map<string, AggCall>();
   for (const c of columns) collectCalls(c.expr, calls);
+  const callList = [...calls];
   const callFields = new Set([...calls.values()].map((c) => c.field));
   const gbt = stmt.groupByTime;
   const multi = columns.length === 1 && unparen(columns[0].expr).kind === 'call' && MULTI_ROW.has((unparen(columns[0].expr) as { name: string }).name);
@@ -582,12 +650,13 @@ function aggregateRows(
     unparen(columns[0].expr).kind === 'call' &&
     SELECTORS.has([...calls.values()][0].name);
 
-  // Bucket every group's field views.
-  const perGroup = new Map<string, Map<string, Bucket>>();
-  let minStart: Instant | undefined;
+  // Each group's rows per field (only rows that have the field and pass WHERE).
+  const views = new Map<string, Map<string, FieldView[]>>();
+  let minMs = Number.POSITIVE_INFINITY;
+  let minNs = 0;
   for (const [key, group] of groups) {
-    const buckets = new Map<string, Bucket>();
-    perGroup.set(key, buckets);
+    const byField = new Map<string, FieldView[]>();
+    views.set(key, byField);
     for (const chunk of group.chunks) {
       let mask: Uint8Array | undefined;
       if (rowCond !== undefined) {
@@ -601,104 +670,114 @@ function aggregateRows(
       for (const field of callFields) {
         const view = fieldView(chunk, field, mask);
         if (view === undefined || view.length === 0) continue;
-        let i = 0;
-        while (i < view.length) {
-          let start: Instant;
-          let j: number;
-          if (gbt === undefined) {
-            start = range.start ?? ZERO_INSTANT;
-            j = view.length;
-          } else {
-            start = bucketStartOf(view.timeMs[i], view.timeNs[i], gbt.interval, gbt.offset);
-            const next = addDuration(start, gbt.interval);
-            j = lowerBound(view, i + 1, next.ms, next.ns);
-          }
-          const k = instantKey(start);
-          let b = buckets.get(k);
-          if (b === undefined) {
-            b = { start, fields: new Map() };
-            buckets.set(k, b);
-            if (minStart === undefined || compareParts(start.ms, start.ns, minStart.ms, minStart.ns) < 0) minStart = start;
-          }
-          let segs = b.fields.get(field);
-          if (segs === undefined) {
-            segs = [];
-            b.fields.set(field, segs);
-          }
-          segs.push({ view, lo: i, hi: j });
-          i = j;
+        if (view.timeMs[0] < minMs || (view.timeMs[0] === minMs && view.timeNs[0] < minNs)) {
+          minMs = view.timeMs[0];
+          minNs = view.timeNs[0];
         }
+        let list = byField.get(field);
+        if (list === undefined) {
+          list = [];
+          byField.set(field, list);
+        }
+        list.push(view);
       }
     }
   }
+  if (minMs === Number.POSITIVE_INFINITY) return new Map();
 
-  // The bucket sequence every group shares (GROUP BY time fills the whole range).
-  let starts: Instant[] | undefined;
-  if (gbt !== undefined && minStart !== undefined) {
-    const first = range.start !== undefined ? bucketStartOf(range.start.ms, range.start.ns, gbt.interval, gbt.offset) : minStart;
+  // The bucket grid every group shares: GROUP BY time fills the whole range.
+  let grid: Grid | undefined;
+  let count = 1;
+  let noGridStart: Instant = range.start ?? ZERO_INSTANT;
+  if (gbt !== undefined) {
+    const first = range.start !== undefined ? bucketStartOf(range.start.ms, range.start.ns, gbt.interval, gbt.offset) : bucketStartOf(minMs, minNs, gbt.interval, gbt.offset);
     const lastT = addDuration(range.end ?? addDuration(ctx.now, 1), -1);
     const lastStart = bucketStartOf(lastT.ms, lastT.ns, gbt.interval, gbt.offset);
-    starts = [];
+    count = Math.max(0, Math.round(((lastStart.ms - first.ms) * NS_PER_MS + (lastStart.ns - first.ns)) / gbt.interval) + 1);
     const maxBuckets = ctx.maxBuckets || 1_000_000;
-    const estimate = ((lastStart.ms - first.ms) * NS_PER_MS + (lastStart.ns - first.ns)) / gbt.interval + 1;
-    if (estimate > maxBuckets) throw tooManyBuckets(Math.floor(estimate), maxBuckets);
-    for (let t = first; compareParts(t.ms, t.ns, lastStart.ms, lastStart.ns) <= 0; t = addDuration(t, gbt.interval)) starts.push(t);
+    if (count > maxBuckets) throw tooManyBuckets(count, maxBuckets);
+    const msStep = gbt.interval % NS_PER_MS === 0 && first.ns === 0 ? gbt.interval / NS_PER_MS : 0;
+    grid = { first, count, interval: gbt.interval, offset: gbt.offset, msStep };
+    noGridStart = first;
   }
 
+  const transformCols = columns.map((c) => TRANSFORMS.has((unparen(c.expr) as { name?: string }).name ?? ''));
   const out = new Map<string, Cell[][]>();
-  for (const [key, buckets] of perGroup) {
-    const seq = starts ?? [...buckets.values()].map((b) => b.start);
+  const scratch: Segment[] = [];
+  const results = new Map<string, CallResult>();
+  for (const [key, byField] of views) {
+    const placements = new Map<string, Placement[]>();
+    for (const [field, list] of byField) placements.set(field, list.map((v) => place(v, grid, count)));
+    const segmentsAt = (field: string, idx: number): Segment[] | undefined => {
+      const ps = placements.get(field);
+      if (ps === undefined) return undefined;
+      scratch.length = 0;
+      for (const p of ps) if (p.lo[idx] >= 0 && p.hi[idx] > p.lo[idx]) scratch.push({ view: p.view, lo: p.lo[idx], hi: p.hi[idx] });
+      return scratch.length === 0 ? undefined : scratch;
+    };
+    const runAll = (idx: number): boolean => {
+      results.clear();
+      let any = false;
+      for (const [k, call] of callList) {
+        const segs = segmentsAt(call.field, idx);
+        if (segs !== undefined) any = true;
+        results.set(k, runCall(call, segs));
+      }
+      return any;
+    };
     const slots: Slot[][] = [];
     const times: Instant[] = [];
     const rows: Cell[][] = [];
-    for (const start of seq) {
-      const b = buckets.get(instantKey(start));
-      const results = new Map<string, CallResult>();
-      for (const [k, call] of calls) results.set(k, runCall(call, b?.fields.get(call.field)));
+    for (let idx = 0; idx < count; idx++) {
+      const any = runAll(idx);
+      const start = grid === undefined ? noGridStart : gridStart(grid, idx);
       if (multi) {
+        const name = callList[0][1].name;
         const r = results.values().next().value as CallResult;
-        for (const x of r.rows ?? []) {
-          const name = [...calls.values()][0].name;
-          rows.push([name === 'distinct' || gbt !== undefined ? (name === 'distinct' ? start : x.time) : x.time, x.value]);
-        }
+        for (const x of r.rows ?? []) rows.push([name === 'distinct' ? start : x.time, x.value]);
         continue;
       }
-      if (b === undefined && gbt === undefined) continue;
+      if (!any && grid === undefined) continue;
       let time = start;
       if (singleSelector) time = results.values().next().value?.time ?? start;
       times.push(time);
-      slots.push(columns.map((c) => (TRANSFORMS.has((unparen(c.expr) as { name?: string }).name ?? '') ? MISSING : evalAgg(c.expr, results))));
+      const row = new Array<Slot>(columns.length);
+      for (let c = 0; c < columns.length; c++) row[c] = transformCols[c] ? MISSING : evalAgg(columns[c].expr, results);
+      slots.push(row);
     }
     if (multi) {
       out.set(key, rows);
       continue;
     }
-    applyTransforms(columns, slots, times, calls, buckets, seq);
+    applyTransforms(columns, slots, grid === undefined ? 1 : count, (idx) => {
+      runAll(idx);
+      return results;
+    }, (idx) => (grid === undefined ? noGridStart : gridStart(grid, idx)));
     out.set(key, fillRows(stmt, columns, slots, times));
   }
   return out;
 }
 
 /** Transformations over aggregates: the inner aggregate per bucket, then the transformation in time order. */
-function applyTransforms(columns: Column[], slots: Slot[][], times: Instant[], calls: Map<string, AggCall>, buckets: Map<string, Bucket>, seq: Instant[]): void {
+function applyTransforms(
+  columns: Column[],
+  slots: Slot[][],
+  count: number,
+  resultsAt: (idx: number) => Map<string, CallResult>,
+  startAt: (idx: number) => Instant,
+): void {
   columns.forEach((c, ci) => {
     const u = unparen(c.expr);
     if (u.kind !== 'call' || !TRANSFORMS.has(u.name)) return;
     const inner = u.args[0] === undefined ? undefined : unparen(u.args[0]);
     if (inner?.kind !== 'call') throw invalidQuery(`aggregate function required inside the call to ${u.name}`);
     const t = makeTransform(u.name, u.args);
-    let ti = 0;
-    for (const start of seq) {
-      const b = buckets.get(instantKey(start));
-      if (ti >= times.length) break;
-      const results = new Map<string, CallResult>();
-      for (const [k, call] of calls) results.set(k, runCall(call, b?.fields.get(call.field)));
-      const v = evalAgg(inner, results);
-      const slotRow = slots[ti];
-      ti++;
+    for (let idx = 0; idx < count && idx < slots.length; idx++) {
+      const v = evalAgg(inner, resultsAt(idx));
       if (v === MISSING || v === null) continue;
+      const start = startAt(idx);
       const o = t.push(start.ms, start.ns, v);
-      slotRow[ci] = o === undefined ? MISSING : o;
+      slots[idx][ci] = o === undefined ? MISSING : o;
     }
   });
 }
