@@ -255,6 +255,21 @@ describe('A1 HTTP conventions', () => {
     assertError(await get('/api/annotation?start_time=2013/13/01'), 400, 'Invalid absolute date: 2013/13/01');
   });
 
+  it('a body over the limit gets the envelope with 413, also on GET', async () => {
+    const small = await startHarness(':memory:', async () => ({}), 1024);
+    try {
+      const big = [{ startTime: 1369141261, notes: 'x'.repeat(2000) }];
+      const post = await call(small.base, 'POST', '/api/annotation/bulk', big);
+      assert.equal(post.status, 413);
+      assert.equal(post.json().error.code, 413);
+      assert.equal(await small.annotations.count(''), 0);
+      const huge = await call(small.base, 'GET', '/api/annotation', { startTime: 1369141261, notes: 'y'.repeat(2_000_000) });
+      assertError(huge, 413, 'Request body too large');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('JSONP wraps replies and errors', async () => {
     const res = await get(`/api/annotation?tsuid=${TSUID}&start_time=1388450562&jsonp=cb`);
     assert.match(res.text, /^cb\(\{.*"Hello!".*\}\)$/);

@@ -49,6 +49,17 @@ describe('UidTables', () => {
     await meta.close();
   });
 
+  it('concurrent look-ups meeting the same new name give it one UID', async () => {
+    const meta = new SqliteMetaStore({ path: ':memory:' });
+    const tables = await UidTables.open(meta);
+    await Promise.all([tables.ensure('metric', ['x', 'y']), tables.ensure('metric', ['y', 'x']), tables.ensure('metric', ['z'])]);
+    assert.deepEqual([tables.uid('metric', 'x'), tables.uid('metric', 'y'), tables.uid('metric', 'z')], [1, 2, 3]);
+    const reopened = await UidTables.open(meta);
+    assert.equal(reopened.uid('metric', 'z'), 3);
+    assert.equal(reopened.name('metric', 3), 'z');
+    await meta.close();
+  });
+
   it('name rules: letters, digits, -_./ and Unicode letters', () => {
     validateName('metric', 'sys.cpu-0_a/b');
     validateName('tagv', 'München');

@@ -29,6 +29,7 @@ export class UidTables {
   readonly #meta: MetaStore;
   readonly #counters: DocumentCollection<number>;
   readonly #tables = new Map<UidKind, KindTable>();
+  #queue: Promise<void> = Promise.resolve();
 
   private constructor(meta: MetaStore) {
     this.#meta = meta;
@@ -131,9 +132,20 @@ export class UidTables {
     return outcomes;
   }
 
-  async #allocate(kind: UidKind, names: readonly string[]): Promise<void> {
-    if (names.length === 0) return;
+  /**
+   * Allocations run one at a time: two requests that meet the same new name must not give it two
+   * UIDs (the later would silently change TSUIDs already handed out).
+   */
+  #allocate(kind: UidKind, names: readonly string[]): Promise<void> {
+    const next = this.#queue.then(() => this.#allocateNow(kind, names));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #allocateNow(kind: UidKind, requested: readonly string[]): Promise<void> {
     const table = this.#table(kind);
+    const names = requested.filter((n) => !table.byName.has(n));
+    if (names.length === 0) return;
     const assigned = await this.#meta.transaction(async () => {
       let last = (await this.#counters.get(kind)) ?? 0;
       if (last + names.length > MAX_UID) throw uidsExhausted(kind);

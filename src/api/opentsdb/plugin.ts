@@ -70,6 +70,12 @@ export function opentsdbApi(services: OpentsdbServices): FastifyPluginAsync {
         return send(reply, errorReply(err, request), jsonp);
       }
     };
+    // Errors raised before the handler (body too large, bad content encoding) get the envelope too.
+    app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+      const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500;
+      const envelope = status === 500 ? errorReply(err, request) : { status, body: { error: { code: status, message: err.message } } };
+      return send(reply, envelope, null);
+    });
     const route = { method: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD', 'TRACE'], handler: handle };
     app.route({ ...route, url: '/api', exposeHeadRoute: false });
     app.route({ ...route, url: '/api/*', exposeHeadRoute: false });
@@ -112,7 +118,7 @@ async function dispatch(
     realMethod,
     query: url.searchParams,
     body,
-    rest: segments.slice(index + 1).map((s) => decodeURIComponent(s).toLowerCase()),
+    rest: segments.slice(index + 1).map((s) => s.toLowerCase()),
     nowMs,
   });
 }

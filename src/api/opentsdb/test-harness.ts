@@ -52,11 +52,12 @@ export interface Harness {
 export async function startHarness(
   path = ':memory:',
   extra: (meta: MetaStore, annotations: AnnotationService) => Promise<Partial<OpentsdbServices>> = async () => ({}),
+  bodyLimit?: number,
 ): Promise<Harness> {
   const meta = new SqliteMetaStore({ path });
   const annotations = new AnnotationService(meta);
   const services: OpentsdbServices = { annotations, ...(await extra(meta, annotations)) };
-  const listener = await startOpentsdbListener({ services, port: 0 });
+  const listener = await startOpentsdbListener({ services, port: 0, bodyLimit });
   return {
     base: listener.address,
     meta,
