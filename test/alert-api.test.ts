@@ -104,12 +104,14 @@ class Stack {
     await this.alerts.idle();
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary response shapes
   async get(path: string): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.url}/kapacitor/v1${path}`);
     const text = await res.text();
     return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary response shapes
   async send(method: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.url}/kapacitor/v1${path}`, {
       method,
