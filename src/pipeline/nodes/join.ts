@@ -38,11 +38,59 @@ class JoinSet {
   }
 }
 
-/** The join state of one output group: sets keyed by rounded time, and each parent's head. */
+/** All sets of one rounded time. */
+interface Slot {
+  readonly key: number | string;
+  readonly ms: number;
+  readonly ns: number;
+  sets: JoinSet[];
+}
+
+/**
+ * The join state of one output group: slots by rounded time (a map for look-up plus a time-ordered
+ * array whose head is the oldest), and each parent's head time.
+ */
 class JoinGroup extends GroupState {
-  readonly sets = new Map<string, JoinSet[]>();
-  oldest: string | undefined;
+  readonly slots = new Map<number | string, Slot>();
+  order: Slot[] = [];
+  start = 0;
   readonly head = new Map<number, [number, number]>();
+
+  oldest(): Slot | undefined {
+    return this.start < this.order.length ? this.order[this.start] : undefined;
+  }
+
+  /** Inserts a new slot in time order (binary search; appending is the common case). */
+  insert(slot: Slot): void {
+    const order = this.order;
+    let lo = this.start;
+    let hi = order.length;
+    if (hi > lo && before(slot.ms, slot.ns, order[hi - 1].ms, order[hi - 1].ns)) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (before(slot.ms, slot.ns, order[mid].ms, order[mid].ns)) hi = mid;
+        else lo = mid + 1;
+      }
+    } else {
+      lo = hi;
+    }
+    const i = lo;
+    if (i === order.length) order.push(slot);
+    else order.splice(i, 0, slot);
+    this.slots.set(slot.key, slot);
+  }
+
+  dropOldest(): void {
+    const slot = this.order[this.start++];
+    this.slots.delete(slot.key);
+    if (this.start === this.order.length) {
+      this.order = [];
+      this.start = 0;
+    } else if (this.start > 64 && this.start * 2 > this.order.length) {
+      this.order = this.order.slice(this.start);
+      this.start = 0;
+    }
+  }
 }
 
 /** The on-dimension bookkeeping of one join key: cached less-specific and more-specific items. */
@@ -51,7 +99,8 @@ class MatchState extends GroupState {
   specifics: Item[] = [];
 }
 
-const timeKey = (ms: number, ns: number) => (ns === 0 ? String(ms) : `${ms}.${ns}`);
+/** Whole-millisecond times (the common case) key by number, others by text. */
+const timeKey = (ms: number, ns: number): number | string => (ns === 0 ? ms : `${ms}.${ns}`);
 const before = (aMs: number, aNs: number, bMs: number, bNs: number) => aMs < bMs || (aMs === bMs && aNs < bNs);
 
 export class JoinNode extends StatefulNode<JoinGroup> {
@@ -195,27 +244,37 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   #collect(g: Group, item: Item): void {
     const s = this.states.get(g);
     const key = timeKey(item.ms, item.ns);
-    let sets = s.sets.get(key);
-    if (sets === undefined) s.sets.set(key, (sets = []));
-    let set = sets.find((x) => x.values[item.src] === undefined);
+    let slot = s.slots.get(key);
+    if (slot === undefined) {
+      slot = { key, ms: item.ms, ns: item.ns, sets: [] };
+      s.insert(slot);
+    }
+    const sets = slot.sets;
+    let set: JoinSet | undefined;
+    for (let i = 0; i < sets.length; i++) {
+      if (sets[i].values[item.src] === undefined) {
+        set = sets[i];
+        break;
+      }
+    }
     if (set === undefined) {
       set = new JoinSet(item.ms, item.ns, this.#prefixes.length);
       sets.push(set);
     }
     set.set(item.src, item);
-    if (s.oldest === undefined) s.oldest = key;
+    const head = s.head.get(item.src);
+    if (head === undefined) s.head.set(item.src, [item.ms, item.ns]);
     else {
-      const o = s.sets.get(s.oldest)![0];
-      if (before(item.ms, item.ns, o.ms, o.ns)) s.oldest = key;
+      head[0] = item.ms;
+      head[1] = item.ns;
     }
-    s.head.set(item.src, [item.ms, item.ns]);
     this.#emit(s, this.#onlyReady(s));
   }
 
   /** True while some parent's head has not passed the oldest buffered time. */
   #onlyReady(s: JoinGroup): boolean {
-    if (s.oldest === undefined) return true;
-    const o = s.sets.get(s.oldest)![0];
+    const o = s.oldest();
+    if (o === undefined) return true;
     for (const [ms, ns] of s.head.values()) if (!before(o.ms, o.ns, ms, ns)) return true;
     return false;
   }
@@ -232,25 +291,17 @@ export class JoinNode extends StatefulNode<JoinGroup> {
 
   #emit(s: JoinGroup, onlyReady: boolean): void {
     for (;;) {
-      if (s.oldest === undefined) return;
-      const sets = s.sets.get(s.oldest)!;
+      const slot = s.oldest();
+      if (slot === undefined) return;
+      const sets = slot.sets;
       let i = 0;
       for (; i < sets.length; i++) {
         const set = sets[i];
         if (onlyReady && set.size !== set.values.length) break;
         this.#emitSet(s, set);
       }
-      if (i === sets.length) s.sets.delete(s.oldest);
-      else sets.splice(0, i);
-      let oldest: JoinSet | undefined;
-      s.oldest = undefined;
-      for (const [k, list] of s.sets) {
-        const x = list[0];
-        if (oldest === undefined || before(x.ms, x.ns, oldest.ms, oldest.ns)) {
-          oldest = x;
-          s.oldest = k;
-        }
-      }
+      if (i === sets.length) s.dropOldest();
+      else if (i > 0) slot.sets = sets.slice(i);
       if (onlyReady) return;
       onlyReady = this.#onlyReady(s);
     }
@@ -287,7 +338,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
 
   /** Batches join point by point on rounded point times. */
   #emitBatchSet(set: JoinSet, first: Item, name: string): void {
-    const byTime = new Map<string, { ms: number; ns: number; tags: BatchPoint['tags']; fields: Fields; count: number }>();
+    const byTime = new Map<number | string, { ms: number; ns: number; tags: BatchPoint['tags']; fields: Fields; count: number }>();
     for (let i = 0; i < set.values.length; i++) {
       const v = set.values[i];
       if (v === undefined) {
