@@ -244,7 +244,7 @@ export class TaskService {
 
   #compileTask(task: Pick<StoredTask, 'script' | 'type' | 'vars'>): CompiledTask {
     const program = parse(task.script);
-    return compileProgram(program, { type: task.type, vars: varsToTick(task.vars), ...this.#udfOpt() });
+    return compileProgram(program, { type: task.type, vars: varsToTick(task.vars), clock: this.#opts.clock, ...this.#udfOpt() });
   }
 
   #compileTemplate(t: Pick<StoredTemplate, 'script' | 'type'>): CompiledTask {
