@@ -4,6 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { alertConfig } from './alert/alert-config.ts';
+import { AlertService } from './alert/alert-service.ts';
+import { alertsRoutes } from './api/kapacitor/alerts-routes.ts';
 import { registerKapacitorApi } from './api/kapacitor/kapacitor-api.ts';
 import { type ExpvarStat, type ServerIdentity, systemRoutes } from './api/kapacitor/system-routes.ts';
 import { writeRoutes } from './api/kapacitor/write-routes.ts';
@@ -79,6 +82,15 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     : undefined;
   installAuthentication(app, authenticator);
 
+  // Alerting: topics, events and handlers ([alert], [slack], [pagerduty], [smtp], [[mqtt]], [[httppost]] sections).
+  const alerts = new AlertService({
+    meta,
+    config: alertConfig(config.sections),
+    logger: { log: (level, message, context) => app.log[level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : 'info'](context, message) },
+  });
+  await alerts.open();
+  closers.push(() => alerts.close());
+
   const statSources: Array<() => ExpvarStat[]> = [() => ingressStats(router), () => httpdStats(writes)];
   const write = writeRoutes({ writes, maxBodySize: config.http.maxBodySize });
   await registerKapacitorApi(app, {
@@ -93,6 +105,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
         },
       }),
       write,
+      alertsRoutes(alerts),
     ],
     rootRoutes: [write],
   });
