@@ -362,7 +362,13 @@ export function compileSelect(select: Select, input: TableSchema, now: () => num
     projections.push(compiled.fn);
   });
   const where = select.where ? c.compile(select.where).fn : undefined;
-  return { schema: { table: input.table, fields, primaryKey: input.primaryKey } satisfies TableSchema, where, projections };
+  // A projection that lists every input column in order, unrenamed, passes rows through untouched.
+  const identity =
+    fields.length === input.fields.length &&
+    select.items.every((it) => it.expr.t === 'star' || it.expr.t === 'col') &&
+    fields.every((f, i) => f.name === input.fields[i].name) &&
+    select.items.flatMap((it) => (it.expr.t === 'star' ? input.fields.map((_, k) => k) : [input.fields.findIndex((f) => it.expr.t === 'col' && it.expr.path.length === 1 && f.name === it.expr.path[0])])).every((k, i) => k === i);
+  return { schema: { table: input.table, fields, primaryKey: input.primaryKey } satisfies TableSchema, where, projections, identity };
 }
 
 class SqlTransform implements Transform {
@@ -380,10 +386,10 @@ class SqlTransform implements Transform {
   }
 
   open(input: TableSchema): TableSchema {
-    const { schema, where, projections } = compileSelect(this.#select, input, this.#now);
+    const { schema, where, projections, identity } = compileSelect(this.#select, input, this.#now);
     this.#where = where;
     this.#projections = projections;
-    this.#identity = this.#select.items.length === 1 && this.#select.items[0].expr.t === 'star';
+    this.#identity = identity;
     return schema;
   }
 

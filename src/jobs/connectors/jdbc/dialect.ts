@@ -13,7 +13,18 @@ export interface JdbcConnection {
   /** Inserts (or upserts) many rows in one statement. */
   insertMany(table: string, columns: Field[], rows: Value[][], primaryKeys: string[] | undefined): Promise<void>;
   deleteMany(table: string, keyColumns: Field[], keys: Value[][]): Promise<void>;
+  /**
+   * A streaming bulk load where the database has one (PostgreSQL COPY): rows are sent as they come
+   * while the server ingests them, and become visible only when `end` completes; `fail` drops them.
+   */
+  bulkWriter?(table: string, columns: Field[]): Promise<BulkWriter>;
   close(): Promise<void>;
+}
+
+export interface BulkWriter {
+  write(rows: Value[][]): void | Promise<void>;
+  end(): Promise<void>;
+  fail(reason: string): Promise<void>;
 }
 
 export interface Dialect {
@@ -134,6 +145,110 @@ function pgColumnType(t: SeaType): string {
   }
 }
 
+/** One value in COPY's text format (backslash escapes, \N for null). */
+function copyValue(v: Value): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return `${v}`;
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'bigint') return v.toString();
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (v instanceof Uint8Array) return `\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
+  else s = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+}
+
+function copyText(rows: Value[][]): string {
+  let out = '';
+  for (const r of rows) {
+    let line = '';
+    for (let i = 0; i < r.length; i++) line += (i === 0 ? '' : '\t') + copyValue(r[i]);
+    out += `${line}\n`;
+  }
+  return out;
+}
+
+/** The connection calls pg makes on a "submittable" query (its own protocol for COPY and cursors). */
+interface PgWire {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  sendCopyFail(msg: string): void;
+  stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
+}
+
+/** An open COPY ... FROM STDIN: chunks go out as they are written; the socket's drain is the backpressure. */
+function copyStream(client: PgClient, text: string): Promise<BulkWriter> {
+  return new Promise((opened, failedToOpen) => {
+    let failure: Error | undefined;
+    let wire: PgWire | undefined;
+    let done: { resolve: () => void; reject: (e: Error) => void } | undefined;
+    const finished = new Promise<void>((resolve, reject) => (done = { resolve, reject }));
+    finished.catch(() => {});
+    const writer: BulkWriter = {
+      write(rows) {
+        if (failure) throw failure;
+        wire!.sendCopyFromChunk(Buffer.from(copyText(rows), 'utf8'));
+        if (wire!.stream.writableNeedDrain) return new Promise((r) => wire!.stream.once('drain', () => r()));
+      },
+      async end() {
+        wire!.endCopyFrom();
+        await finished;
+      },
+      async fail(reason) {
+        wire!.sendCopyFail(reason);
+        await finished.catch(() => {});
+      },
+    };
+    const submittable = {
+      submit(w: PgWire) {
+        wire = w;
+        w.query(text);
+      },
+      handleCopyInResponse() {
+        opened(writer);
+      },
+      handleCommandComplete() {},
+      // pg forgets the active query when an error arrives, so no readyForQuery follows for it.
+      handleError(err: Error) {
+        failure = err;
+        failedToOpen(err);
+        done!.reject(err);
+      },
+      handleReadyForQuery() {
+        done!.resolve();
+      },
+    };
+    (client as unknown as { query(q: unknown): void }).query(submittable);
+  });
+}
+
+/** COPY ... FROM STDIN through pg's submittable-query protocol, without an extra package. */
+function copyIn(client: PgClient, text: string, data: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const submittable = {
+      submit(wire: PgWire) {
+        wire.query(text);
+      },
+      handleCopyInResponse(wire: PgWire) {
+        const buf = Buffer.from(data, 'utf8');
+        // Chunks well below the protocol's message limit.
+        for (let i = 0; i < buf.length; i += 1 << 20) wire.sendCopyFromChunk(buf.subarray(i, i + (1 << 20)));
+        wire.endCopyFrom();
+      },
+      handleCommandComplete() {},
+      // pg forgets the active query when an error arrives, so no readyForQuery follows for it.
+      handleError(err: Error) {
+        reject(err);
+      },
+      handleReadyForQuery() {
+        resolve();
+      },
+    };
+    (client as unknown as { query(q: unknown): void }).query(submittable);
+  });
+}
+
 interface PgClient {
   connect(): Promise<void>;
   query(q: { text: string; values?: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[][]; fields: { name: string; dataTypeID: number; dataTypeModifier: number }[] }>;
@@ -163,6 +278,7 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
         types: { getTypeParser: (oid: number) => ([1082, 1083, 1114, 1184, 20, 1700].includes(oid) ? raw : oid === 17 ? (v: string) => Buffer.from(v.slice(2), 'hex') : oid === 16 ? (v: string) => v === 't' : [21, 23, 700, 701].includes(oid) ? Number : raw) },
       });
       await client.connect();
+      const stages = new Map<string, string>();
       return {
         async query(sql, params) {
           const r = await client.query({ text: sql, values: params, rowMode: 'array' });
@@ -170,16 +286,29 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
         },
         async insertMany(table, columns, rows, primaryKeys) {
           if (rows.length === 0) return;
-          // One statement per batch: every column travels as one array parameter, unnested server-side.
-          const arrays = columns.map((_, c) => rows.map((r) => toParam(r[c], false)));
           const cols = columns.map((c) => quotePg(c.name)).join(', ');
-          const unnest = columns.map((c, i) => `$${i + 1}::${pgColumnType(c.type).replace(/\(.*\)/, '')}[]`).join(', ');
-          let sql = `INSERT INTO ${quoteTable(table)} (${cols}) SELECT * FROM unnest(${unnest})`;
-          if (primaryKeys && primaryKeys.length > 0) {
-            const rest = columns.filter((c) => !primaryKeys.includes(c.name));
-            sql += ` ON CONFLICT (${primaryKeys.map(quotePg).join(', ')}) DO ${rest.length ? `UPDATE SET ${rest.map((c) => `${quotePg(c.name)} = EXCLUDED.${quotePg(c.name)}`).join(', ')}` : 'NOTHING'}`;
+          const data = copyText(rows);
+          if (!primaryKeys || primaryKeys.length === 0) {
+            await copyIn(client, `COPY ${quoteTable(table)} (${cols}) FROM STDIN`, data);
+            return;
           }
-          await client.query({ text: sql, values: arrays });
+          // COPY cannot upsert: rows go through a session-local staging table, then one INSERT ... ON CONFLICT.
+          let stage = stages.get(table);
+          if (!stage) {
+            stage = `inductor_stage_${stages.size}`;
+            await client.query({ text: `CREATE TEMP TABLE ${stage} AS SELECT ${cols} FROM ${quoteTable(table)} WITH NO DATA` });
+            stages.set(table, stage);
+          }
+          await client.query({ text: `TRUNCATE ${stage}` });
+          await copyIn(client, `COPY ${stage} (${cols}) FROM STDIN`, data);
+          const rest = columns.filter((c) => !primaryKeys.includes(c.name));
+          const action = rest.length ? `UPDATE SET ${rest.map((c) => `${quotePg(c.name)} = EXCLUDED.${quotePg(c.name)}`).join(', ')}` : 'NOTHING';
+          await client.query({
+            text: `INSERT INTO ${quoteTable(table)} (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${primaryKeys.map(quotePg).join(', ')}) DO ${action}`,
+          });
+        },
+        bulkWriter(table, columns) {
+          return copyStream(client, `COPY ${quoteTable(table)} (${columns.map((c) => quotePg(c.name)).join(', ')}) FROM STDIN`);
         },
         async deleteMany(table, keyColumns, keys) {
           if (keys.length === 0) return;

@@ -4,7 +4,7 @@ import { boolOption, intOption, option, stringOption } from '../../config/job-co
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import { type Field, type Row, RowKind, type TableSchema, type Value } from '../../row.ts';
 import type { ConnectorContext, Sink, SinkFactory } from '../contract.ts';
-import { type Dialect, dialectFor, type JdbcConnection } from './dialect.ts';
+import { type BulkWriter, type Dialect, dialectFor, type JdbcConnection } from './dialect.ts';
 
 type Op = 'upsert' | 'delete';
 
@@ -24,6 +24,9 @@ class JdbcSink implements Sink {
   #keyIndexes: number[] = [];
   #buffer: { op: Op; values: Value[] }[] = [];
   #warnedDeletes = false;
+  /** The open bulk load of this checkpoint (PostgreSQL COPY for plain inserts). */
+  #bulk: BulkWriter | undefined;
+  #bulkPending: Promise<BulkWriter> | undefined;
   readonly #log: (line: string) => void;
 
   constructor(ctx: ConnectorContext) {
@@ -108,7 +111,28 @@ class JdbcSink implements Sink {
     }
   }
 
+  /** Plain inserts into a database with a bulk protocol stream straight to it. */
+  #streams(): boolean {
+    return this.#table !== undefined && !(this.#upsert && this.#primaryKeys) && this.#conn?.bulkWriter !== undefined;
+  }
+
+  async #bulkWrite(rows: Row[]): Promise<void> {
+    this.#bulkPending ??= this.#conn!.bulkWriter!(this.#table!, this.#schema.fields);
+    this.#bulk ??= await this.#bulkPending;
+    const values: Value[][] = [];
+    for (const r of rows) if (r.kind === RowKind.INSERT || r.kind === RowKind.UPDATE_AFTER) values.push(r.values);
+    await this.#bulk.write(values);
+  }
+
   write(rows: Row[]): void | Promise<void> {
+    if (this.#streams()) {
+      if (this.#bulk) {
+        let plain = true;
+        for (const r of rows) if (r.kind !== RowKind.INSERT) plain = false;
+        if (plain) return this.#bulk.write(rows.map((r) => r.values));
+      }
+      return this.#bulkWrite(rows);
+    }
     const pk = this.#primaryKeys !== undefined;
     for (const r of rows) {
       if (r.kind === RowKind.UPDATE_BEFORE) continue;
@@ -154,14 +178,22 @@ class JdbcSink implements Sink {
 
   async prepareCommit(): Promise<undefined> {
     await this.#flush();
+    const bulk = this.#bulk;
+    this.#bulk = undefined;
+    this.#bulkPending = undefined;
+    await bulk?.end();
     return undefined;
   }
   async commit(): Promise<void> {}
   async abort(): Promise<void> {
     this.#buffer = [];
+    const bulk = this.#bulk;
+    this.#bulk = undefined;
+    this.#bulkPending = undefined;
+    await bulk?.fail('the job was stopped');
   }
   async close(): Promise<void> {
-    this.#buffer = [];
+    await this.abort();
     const c = this.#conn;
     this.#conn = undefined;
     await c?.close();

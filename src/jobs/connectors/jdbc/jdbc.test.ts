@@ -32,7 +32,7 @@ before(async () => {
   await my.query(`INSERT INTO src_${tag} VALUES (1, 'a', 1.50, '2024-01-01 10:00:00'), (2, 'b', 2.25, '2024-01-02 11:00:00'), (3, NULL, NULL, NULL)`);
 });
 after(async () => {
-  for (const t of [`src_${tag}`, `sink_${tag}`, `e2e_${tag}`, `conf_${tag}`]) {
+  for (const t of [`src_${tag}`, `sink_${tag}`, `e2e_${tag}`, `conf_${tag}`, `copy_${tag}`]) {
     await pg.query(`DROP TABLE IF EXISTS ${t}`);
     await my.query(`DROP TABLE IF EXISTS ${t}`);
   }
@@ -112,6 +112,21 @@ for (const [name, url, user, readTable] of [
     },
   });
 }
+
+sinkConformance('Jdbc sink (PostgreSQL COPY stream, no primary key)', {
+  make: () => jdbcSinkFactory.create(ctx({ url: PG, user: 'postgres', generate_sink_sql: true, database: 'test', table: `copy_${tag}` })),
+  schema: sinkSchema,
+  rows: sinkRows,
+  // COPY is one statement per checkpoint: what was not committed is rolled back.
+  transactional: true,
+  readBack: async () => {
+    const r = await pg.query(`SELECT gid, name, score, at, d FROM copy_${tag}`);
+    return r.rows.map((row) => [BigInt(String(row[0])), row[1] === null ? null : String(row[1]), Number(row[2]), String(row[3]).replace(' ', 'T'), String(row[4])]);
+  },
+  reset: async () => {
+    await pg.query(`DROP TABLE IF EXISTS copy_${tag}`);
+  },
+});
 
 test('Jdbc sink applies upserts and deletes by primary key in order (both databases)', async () => {
   for (const [url, user, conn] of [[PG, 'postgres', () => pg], [MY, 'root', () => my]] as const) {
