@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { AlertAnnotator } from '../src/annotations/alert-annotations.ts';
+import { DataPointWriter } from '../src/annotations/datapoint-writer.ts';
 import { OpentsdbQueryService } from '../src/annotations/query-service.ts';
 import { TsuidService } from '../src/annotations/uid/tsuid-service.ts';
 import { UidTables } from '../src/annotations/uid/uid-table.ts';
@@ -32,7 +33,7 @@ async function boot(metaPath = ':memory:', disk = new MemoryDisk()): Promise<voi
   store = await openEmbeddedStore({ dir: '/series', disk, fsync: 'never' });
   h = await startHarness(metaPath, async (meta: MetaStore, annotations) => {
     tsuids = new TsuidService(store, await UidTables.open(meta), { database: DB });
-    return { tsuids, query: new OpentsdbQueryService(store, tsuids, annotations) };
+    return { tsuids, query: new OpentsdbQueryService(store, tsuids, annotations), put: new DataPointWriter(store, DB) };
   });
 }
 
@@ -224,6 +225,78 @@ describe('/api/query with annotations', () => {
     assertError(await call(h.base, 'GET', `/api/query?start=${T}&m=sum:nope.x`), 400, "No such name for 'metrics': 'nope.x'");
     assertError(await call(h.base, 'GET', `/api/query?start=${T}&m=median:sys.cpu.user`), 400, 'No such aggregator: median');
     assertError(await call(h.base, 'POST', '/api/query', { queries: [{ aggregator: 'sum', metric: 'sys.cpu.user' }] }), 400, 'Missing start time');
+  });
+});
+
+describe('/api/put', () => {
+  beforeEach(() => boot());
+  afterEach(() => shutdown());
+
+  it('stores points (database created on first use) that /api/query then returns: 204, summary, details', async () => {
+    const one = await call(h.base, 'POST', '/api/put', { metric: 'sys.cpu.user', timestamp: T, value: 42.5, tags: { host: 'web01' } });
+    assert.equal(one.status, 204);
+    assert.equal(one.text, '');
+    const many = await call(h.base, 'POST', '/api/put?summary', [
+      { metric: 'sys.cpu.user', timestamp: (T + 60) * 1000, value: '43', tags: { host: 'web01' } },
+      { metric: 'sys.cpu.user', timestamp: T + 120, value: 44, tags: { host: 'web02' } },
+    ]);
+    assert.equal(many.status, 200);
+    assert.deepEqual(many.json(), { success: 2, failed: 0 });
+    const q = await call(h.base, 'GET', `/api/query?start=${T}&end=${T + 120}&m=sum:sys.cpu.user{host=web01}`);
+    assert.deepEqual(q.json()[0].dps, { [T]: 42.5, [T + 60]: 43 });
+    assert.deepEqual((await call(h.base, 'GET', '/api/suggest?type=tagv')).json(), ['web01', 'web02']);
+  });
+
+  it("OpenTSDB's per-point errors; good points of the same request are stored", async () => {
+    const bad = [
+      { metric: '', timestamp: T, value: 1, tags: { h: 'a' } },
+      { metric: 'a.b', timestamp: 0, value: 1, tags: { h: 'a' } },
+      { metric: 'a.b', timestamp: T, value: '', tags: { h: 'a' } },
+      { metric: 'a.b', timestamp: T, value: 1, tags: {} },
+      { metric: 'a.b', timestamp: T, value: 'abc', tags: { h: 'a' } },
+      { metric: 'nodot', timestamp: T, value: 1, tags: { h: 'a' } },
+      { metric: 'a.b', timestamp: T, value: 1, tags: { h: 'a b' } },
+    ];
+    const good = { metric: 'a.b', timestamp: T, value: 7, tags: { h: 'ok' } };
+    const res = await call(h.base, 'POST', '/api/put?details', [...bad, good]);
+    assert.equal(res.status, 400);
+    const body = res.json();
+    assert.equal(body.success, 1);
+    assert.equal(body.failed, 7);
+    assert.deepEqual(
+      body.errors.map((e: { error: string }) => e.error),
+      [
+        'Metric name was empty',
+        'Invalid timestamp',
+        'Empty value',
+        'Missing tags',
+        'Unable to parse value to a number',
+        'Metric name must be <measurement>.<field>: nodot',
+        'Invalid tagv ("a b"): illegal character:  ',
+      ],
+    );
+    assert.deepEqual(body.errors[1].datapoint, bad[1]);
+    const plain = await call(h.base, 'POST', '/api/put', bad[0]);
+    assertError(plain, 400, 'One or more data points had errors');
+    assert.equal(plain.json().error.details, 'Please see the TSD logs or append "details" to the put request');
+    assertError(await call(h.base, 'POST', '/api/put', 'metric=x'), 400, 'The JSON must start as an object or an array');
+    assert.equal((await call(h.base, 'GET', '/api/put')).status, 405);
+    const q = await call(h.base, 'GET', `/api/query?start=${T}&end=${T}&m=sum:a.b`);
+    assert.deepEqual(q.json()[0].dps, { [T]: 7 });
+  });
+
+  it('keeps an integer field integer; a type conflict fails only the offending point', async () => {
+    await store.createDatabase(DB);
+    await store.write([point('m', { h: 'a' }, 'count', 5n, T), point('s', { h: 'a' }, 'text', 1, T)]);
+    await store.write([{ ...point('s', { h: 'a' }, 'text', 1, T), fields: { label: 'x' } }]);
+    const res = await call(h.base, 'POST', '/api/put?details', [
+      { metric: 'm.count', timestamp: T + 1, value: 6, tags: { h: 'a' } },
+      { metric: 's.label', timestamp: T + 1, value: 3, tags: { h: 'a' } },
+    ]);
+    assert.equal(res.json().success, 1);
+    assert.match(res.json().errors[0].error, /field type conflict/);
+    const q = await call(h.base, 'GET', `/api/query?start=${T}&end=${T + 1}&m=sum:m.count{h=a}`);
+    assert.deepEqual(q.json()[0].dps, { [T]: 5, [T + 1]: 6 });
   });
 });
 

@@ -3,6 +3,7 @@
 
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AnnotationService } from '../../annotations/annotation-service.ts';
+import type { DataPointWriter } from '../../annotations/datapoint-writer.ts';
 import type { OpentsdbQueryService } from '../../annotations/query-service.ts';
 import type { TsuidService } from '../../annotations/uid/tsuid-service.ts';
 import { isDomainError, statusOfKind } from '../../core/errors.ts';
@@ -10,6 +11,7 @@ import { type Clock, systemClock } from '../../core/time.ts';
 import { handleAnnotation, handleAnnotationList } from './annotation-routes.ts';
 import { OpentsdbHttpError, methodNotAllowed } from './http-error.ts';
 import { handleAggregators, handleConfig, handleVersion } from './info-routes.ts';
+import { handlePut } from './put-routes.ts';
 import { handleQuery } from './query-routes.ts';
 import type { Reply } from './reply.ts';
 import { handleSuggest, handleUid } from './uid-routes.ts';
@@ -21,6 +23,8 @@ export interface OpentsdbServices {
   tsuids?: TsuidService;
   /** Data queries over the series store: enables `/api/query`. */
   query?: OpentsdbQueryService;
+  /** Data-point writes into the series store: enables `/api/put`. */
+  put?: DataPointWriter;
   clock?: Clock;
   /** Inductor's own version, shown in `/api/version`. */
   serverVersion?: string;
@@ -53,6 +57,8 @@ export function opentsdbApi(services: OpentsdbServices): FastifyPluginAsync {
     endpoints.set('uid', (req) => handleUid(tsuids, req));
   }
   if (query !== undefined) endpoints.set('query', (req) => handleQuery(query, req));
+  const { put } = services;
+  if (put !== undefined) endpoints.set('put', (req) => handlePut(put, req));
 
   return async (app: FastifyInstance) => {
     // OpenTSDB reads bodies itself (DELETE carries one, an empty JSON body is a domain error).

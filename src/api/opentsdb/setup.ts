@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AlertAnnotator } from '../../annotations/alert-annotations.ts';
 import { AnnotationService } from '../../annotations/annotation-service.ts';
+import { DataPointWriter } from '../../annotations/datapoint-writer.ts';
 import { OpentsdbQueryService } from '../../annotations/query-service.ts';
 import { TsuidService } from '../../annotations/uid/tsuid-service.ts';
 import { UidTables } from '../../annotations/uid/uid-table.ts';
@@ -59,7 +60,7 @@ export async function setupOpentsdb(options: {
   section: unknown;
   bindAddress: string;
   clock: Clock;
-  /** Without a series store only the annotation endpoints are served. */
+  /** Without a series store only the annotation endpoints are served (no TSUIDs, query or put). */
   store?: SeriesStore;
   serverVersion?: string;
   /** Paths under `/api/` that belong to another dialect. */
@@ -80,6 +81,7 @@ export async function setupOpentsdb(options: {
     });
     services.tsuids = tsuids;
     services.query = new OpentsdbQueryService(options.store, tsuids, annotations);
+    services.put = new DataPointWriter(options.store, section.database, section.retentionPolicy);
   }
   await options.app.register(opentsdbApi(services));
   // The native port serves OpenTSDB's paths only, so no other dialect's paths need excluding there.
