@@ -371,14 +371,17 @@ export class EmbeddedSeriesStore implements SeriesStore {
   async write(points: PointBatch | readonly Point[]): Promise<WriteResult> {
     this.#open();
     const groups = points instanceof PointBatch ? [this.#groupOfBatch(points)] : this.#groupsOfPoints(points);
-    this.#validate(groups);
+    const introduced = this.#validate(groups);
     let written = 0;
-    const w = new ByteWriter(1024);
+    let rows = 0;
+    for (const g of groups) rows += g.rowFields.length;
+    // Room for the usual record (times, series index, a few numeric fields) without regrowth.
+    const w = new ByteWriter(1024 + rows * 48);
     w.u8(OP_WRITE);
     w.u32(groups.length);
-    for (const g of groups) {
-      encodeGroup(w, g);
-      written += this.#applyGroup(g);
+    for (let i = 0; i < groups.length; i++) {
+      encodeGroup(w, groups[i]);
+      written += this.#applyGroup(groups[i], introduced[i]);
     }
     if (written === 0) return { written };
     await this.#log(w);
@@ -448,7 +451,9 @@ export class EmbeddedSeriesStore implements SeriesStore {
   }
 
   /** Rejects the whole write on the first field whose type differs from the measurement's. */
-  #validate(groups: WriteGroup[]): void {
+  /** Returns, per group, the field types the write introduces (per measurement). */
+  #validate(groups: WriteGroup[]): Map<string, Map<string, FieldType>>[] {
+    const introduced: Map<string, Map<string, FieldType>>[] = [];
     for (const g of groups) {
       const rp = this.#rp(this.#db(g.db), g.rp);
       const seen = new Map<string, Map<string, FieldType>>();
@@ -477,10 +482,13 @@ export class EmbeddedSeriesStore implements SeriesStore {
           else if (existing !== type) throw fieldTypeConflict(key, s.measurement, type, existing);
         }
       }
+      introduced.push(seen);
     }
+    return introduced;
   }
 
-  #applyGroup(g: WriteGroup): number {
+  /** Applies a validated write (with the types it introduces) or a replayed one (types found per row). */
+  #applyGroup(g: WriteGroup, introduced?: Map<string, Map<string, FieldType>>): number {
     const db = this.#dbs.get(g.db);
     const rp = db?.rps.get(g.rp);
     if (rp === undefined) return 0;
@@ -491,6 +499,15 @@ export class EmbeddedSeriesStore implements SeriesStore {
       return known;
     });
     const n = g.rowFields.length;
+    if (introduced !== undefined) {
+      for (const st of states) {
+        const types = introduced.get(st.measurement.name);
+        if (types === undefined || types.size === 0) continue;
+        for (const [k, t] of types) if (!st.measurement.fieldTypes.has(k)) st.measurement.fieldTypes.set(k, t);
+      }
+      for (let r = 0; r < n; r++) states[g.rowSeries[r]].data.write(g.rowMs[r], g.rowNs[r], g.rowFields[r]);
+      return n;
+    }
     for (let r = 0; r < n; r++) {
       const st = states[g.rowSeries[r]];
       const fields = g.rowFields[r];
