@@ -71,4 +71,8 @@ test('deep nesting fails with a positioned error, not a stack overflow', () => {
   assert.match(e.message, /nested too deeply/);
   const u = parseError('var x = ' + '-'.repeat(5000) + '1');
   assert.match(u.message, /nested too deeply/);
+  // Left-associative runs and long chains deepen the tree as much as parentheses do.
+  assert.match(parseError('var x = ' + '1+'.repeat(20000) + '1').message, /nested too deeply/);
+  assert.match(parseError('stream|from()' + '.quiet()'.repeat(20000)).message, /nested too deeply/);
+  assert.doesNotThrow(() => parse('var x = ' + '1+'.repeat(500) + '1\nstream|from()' + '.quiet()'.repeat(500)));
 });

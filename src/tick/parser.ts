@@ -271,11 +271,18 @@ class Parser {
   }
 
   chain(lhs: ExprNode): ExprNode {
-    // Iterative form of Kapacitor's tail-recursive chain: same tree, no stack growth on long chains.
+    // Iterative form of Kapacitor's tail-recursive chain: same tree. Each link deepens the tree, so
+    // it counts against the nesting limit (the evaluator and formatter walk it recursively).
+    let links = 0;
     for (;;) {
       const t = this.peek().type;
-      if (t !== T.Dot && t !== T.Pipe && t !== T.At) return lhs;
+      if (t !== T.Dot && t !== T.Pipe && t !== T.At) {
+        this.#depth -= links;
+        return lhs;
+      }
       const op = this.next();
+      links++;
+      this.#enter(op.pos);
       const comment = this.consumeComment();
       const ft: FuncType = op.type === T.Dot ? 'property' : op.type === T.Pipe ? 'chain' : 'dynamic';
       const rhs = this.funcOrIdent(ft);
@@ -373,8 +380,12 @@ class Parser {
 
   precedence(lhs: ExprNode, minP: number): ExprNode {
     let look = this.peek();
+    // Every operator of a run nests the tree one level deeper (left-associative), so it counts too.
+    let added = 0;
     while (isExprOperator(look.type) && PRECEDENCE[look.type]! >= minP) {
       const op = this.next();
+      added++;
+      this.#enter(op.pos);
       const comment = this.consumeComment();
       let rhs = this.primary();
       look = this.peek();
@@ -397,6 +408,7 @@ class Parser {
       };
       lhs = b;
     }
+    this.#depth -= added;
     return lhs;
   }
 
