@@ -9,7 +9,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DataPointWriter } from '../src/annotations/datapoint-writer.ts';
+import { TsuidService } from '../src/annotations/uid/tsuid-service.ts';
+import { UidTables } from '../src/annotations/uid/uid-table.ts';
 import { type Harness, TSUID, startHarness } from '../src/api/opentsdb/test-harness.ts';
+import { openEmbeddedStore } from '../src/store/embedded-store.ts';
+import { MemoryDisk } from '../src/store/memory-disk.ts';
+import type { SeriesStore } from '../src/store/series-store.ts';
 
 const GOPATH = '/usr/share/gocode';
 const CLIENT_DIR = join(GOPATH, 'src/github.com/bluebreezecf/opentsdb-goclient');
@@ -77,6 +83,15 @@ func main() {
 	report("get-deleted", err, r10)
 	r11, err := c.Version()
 	report("version", err, r11)
+	point := client.DataPoint{Metric: "sys.cpu.user", Timestamp: 1388450562, Value: 42.5, Tags: map[string]string{"host": "web01"}}
+	r12, err := c.Put([]client.DataPoint{point}, client.PutRespWithSummary)
+	report("put-summary", err, r12)
+	point.Timestamp = 1388450622
+	point.Value = 43
+	r13, err := c.Put([]client.DataPoint{point}, "")
+	report("put-plain", err, r13)
+	r14, err := c.Suggest(client.SuggestParam{Type: client.TypeMetrics, Q: "sys"})
+	report("suggest", err, r14)
 }
 `;
 
@@ -89,11 +104,17 @@ interface Step {
 
 describe('Go client bluebreezecf/opentsdb-goclient (Debian package)', { skip }, () => {
   let h: Harness;
+  let store: SeriesStore;
+  let tsuids: TsuidService;
   let dir: string;
   let steps: Map<string, Step>;
 
   before(async () => {
-    h = await startHarness();
+    store = await openEmbeddedStore({ dir: '/series', disk: new MemoryDisk(), fsync: 'never' });
+    h = await startHarness(':memory:', async (meta, annotations) => {
+      tsuids = new TsuidService(store, await UidTables.open(meta), { database: 'opentsdb' });
+      return { tsuids, put: new DataPointWriter(store, 'opentsdb') };
+    });
     dir = mkdtempSync(join(tmpdir(), 'opentsdb-go-'));
     writeFileSync(join(dir, 'main.go'), PROGRAM);
     // spawnSync would block the event loop that serves the client, so run it asynchronously.
@@ -120,6 +141,7 @@ describe('Go client bluebreezecf/opentsdb-goclient (Debian package)', { skip }, 
   });
   after(async () => {
     await h?.close();
+    await store?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -200,5 +222,28 @@ describe('Go client bluebreezecf/opentsdb-goclient (Debian package)', { skip }, 
     assert.equal(g.err, null);
     assert.equal(g.resp.StatusCode, 404);
     assert.equal(g.resp.error.message, 'Unable to locate annotation in storage');
+  });
+
+  it('Put with "summary" reads the 200 summary', () => {
+    const s = steps.get('put-summary')!;
+    assert.equal(s.err, null);
+    assert.equal(s.resp.StatusCode, 200);
+    assert.equal(s.resp.success, 1);
+    assert.equal(s.resp.failed, 0);
+  });
+
+  it('Put without flags gets the 204 and misreads it as bad JSON (A10), though the point is stored', async () => {
+    assert.match(steps.get('put-plain')!.err ?? '', /^Failed to parse response for POST .*\/api\/put: unexpected end of JSON input$/);
+    const series = await tsuids.lookup('sys.cpu.user', { host: 'web01' });
+    assert.equal(series.length, 1);
+    let rows = 0;
+    for await (const chunk of store.scan({ database: 'opentsdb', measurement: 'sys.cpu' })) rows += chunk.length;
+    assert.equal(rows, 2);
+  });
+
+  it('Suggest decodes the sorted names', () => {
+    const s = steps.get('suggest')!;
+    assert.equal(s.err, null);
+    assert.deepEqual(s.resp.ResultInfo, ['sys.cpu.user']);
   });
 });
