@@ -292,3 +292,11 @@ test('UDFs: @name() creates a node named after the UDF, options are recorded; ti
   const b = compileTask("batch|query('q').groupBy(time(2s, 1s), 'cpu')|log()");
   assert.deepEqual(b.pipeline.nodes[1]!.props.groupBy, [{ type: 'time', every: 2e9, offset: 1e9 }, 'cpu']);
 });
+
+test('lambda vars nested into each other cannot blow up compile time', () => {
+  let script = 'var f0 = lambda: "x" > 1\n';
+  for (let i = 1; i <= 40; i++) script += `var f${i} = lambda: f${i - 1} AND f${i - 1}\n`;
+  script += 'stream|from().where(f40)';
+  const e = evalError(script);
+  assert.match(e.message, /^line 42 char 15: lambda expression too large/);
+});

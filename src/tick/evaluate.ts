@@ -707,13 +707,14 @@ class Evaluator {
 
   #compile(l: LambdaVal, at: Pos): Value {
     if (!l.compiled) {
-      this.#warnings.push(...lintLambda(l.expr));
       try {
         l.compiled = compileLambda(l.expr, this.#opts);
       } catch (err) {
-        if (err instanceof LambdaCompileError) this.fail(err.node ?? at, err.message);
+        if (err instanceof LambdaCompileError) this.fail(err.message.startsWith('lambda expression too large') ? at : err.node, err.message);
         throw err;
       }
+      // After compiling, which bounds the expression's size.
+      this.#warnings.push(...lintLambda(l.expr));
     }
     return l.compiled;
   }

@@ -22,7 +22,12 @@ export interface LambdaCompileOptions {
 interface Compiler {
   refs: string[];
   stateInits: Array<() => unknown>;
+  /** Nodes compiled so far: lambda vars inline by reference, so a script can build huge trees cheaply. */
+  size: number;
 }
+
+/** Larger lambdas are refused rather than compiled (they come from vars nested into each other). */
+const MAX_LAMBDA_NODES = 100_000;
 
 /** Raised at compile time for things a lambda can never evaluate (unknown function, identifiers left). */
 export class LambdaCompileError extends Error {
@@ -188,6 +193,7 @@ function applyBinary(op: T, l: Val, r: Val): Val | undefined {
 }
 
 function compileNode(n: ExprNode, c: Compiler): Ev {
+  if (++c.size > MAX_LAMBDA_NODES) throw new LambdaCompileError(`lambda expression too large (more than ${MAX_LAMBDA_NODES} nodes)`, n);
   switch (n.kind) {
     case 'number': {
       const v: Val = n.isInt ? n.int : n.float;
@@ -402,7 +408,7 @@ function toLambdaValue(v: Val): LambdaValue {
  * Throws `LambdaCompileError` for unknown functions or identifiers left in the tree.
  */
 export function compileLambda(expression: ExprNode, options: LambdaCompileOptions = {}): CompiledLambda {
-  const c: Compiler = { refs: [], stateInits: [] };
+  const c: Compiler = { refs: [], stateInits: [], size: 0 };
   const ev = compileNode(expression, c);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -442,7 +448,7 @@ export function compileLambda(expression: ExprNode, options: LambdaCompileOption
 
 /** Evaluates a constant expression (top-level binary expressions outside lambdas are folded this way). */
 export function evalConstant(expression: ExprNode): Val {
-  const c: Compiler = { refs: [], stateInits: [] };
+  const c: Compiler = { refs: [], stateInits: [], size: 0 };
   const ev = compileNode(expression, c);
   const ctx: CallContext = {
     now: () => {
