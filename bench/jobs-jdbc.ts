@@ -37,17 +37,21 @@ export async function run(): Promise<{ name: string; value: number; unit: string
 
     const jdbcSink = { plugin_name: 'Jdbc', plugin_input: 'out', url: URL, user: 'postgres', generate_sink_sql: true, database: 'test', table, batch_size: 5000 };
     await runJob(jdbcSink); // warm-up
-    psql(`TRUNCATE ${table}`);
-    let start = performance.now();
-    await runJob(jdbcSink);
-    const jobSeconds = (performance.now() - start) / 1000;
-    if (psql(`SELECT count(*) FROM ${table}`).trim() !== String(ROWS)) throw new Error('row count mismatch after the job');
-
-    psql(`TRUNCATE ${table}`);
-    start = performance.now();
-    psql(`\\copy ${table} from '${csv}' csv`);
-    const copySeconds = (performance.now() - start) / 1000;
-    if (psql(`SELECT count(*) FROM ${table}`).trim() !== String(ROWS)) throw new Error('row count mismatch after \\copy');
+    // The machine is shared: each side runs three times, alternating, and keeps its best time.
+    let jobSeconds = Number.POSITIVE_INFINITY;
+    let copySeconds = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 3; round++) {
+      psql(`TRUNCATE ${table}`);
+      let start = performance.now();
+      await runJob(jdbcSink);
+      jobSeconds = Math.min(jobSeconds, (performance.now() - start) / 1000);
+      if (psql(`SELECT count(*) FROM ${table}`).trim() !== String(ROWS)) throw new Error('row count mismatch after the job');
+      psql(`TRUNCATE ${table}`);
+      start = performance.now();
+      psql(`\\copy ${table} from '${csv}' csv`);
+      copySeconds = Math.min(copySeconds, (performance.now() - start) / 1000);
+      if (psql(`SELECT count(*) FROM ${table}`).trim() !== String(ROWS)) throw new Error('row count mismatch after \\copy');
+    }
 
     const jobRate = ROWS / jobSeconds;
     const copyRate = ROWS / copySeconds;

@@ -174,8 +174,10 @@ interface PgWire {
   sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
   sendCopyFail(msg: string): void;
-  stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
+  stream: NodeJS.WritableStream & { writableLength: number };
 }
+
+const MAX_QUEUED = 8 << 20;
 
 /** An open COPY ... FROM STDIN: chunks go out as they are written; the socket's drain is the backpressure. */
 function copyStream(client: PgClient, text: string): Promise<BulkWriter> {
@@ -189,7 +191,8 @@ function copyStream(client: PgClient, text: string): Promise<BulkWriter> {
       write(rows) {
         if (failure) throw failure;
         wire!.sendCopyFromChunk(Buffer.from(copyText(rows), 'utf8'));
-        if (wire!.stream.writableNeedDrain) return new Promise((r) => wire!.stream.once('drain', () => r()));
+        // Up to a few MB may queue in the socket so the server ingests while rows are produced.
+        if (wire!.stream.writableLength > MAX_QUEUED) return new Promise((r) => wire!.stream.once('drain', () => r()));
       },
       async end() {
         wire!.endCopyFrom();
