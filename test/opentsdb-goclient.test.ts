@@ -111,7 +111,7 @@ describe('Go client bluebreezecf/opentsdb-goclient (Debian package)', { skip }, 
 
   before(async () => {
     store = await openEmbeddedStore({ dir: '/series', disk: new MemoryDisk(), fsync: 'never' });
-    h = await startHarness(':memory:', async (meta, annotations) => {
+    h = await startHarness(':memory:', async (meta) => {
       tsuids = new TsuidService(store, await UidTables.open(meta), { database: 'opentsdb' });
       return { tsuids, put: new DataPointWriter(store, 'opentsdb') };
     });
