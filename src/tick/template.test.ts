@@ -60,6 +60,8 @@ test('parse errors name the template and line', () => {
   assert.throws(() => compileTemplate('id', '{{ .Name '), TemplateError);
   assert.throws(() => compileTemplate('id', '{{ nosuch .Name }}'), /template: id:1: function "nosuch" not defined/);
   assert.throws(() => compileTemplate('id', '{{ if .X }}'), /unexpected EOF/);
+  assert.throws(() => compileTemplate('id', '{{ if .X }}'.repeat(5000) + '{{ end }}'.repeat(5000)), /nested too deeply/);
+  assert.throws(() => compileTemplate('id', `{{ ${'('.repeat(5000)}.X${')'.repeat(5000)} }}`), /nested too deeply/);
 });
 
 test('Go %v float printing and Sprintf', () => {

@@ -251,6 +251,7 @@ class TParser {
   #pos = 0;
   readonly #name: string;
   readonly #funcs: ReadonlySet<string>;
+  #depth = 0;
 
   constructor(name: string, items: Item[], funcs: ReadonlySet<string>) {
     this.#name = name;
@@ -289,6 +290,15 @@ class TParser {
   }
 
   parseControl(word: 'if' | 'with' | 'range', rest: string, line: number): TNode {
+    if (++this.#depth > 200) this.err(line, 'template nested too deeply');
+    try {
+      return this.#control(word, rest, line);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #control(word: 'if' | 'with' | 'range', rest: string, line: number): TNode {
     let key: string | undefined;
     let value: string | undefined;
     let text = rest;
@@ -333,6 +343,7 @@ class TParser {
       pipe.assign = toks[1].t === 'assign';
       i = 2;
     }
+    let parens = 0;
     const parseCmds = (inner: boolean): Cmd[] => {
       const cmds: Cmd[] = [];
       let cur: Arg[] = [];
@@ -369,7 +380,9 @@ class TParser {
             break;
           case 'lparen': {
             i++;
+            if (++parens > 200) this.err(line, 'pipeline nested too deeply');
             const sub = parseCmds(true);
+            parens--;
             if (toks[i]?.t !== 'rparen') this.err(line, 'unclosed left paren');
             cur.push({ k: 'sub', pipe: { cmds: sub } });
             break;
