@@ -71,3 +71,22 @@ test('Go %v float printing and Sprintf', () => {
   assert.equal(goPrint(1e-5), '1e-05');
   assert.equal(goSprintf('%0.3f|%5d|%-3s|%v', [1.23456, 42n, 'a', true]), '1.235|   42|a  |true');
 });
+
+test('fuzz: 20,000 random templates fail only with TemplateError, when parsing or rendering', () => {
+  let a = 7;
+  const r = () => {
+    a = (a * 1103515245 + 12345) % 2147483648;
+    return a / 2147483648;
+  };
+  const parts = ['{{', '}}', '{{-', '-}}', ' .Name', ' .Tags', ' index', ' "host"', ' if', ' else', ' end', ' range', ' $x', ':=', ' |', ' printf', ' "%d"', ' eq', ' (', ' )', ' 1', ' 2.5', 'text', '"', '`', ' with', ' .Fields.value', ' len', ' and', ' or', ' not', ' nil'];
+  for (let i = 0; i < 20_000; i++) {
+    let src = '';
+    const n = 1 + Math.floor(r() * 14);
+    for (let k = 0; k < n; k++) src += parts[Math.floor(r() * parts.length)];
+    try {
+      compileTemplate('fuzz', src).render(data);
+    } catch (err) {
+      assert.ok(err instanceof TemplateError, `#${i} ${JSON.stringify(src)} threw ${String(err)}`);
+    }
+  }
+});
