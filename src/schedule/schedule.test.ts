@@ -82,6 +82,17 @@ describe('time zones and DST', () => {
       '2024-10-27T02:00:00Z',
     ]);
   });
+  it('US zones: the skipped 02:00 fires at 03:00 EDT; weekly schedules keep local time across the change', () => {
+    assert.deepEqual(fires('0 0 2 * * ?', '2024-03-09T12:00:00Z', 3, 'America/New_York'), [
+      '2024-03-10T07:00:00Z',
+      '2024-03-11T06:00:00Z',
+      '2024-03-12T06:00:00Z',
+    ]);
+    assert.deepEqual(fires('0 9 * * 1', '2024-10-28T00:00:00Z', 2, 'America/New_York'), [
+      '2024-10-28T13:00:00Z',
+      '2024-11-04T14:00:00Z',
+    ]);
+  });
   it('reads fields in the configured zone', () => {
     assert.deepEqual(fires('0 0 16 * * ?', '2024-01-01T00:00:00Z', 1, 'Asia/Shanghai'), ['2024-01-01T08:00:00Z']);
     assert.deepEqual(fires('0 16 * * *', '2024-07-01T00:00:00Z', 1, 'America/New_York'), ['2024-07-01T20:00:00Z']);
