@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TickEvalError, TickSyntaxError } from './errors.ts';
+import { LambdaError, TickEvalError, TickSyntaxError } from './errors.ts';
 import { formatScript } from './format.ts';
 import { compileProgram } from './index.ts';
-import { parse } from './parser.ts';
+import { compileLambda, LambdaCompileError } from './lambda/compile.ts';
+import { builtinNames } from './lambda/functions.ts';
+import { parse, parseLambdaExpression } from './parser.ts';
 import { seed000 } from './testdata/seeds.ts';
 
 /** Deterministic PRNG (mulberry32), so a failure can be replayed from its index. */
@@ -89,4 +91,41 @@ test('fuzz: 100,000 random and mutated scripts only ever fail with positioned TI
   }
   assert.ok(parsed > 1000, `only ${parsed} scripts parsed: the generator is too destructive`);
   assert.ok(compiled > 100, `only ${compiled} scripts compiled`);
+});
+
+test('fuzz: 50,000 random lambdas evaluated on random points fail only with LambdaError', () => {
+  const r = rng(77);
+  const fns = builtinNames();
+  const operands = ['"f"', '"i"', '"s"', '"b"', '"t"', '"missing"', '"time"', '1', '2.5', '0', "'x'", 'TRUE', '5s', '/a+/', '-1'];
+  const ops = ['+', '-', '*', '/', '%', '==', '!=', '<', '>=', 'AND', 'OR', '=~', '!~'];
+  const expr = (depth: number): string => {
+    const p = r();
+    if (depth > 3 || p < 0.35) return operands[Math.floor(r() * operands.length)]!;
+    if (p < 0.7) return `${expr(depth + 1)} ${ops[Math.floor(r() * ops.length)]!} ${expr(depth + 1)}`;
+    if (p < 0.8) return `(${expr(depth + 1)})`;
+    const f = fns[Math.floor(r() * fns.length)]!;
+    const argc = Math.floor(r() * 4);
+    return `${f}(${Array.from({ length: argc }, () => expr(depth + 1)).join(', ')})`;
+  };
+  const values = [1.5, 0, -2, 3n, 0n, -7n, 'abc', '', true, false];
+  let evaluated = 0;
+  for (let i = 0; i < 50_000; i++) {
+    const text = expr(0);
+    let l: ReturnType<typeof compileLambda>;
+    try {
+      l = compileLambda(parseLambdaExpression(text).expression);
+    } catch (err) {
+      if (!(err instanceof TickSyntaxError || err instanceof LambdaCompileError)) assert.fail(`#${i} compile ${text}: ${String(err)}`);
+      continue;
+    }
+    const pick = () => values[Math.floor(r() * values.length)]!;
+    const scope = { fields: { f: pick(), i: pick(), b: pick() }, tags: { s: 'host-1', t: 'x' }, timeMs: Math.floor(r() * 1e12), timeNs: 0 };
+    try {
+      l.eval(scope, l.newState());
+      evaluated++;
+    } catch (err) {
+      if (!(err instanceof LambdaError)) assert.fail(`#${i} eval ${text} on ${String(Object.values(scope.fields))}: ${String(err)}`);
+    }
+  }
+  assert.ok(evaluated > 1000, `only ${evaluated} lambdas evaluated without error`);
 });
