@@ -53,6 +53,13 @@ export function goJsonValue(v: unknown): unknown {
   return out;
 }
 
+const HTML_ESCAPES: Record<string, string> = { '"': '&#34;', '&': '&amp;', "'": '&#39;', '+': '&#43;', '<': '&lt;', '>': '&gt;', '\u0000': '\uFFFD' };
+
+/** html/template's escaping of action output in HTML text. */
+function htmlEscape(s: string): string {
+  return s.replace(/["&'+<>\u0000]/g, (c) => HTML_ESCAPES[c]);
+}
+
 const sortedMap = (m: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(m).sort()) out[k] = m[k];
@@ -66,6 +73,8 @@ export class AlertTemplates {
   readonly #server: Record<string, string>;
   readonly #constantId: string | undefined;
   readonly #constantDetails: string | undefined;
+  /** Kapacitor's default `{{ json . }}`: marshalled directly, the same text without a template walk. */
+  readonly #defaultDetails: boolean;
 
   constructor(id: string, message: string, details: string, server: ServerInfo) {
     this.id = compileTemplate('id', id);
@@ -81,6 +90,7 @@ export class AlertTemplates {
     this.#server = { Hostname: server.hostname, ClusterID: server.clusterId, ServerID: server.serverId };
     this.#constantId = id.includes('{{') ? undefined : id;
     this.#constantDetails = details.includes('{{') ? undefined : details;
+    this.#defaultDetails = /^\{\{ *json +\. *\}\}$/.test(details);
   }
 
   #idInfo(c: IdContext): Record<string, unknown> {
@@ -103,7 +113,8 @@ export class AlertTemplates {
     };
     const message = this.message.render(info);
     info.Message = message;
-    const details = this.#constantDetails ?? this.details.render(info);
+    const details =
+      this.#constantDetails ?? (this.#defaultDetails ? htmlEscape(`${goJson(goJsonValue(info))}\n`) : this.details.render(info));
     return { message, details };
   }
 }

@@ -151,7 +151,10 @@ export class AlertNode extends StatefulNode<AlertGroupState> {
   /** A new group: seed its state from the event its alert id left in the topics (restart, redefinition). */
   #state(g: Group, name: string, tags: Tags, tMs: number, tNs: number): AlertGroupState {
     const known = this.states.peek(g.id);
-    if (known !== undefined) return this.states.get(g);
+    if (known !== undefined) {
+      known.seen = this.rt.nowMs;
+      return known;
+    }
     const s = this.states.get(g);
     const id = this.#templates.renderId({ name, taskName: this.rt.taskId, group: g.id === '' ? 'nil' : g.id, tags });
     const stored = this.#restore(id);
