@@ -253,3 +253,55 @@ test('templates: create, vars with defaults, tasks from templates, update re-app
   await service.deleteTemplate('tpl');
   await rejects(service.getTemplate('tpl', 'raw'), 'no template exists', 404);
 });
+
+test('vars of every type override script declarations; wire form as Kapacitor prints it', async () => {
+  const { service } = setup();
+  const script = [
+    'var b bool',
+    'var i int',
+    'var f float',
+    'var d duration',
+    'var s string',
+    'var r regex',
+    'var l lambda',
+    'var li list',
+    'var st star',
+    "stream|from().measurement(s).groupBy(li).where(l)|window().period(d).every(d)|alert().crit(lambda: \"v\" > f AND \"host\" =~ r).history(i).noRecoveries()",
+  ].join('\n');
+  const t = await service.createTask(
+    parseJsonExact(`{"id": "all", "dbrps": [{"db": "a", "rp": "b"}], "script": ${JSON.stringify(script)}, "vars": {
+      "b": {"type": "bool", "value": true},
+      "i": {"type": "int", "value": 30},
+      "f": {"type": "float", "value": 1.5},
+      "d": {"type": "duration", "value": 60000000000},
+      "s": {"type": "string", "value": "cpu"},
+      "r": {"type": "regex", "value": "^web"},
+      "l": {"type": "lambda", "value": "\\"cpu\\" == 'cpu-total'"},
+      "li": {"type": "list", "value": [{"type": "string", "value": "host"}]},
+      "st": {"type": "star", "value": null}
+    }}`),
+  );
+  assert.equal(t.error, '');
+  assert.equal(t.dot, 'digraph all {\nstream0 -> from1;\nfrom1 -> window2;\nwindow2 -> alert3;\n}');
+  assert.deepEqual(t.vars, {
+    b: { type: 'bool', value: true, description: '' },
+    d: { type: 'duration', value: 60000000000n, description: '' },
+    f: { type: 'float', value: 1.5, description: '' },
+    i: { type: 'int', value: 30n, description: '' },
+    l: { type: 'lambda', value: `"cpu" == 'cpu-total'`, description: '' },
+    li: { type: 'list', value: [{ type: 'string', value: 'host', description: '' }], description: '' },
+    r: { type: 'regex', value: '^web', description: '' },
+    s: { type: 'string', value: 'cpu', description: '' },
+    st: { type: 'star', value: null, description: '' },
+  });
+  await rejects(
+    service.createTask(
+      body({ id: 'wrong', dbrps: [{ db: 'a', rp: 'b' }], script: 'var i int\nstream|from()', vars: { i: { type: 'float', value: 1.5 } } }),
+    ),
+    'invalid TICKscript: invalid type supplied for i, got float exp int',
+  );
+  await rejects(
+    service.createTask(body({ id: 'bad', dbrps: [{ db: 'a', rp: 'b' }], script: 'stream|from()', vars: { x: { type: 'nope', value: 1 } } })),
+    'invalid JSON',
+  );
+});
