@@ -136,6 +136,37 @@ describe('/api/suggest', () => {
   });
 });
 
+describe('/api/search/lookup (Grafana template variables)', () => {
+  beforeEach(async () => {
+    await boot();
+    await store.createDatabase(DB);
+    await store.write([
+      point('sys.cpu', { host: 'web01', dc: 'lga' }, 'user', 1, T),
+      point('sys.cpu', { host: 'web02', dc: 'sjc' }, 'user', 1, T),
+      point('sys.mem', { host: 'web01' }, 'free', 1, T),
+    ]);
+  });
+  afterEach(() => shutdown());
+
+  it('GET m=metric{tag=*} and POST, limit, totals; errors', async () => {
+    const res = await call(h.base, 'GET', '/api/search/lookup?m=sys.cpu.user{host=*}');
+    assert.equal(res.status, 200);
+    const body = res.json();
+    assert.equal(body.type, 'LOOKUP');
+    assert.equal(body.totalResults, 2);
+    assert.deepEqual(body.results.map((r: { tags: { host: string } }) => r.tags.host).sort(), ['web01', 'web02']);
+    const sjc = await call(h.base, 'GET', '/api/search/lookup?m=sys.cpu.user{dc=sjc}');
+    assert.deepEqual(sjc.json().results.map((r: { tags: object }) => r.tags), [{ dc: 'sjc', host: 'web02' }]);
+    const byTag = await call(h.base, 'POST', '/api/search/lookup', { tags: [{ key: 'host', value: 'web01' }], limit: 1 });
+    assert.equal(byTag.json().totalResults, 2);
+    assert.equal(byTag.json().results.length, 1);
+    assert.equal(byTag.json().metric, '*');
+    assertError(await call(h.base, 'GET', '/api/search/lookup?m=nope.x'), 404, "No such name for 'metrics': 'nope.x'");
+    assertError(await call(h.base, 'GET', '/api/search/lookup?m=*'), 400, 'Missing metric and tags. Please supply at least one value.');
+    assertError(await call(h.base, 'GET', '/api/search/other'), 501, 'Search type is not implemented yet');
+  });
+});
+
 describe('/api/query with annotations', () => {
   beforeEach(async () => {
     await boot();

@@ -13,6 +13,7 @@ import { OpentsdbHttpError, methodNotAllowed } from './http-error.ts';
 import { handleAggregators, handleConfig, handleVersion } from './info-routes.ts';
 import { handlePut } from './put-routes.ts';
 import { handleQuery } from './query-routes.ts';
+import { handleSearch } from './search-routes.ts';
 import type { Reply } from './reply.ts';
 import { handleSuggest, handleUid } from './uid-routes.ts';
 import type { OpentsdbRequest } from './wire.ts';
@@ -55,6 +56,7 @@ export function opentsdbApi(services: OpentsdbServices): FastifyPluginAsync {
   if (tsuids !== undefined) {
     endpoints.set('suggest', (req) => handleSuggest(tsuids, req));
     endpoints.set('uid', (req) => handleUid(tsuids, req));
+    endpoints.set('search', (req) => handleSearch(tsuids, req));
   }
   if (query !== undefined) endpoints.set('query', (req) => handleQuery(query, req));
   const { put } = services;
