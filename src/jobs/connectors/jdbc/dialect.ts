@@ -1,7 +1,8 @@
 // JDBC-style dialects over Node drivers: PostgreSQL (pg) and MySQL/MariaDB (mysql2), chosen by the URL prefix.
 
-import { driverMissing, optionInvalid } from '../../errors.ts';
+import { optionInvalid } from '../../errors.ts';
 import type { Field, SeaType, Value } from '../../row.ts';
+import { loadDriver } from '../driver.ts';
 
 export interface QueryResult {
   rows: unknown[][];
@@ -64,16 +65,6 @@ export function parseJdbcUrl(url: string, where: string): { kind: 'postgresql' |
       params,
     },
   };
-}
-
-async function load<T>(pkg: string, plugin: string): Promise<T> {
-  try {
-    return (await import(pkg)) as T;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw driverMissing(plugin, pkg);
-    throw err;
-  }
 }
 
 /** Values as drivers take them: bigints and timestamps as text, nested values as JSON. */
@@ -269,7 +260,7 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
     param: (i) => `$${i + 1}`,
     columnType: (t) => pgColumnType(t),
     async connect() {
-      const pg = await load<{ default: { Client: new (c: object) => PgClient } }>('pg', plugin);
+      const pg = await loadDriver<{ default: { Client: new (c: object) => PgClient } }>('pg', plugin);
       // Dates and timestamps stay text (no local-time Date conversion); the engine keeps ISO strings.
       const raw = (v: string) => v;
       const client = new pg.default.Client({
@@ -429,7 +420,7 @@ export function mysqlDialect(info: ConnectionInfo, plugin: string): Dialect {
     param: () => '?',
     columnType: mysqlColumnType,
     async connect() {
-      const mysql = await load<{ default: { createConnection(c: object): Promise<MysqlConn> } }>('mysql2/promise', plugin);
+      const mysql = await loadDriver<{ default: { createConnection(c: object): Promise<MysqlConn> } }>('mysql2/promise', plugin);
       const conn = await mysql.default.createConnection({
         host: info.host,
         port: info.port,

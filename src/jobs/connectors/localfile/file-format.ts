@@ -1,4 +1,4 @@
-// Row encodings shared by the file connectors: text (delimited), csv (quoted) and json (one object per line).
+// Row encodings shared by the file and message connectors: text (delimited), csv (quoted) and json (one object per line).
 
 import { coerce } from '../../config/schema.ts';
 import { optionInvalid } from '../../errors.ts';
