@@ -1,7 +1,8 @@
 // Where SPL rows come from: columnar chunks of one series each, and how a chunk becomes rows.
 
 import type { Fields, FieldValue } from '../../core/point.ts';
-import { formatPoint } from '../../lineproto/format.ts';
+import { formatFields, formatSeriesKey } from '../../lineproto/format.ts';
+import { toNsString } from '../../core/time.ts';
 import type { Row, Value } from './values.ts';
 
 /** One field over a chunk's rows; `valid[i] === 0` marks rows without the field. */
@@ -62,6 +63,8 @@ export function chunkRows(chunk: RowChunk, withRaw: boolean): Row[] {
   const rows: Row[] = new Array(chunk.length);
   const columns = [...chunk.fields];
   const tagEntries = Object.entries(chunk.tags);
+  // The series key part of the line-protocol text is the same for every row of the chunk.
+  const seriesKey = withRaw ? formatSeriesKey(chunk.sourcetype, chunk.tags) : '';
   for (let i = 0; i < chunk.length; i++) {
     const row: Row = { _time: chunk.timeMs[i], index: chunk.index, sourcetype: chunk.sourcetype };
     for (const [k, v] of tagEntries) row[k] = v;
@@ -78,7 +81,7 @@ export function chunkRows(chunk: RowChunk, withRaw: boolean): Row[] {
       row._raw =
         typeof message === 'string'
           ? message
-          : formatPoint({ name: chunk.sourcetype, tags: chunk.tags, fields, timeMs: chunk.timeMs[i], timeNs: chunk.timeNs[i] });
+          : `${seriesKey} ${formatFields(fields)} ${toNsString({ ms: chunk.timeMs[i], ns: chunk.timeNs[i] })}`;
     }
     rows[i] = row;
   }
