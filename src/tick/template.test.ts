@@ -70,6 +70,7 @@ test('Go %v float printing and Sprintf', () => {
   assert.equal(goPrint(0.5), '0.5');
   assert.equal(goPrint(1e-5), '1e-05');
   assert.equal(goSprintf('%0.3f|%5d|%-3s|%v', [1.23456, 42n, 'a', true]), '1.235|   42|a  |true');
+  assert.equal(goSprintf('%0.3f %d %05d', [3n, 1.5, 42n]), '%!f(int64=3) %!d(float64=1.5) 00042');
 });
 
 test('fuzz: 20,000 random templates fail only with TemplateError, when parsing or rendering', () => {

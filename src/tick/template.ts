@@ -514,7 +514,8 @@ export function goSprintf(format: string, args: unknown[]): string {
     const arg = args[ai++];
     let s: string;
     const p = prec === undefined ? undefined : Number(prec);
-    const num = typeof arg === 'bigint' ? Number(arg) : typeof arg === 'number' ? arg : undefined;
+    // Go's float verbs reject integers (%!f(int64=3)) and %d rejects floats.
+    const num = typeof arg === 'number' ? arg : undefined;
     switch (verb) {
       case 'v':
       case 's':
@@ -558,12 +559,13 @@ export function goSprintf(format: string, args: unknown[]): string {
       default:
         s = typeName(arg);
     }
-    if (flags.includes('+') && num !== undefined && num >= 0 && verb !== 's' && verb !== 'v') s = `+${s}`;
+    const signed = num ?? (typeof arg === 'bigint' ? Number(arg) : undefined);
+    if (flags.includes('+') && signed !== undefined && signed >= 0 && verb !== 's' && verb !== 'v') s = `+${s}`;
     if (width !== undefined) {
       const w = Number(width);
       if (s.length < w) {
         if (flags.includes('-')) s = s.padEnd(w, ' ');
-        else if (flags.includes('0') && num !== undefined) {
+        else if (flags.includes('0') && signed !== undefined) {
           const neg = s.startsWith('-') || s.startsWith('+');
           s = neg ? s[0] + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0');
         } else s = s.padStart(w, ' ');
