@@ -32,6 +32,17 @@ export interface OpenSeriesStoreOptions {
   onRawWriteError?: (err: unknown, batch: PointBatch) => void;
 }
 
+/**
+ * Wiring in the composition root (checked by test/store-server-durability.test.ts):
+ *
+ * ```ts
+ * const series = await openSeriesStore({ dataDir, section: config.sections.storage, clock });
+ * closers.push(() => series.close());
+ * router.subscribeAll(series.rawWrites.subscriber);
+ * // the /write handler answers 204 only after: await series.rawWrites.settled(batch)
+ * await app.register(influxdbApi({ queries: series.queries }));   // GET/POST /query
+ * ```
+ */
 export async function openSeriesStore(options: OpenSeriesStoreOptions): Promise<SeriesStoreRuntime> {
   const config = parseStoreConfig(options.section);
   const clock = options.clock ?? systemClock;
