@@ -219,6 +219,12 @@ test('alert handlers carry their own properties; alert props set through a handl
   assert.equal(alert.handlers[1]!.props.channel, '#ops');
   assert.ok(isLambda(alert.props.warn));
   assert.equal(alert.handlers[2]!.props.filePath, '/tmp/a.log');
+  const chained = compileTask("stream|from()|alert().post('http://x').quiet()|log()");
+  assert.equal(chained.pipeline.nodes[2]!.quiet, true);
+  assert.deepEqual(
+    chained.pipeline.nodes[2]!.children.map((c) => c.name),
+    ['log3'],
+  );
 });
 
 test('node validation errors', () => {

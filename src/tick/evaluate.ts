@@ -745,7 +745,7 @@ class Evaluator {
     }
     const calls = (owner.calls[spec.key] ??= []);
     calls.push(values);
-    if (spec.goName === 'Quiet' && target.type === 'node') target.node.quiet = true;
+    if (spec.goName === 'Quiet') (target.type === 'node' ? target.node : target.node.node).quiet = true;
     switch (spec.mode) {
       case 'flag':
         owner.props[spec.key] = true;
