@@ -6,6 +6,7 @@ import type { PluginFactory } from './connectors/contract.ts';
 import { fakeSourceFactory } from './connectors/fake/fake-source.ts';
 import { jdbcSinkFactory } from './connectors/jdbc/jdbc-sink.ts';
 import { jdbcSourceFactory } from './connectors/jdbc/jdbc-source.ts';
+import { seriesStoreSinkFactory, seriesStoreSourceFactory } from './connectors/inductor/series-store-connector.ts';
 import { redisSinkFactory, redisSourceFactory } from './connectors/redis/redis.ts';
 import { localFileSinkFactory } from './connectors/localfile/local-file-sink.ts';
 import { localFileSourceFactory } from './connectors/localfile/local-file-source.ts';
@@ -29,6 +30,8 @@ export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   jdbcSinkFactory,
   redisSourceFactory,
   redisSinkFactory,
+  seriesStoreSourceFactory,
+  seriesStoreSinkFactory,
   sqlTransformFactory,
   fieldMapperFactory,
   filterFactory,

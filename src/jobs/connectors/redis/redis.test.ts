@@ -49,7 +49,7 @@ sinkConformance('Redis sink (list, json)', {
   },
 });
 
-test('Redis sink: ${field} keys, hash, set, zset and expire', async () => {
+test('Redis sink: field placeholders in keys, hash, set, zset and expire', async () => {
   const write = async (options: JsonObject) => {
     const s = redisSinkFactory.create(ctx({ host: '127.0.0.1', ...options }));
     await s.open(schema);
