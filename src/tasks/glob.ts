@@ -24,27 +24,27 @@ function validPattern(p: string[]): boolean {
   return true;
 }
 
-/** Index of the closing ']' of the class opening at i, or -1 when malformed. */
+/** Index of the closing ']' of the class opening at i, or -1 when malformed (Go's getEsc rules). */
 function classEnd(p: string[], i: number): number {
   let j = i + 1;
   if (p[j] === '^') j++;
-  let first = true;
-  for (; j < p.length; j++) {
-    const c = p[j]!;
-    if (c === ']' && !first) return j;
-    first = false;
-    if (c === '\\') {
-      j++;
-      if (j >= p.length) return -1;
+  let ranges = 0;
+  // One class character: '-' and ']' must be escaped, '\\' escapes the next one.
+  const esc = (k: number): number => {
+    if (k >= p.length || p[k] === '-' || p[k] === ']') return -1;
+    if (p[k] === '\\') k++;
+    return k < p.length ? k + 1 : -1;
+  };
+  for (;;) {
+    if (j < p.length && p[j] === ']' && ranges > 0) return j;
+    j = esc(j);
+    if (j === -1) return -1;
+    if (p[j] === '-') {
+      j = esc(j + 1);
+      if (j === -1) return -1;
     }
-    if (c === '-' && (p[j + 1] === ']' || first)) return -1;
-    if (p[j + 1] === '-' && p[j + 2] !== undefined && p[j + 2] !== ']') {
-      j += 2;
-      if (p[j] === '\\') j++;
-      if (j >= p.length) return -1;
-    } else if (p[j + 1] === '-' && p[j + 2] === ']') return -1;
+    ranges++;
   }
-  return -1;
 }
 
 function matchClass(p: string[], i: number, ch: string): [boolean, number] {
