@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { alertConfig } from '../src/alert/alert-config.ts';
+import { annotateAlerts } from '../src/alert/annotations.ts';
+import { AlertAnnotator } from '../src/annotations/alert-annotations.ts';
+import { AnnotationService } from '../src/annotations/annotation-service.ts';
 import { AlertService } from '../src/alert/alert-service.ts';
 import { alertsRoutes } from '../src/api/kapacitor/alerts-routes.ts';
 import { httpOutRoutes } from '../src/api/kapacitor/http-out-routes.ts';
@@ -82,6 +85,7 @@ class Stack {
         service: this.alerts,
         server: { hostname: 'localhost', clusterId: 'c', serverId: 's' },
         groupTtlMs: config.groupTtlMs,
+        annotate: config.annotations ? annotateAlerts(new AlertAnnotator(this.annotations()), { log: () => {} }) : undefined,
       }),
     );
     this.app = Fastify();
@@ -92,6 +96,12 @@ class Stack {
     });
     this.url = await this.app.listen({ port: 0, host: '127.0.0.1' });
     return this;
+  }
+
+  #annotations: AnnotationService | undefined;
+  annotations(): AnnotationService {
+    this.#annotations ??= new AnnotationService(this.meta);
+    return this.#annotations;
   }
 
   define(id: string, script: string, db = 'mydb'): void {
@@ -500,5 +510,25 @@ describe('inline handlers and node options', () => {
     assert.ok(details.startsWith('{&#34;Name&#34;:&#34;det&#34;,&#34;TaskName&#34;:&#34;det&#34;,&#34;Group&#34;:&#34;host=h&#34;'), details);
     assert.ok(details.includes('&#34;Level&#34;:&#34;CRITICAL&#34;'));
     assert.ok(details.endsWith('\n'));
+  });
+});
+
+describe('annotations', () => {
+  it('with [alert] annotations = true each event is also an OpenTSDB annotation', async () => {
+    const stack = await new Stack(tempDir(), { alert: { annotations: true } }).start();
+    try {
+      stack.define('ann', `stream|from().measurement('cpu').groupBy('host')|alert().id('{{ index .Tags "host" }}').crit(lambda: "value" > 8.0).topic('ann')`);
+      await stack.write([`cpu,host=a value=9 ${T0}`, `cpu,host=a value=1 ${T0 + 5}`]);
+      const read = async (s: number) => stack.annotations().get('', (T0 + s) * 1000);
+      for (let i = 0; i < 100 && (await read(5)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      const fired = await read(0);
+      const cleared = await read(5);
+      assert.equal(fired?.description, 'CRITICAL: a');
+      assert.equal(fired?.notes, 'a is CRITICAL');
+      assert.deepEqual([fired?.custom?.measurement, fired?.custom?.['tag.host'], fired?.custom?.database], ['cpu', 'a', 'mydb']);
+      assert.equal(cleared?.description, 'OK: a');
+    } finally {
+      await stack.stop();
+    }
   });
 });
