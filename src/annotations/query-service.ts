@@ -76,11 +76,7 @@ export class OpentsdbQueryService {
   }
 
   async #resolve(sub: SubQuery): Promise<OpentsdbSeries[]> {
-    if (sub.tsuids !== undefined && sub.tsuids.length > 0) {
-      const out: OpentsdbSeries[] = [];
-      for (const t of sub.tsuids) out.push(await this.#tsuids.byTsuid(t));
-      return out;
-    }
+    if (sub.tsuids !== undefined && sub.tsuids.length > 0) return this.#tsuids.byTsuids(sub.tsuids);
     if (sub.metric === undefined || sub.metric === '') throw badQuery('Missing metric');
     // The look-up gives the metric its UID when stored series carry it; a name no series and no
     // /api/uid/assign ever introduced is unknown.

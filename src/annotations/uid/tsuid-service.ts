@@ -92,10 +92,18 @@ export class TsuidService {
 
   /** The time series with this TSUID (hex, either case); `Could not find Timeseries meta data` when none. */
   async byTsuid(tsuid: string): Promise<OpentsdbSeries> {
-    const wanted = canonicalHex(tsuid);
-    const found = (await this.series()).find((s) => s.tsuid === wanted);
-    if (found === undefined) throw tsuidNotFound();
-    return found;
+    return (await this.byTsuids([tsuid]))[0];
+  }
+
+  /** Several TSUIDs with one read of the series index, in the order given. */
+  async byTsuids(list: readonly string[]): Promise<OpentsdbSeries[]> {
+    const wanted = list.map(canonicalHex);
+    const index = new Map((await this.series()).map((s) => [s.tsuid, s]));
+    return wanted.map((t) => {
+      const found = index.get(t);
+      if (found === undefined) throw tsuidNotFound();
+      return found;
+    });
   }
 
   /** Every series of a metric: `measurement.field`, where the measurement may itself contain dots. */
