@@ -6,6 +6,7 @@ import type { PluginFactory } from './connectors/contract.ts';
 import { fakeSourceFactory } from './connectors/fake/fake-source.ts';
 import { jdbcSinkFactory } from './connectors/jdbc/jdbc-sink.ts';
 import { jdbcSourceFactory } from './connectors/jdbc/jdbc-source.ts';
+import { httpSourceFactory } from './connectors/http/http-source.ts';
 import { seriesStoreSinkFactory, seriesStoreSourceFactory } from './connectors/inductor/series-store-connector.ts';
 import { redisSinkFactory, redisSourceFactory } from './connectors/redis/redis.ts';
 import { localFileSinkFactory } from './connectors/localfile/local-file-sink.ts';
@@ -32,6 +33,7 @@ export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   redisSinkFactory,
   seriesStoreSourceFactory,
   seriesStoreSinkFactory,
+  httpSourceFactory,
   sqlTransformFactory,
   fieldMapperFactory,
   filterFactory,
