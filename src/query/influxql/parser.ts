@@ -554,7 +554,8 @@ class Parser {
         }
         if (t.text === '*') {
           this.#advance();
-          return { kind: 'wildcard', type: this.#typeHint() };
+          const type = this.#typeHint();
+          return type === undefined ? { kind: 'wildcard' } : { kind: 'wildcard', type };
         }
         if (t.text === '/') return { kind: 'regex', value: this.#regexNow() as RegExp };
         break;
@@ -570,7 +571,8 @@ class Parser {
           this.#expectOp(')');
           return { kind: 'call', name: t.text.toLowerCase(), args };
         }
-        return { kind: 'ref', name: t.text, type: this.#typeHint() };
+        const type = this.#typeHint();
+        return type === undefined ? { kind: 'ref', name: t.text } : { kind: 'ref', name: t.text, type };
       }
     }
     return this.#fail('identifier, string, number, bool');
