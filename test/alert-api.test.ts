@@ -532,3 +532,28 @@ describe('annotations', () => {
     }
   });
 });
+
+describe('batches', () => {
+  it('a window batch alerts at its highest level with that point\'s time; .all() takes the lowest level at the batch time', async () => {
+    const stack = await new Stack(tempDir()).start();
+    try {
+      receiver.bodies.length = 0;
+      const script = (id: string, all: string) =>
+        `stream|from().measurement('${id}')|window().period(3s).every(3s)
+          |alert().id('${id}').warn(lambda: "v" > 5.0).crit(lambda: "v" > 8.0)${all}.post('${receiver.url}')`;
+      stack.define('hi', script('hi', ''));
+      stack.define('lo', script('lo', '.all()'));
+      const lines = (m: string) => [6, 9, 7, 1].map((v, i) => `${m} v=${v} ${T0 + i}`);
+      await stack.write([...lines('hi'), ...lines('lo')]);
+      const bodies = receiver.bodies.map((b) => JSON.parse(b));
+      const hi = bodies.find((b) => b.id === 'hi');
+      const lo = bodies.find((b) => b.id === 'lo');
+      // The first window [T0, T0+3s) holds 6, 9, 7 and is emitted when T0+3 arrives.
+      assert.deepEqual([hi.level, hi.time, hi.data.series[0].values.length], ['CRITICAL', iso(1), 3]);
+      assert.deepEqual([lo.level, lo.time], ['WARNING', iso(3)]);
+      assert.deepEqual(hi.data.series[0].columns, ['time', 'v']);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
