@@ -98,6 +98,16 @@ describe('GET/POST /query', () => {
     assert.equal(stmt.body, '{"results":[{"statement_id":0,"error":"database not found: nope"}]}\n');
   });
 
+  it('runs data definitions sent by GET with InfluxDB\'s deprecation warning', async () => {
+    const r = await get({ q: 'CREATE DATABASE viaget' });
+    assert.equal(
+      r.body,
+      '{"results":[{"statement_id":0,"messages":[{"level":"warning","text":"deprecated use of \'CREATE DATABASE viaget\' in a read only context, please use a POST request instead"}]}]}\n',
+    );
+    assert.ok((await runtime.store.getDatabase('viaget')) !== undefined);
+    assert.equal((await get({ db: 'nope', q: 'SHOW MEASUREMENTS' })).body, '{"results":[{"statement_id":0}]}\n');
+  });
+
   it('pretty-prints on request', async () => {
     const r = await get({ q: 'SHOW DATABASES', pretty: 'true' });
     assert.deepEqual(JSON.parse(r.body), JSON.parse((await get({ q: 'SHOW DATABASES' })).body));
@@ -132,6 +142,6 @@ describe('GET/POST /query', () => {
     const ours = await get({ db: 'remote', q: 'SELECT used FROM disk', epoch: 'ms' });
     assert.equal(ours.body, '{"results":[{"statement_id":0,"series":[{"name":"disk","columns":["time","used"],"values":[[1700000000000,5]]}]}]}\n');
     const dbs = await get({ q: 'SHOW DATABASES' });
-    assert.match(dbs.body, /\["made"\],\["metrics"\],\["remote"\]/);
+    assert.match(dbs.body, /\["made"\],\["metrics"\],\["remote"\],\["viaget"\]/);
   });
 });

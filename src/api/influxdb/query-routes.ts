@@ -52,7 +52,12 @@ export function influxdbApi(options: InfluxdbApiOptions) {
       }
       let results: StatementResult[];
       try {
-        results = await options.queries.query(q, { database: p.get('db') ?? undefined, retentionPolicy: p.get('rp') ?? undefined, params: bound });
+        results = await options.queries.query(q, {
+          database: p.get('db') ?? undefined,
+          retentionPolicy: p.get('rp') ?? undefined,
+          params: bound,
+          readOnlyContext: request.method === 'GET',
+        });
       } catch (err) {
         if (isDomainError(err)) return sendError(reply, statusOfKind(err.kind), err.message);
         throw err;

@@ -122,6 +122,8 @@ export function prettyJson(text: string): string {
     if (c === '"') {
       inString = true;
       out += c;
+    } else if ((c === '{' || c === '[') && (text[i + 1] === '}' || text[i + 1] === ']')) {
+      out += c + text[++i];
     } else if (c === '{' || c === '[') {
       depth++;
       out += `${c}\n${'    '.repeat(depth)}`;

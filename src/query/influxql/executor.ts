@@ -7,6 +7,7 @@ import type { SeriesFilter, SeriesStore, TagExpr } from '../../store/series-stor
 import type { ShowStatement, Statement } from './ast.ts';
 import { toTagExpr } from './condition.ts';
 import { databaseRequired, invalidQuery } from './errors.ts';
+import { formatDefinition } from './format.ts';
 import { type BoundParams, parseQuery } from './parser.ts';
 import type { Cell, ResultSeries, StatementResult } from './result.ts';
 import { executeSelect } from './select.ts';
@@ -20,6 +21,11 @@ export interface QueryOptions {
   now?: Instant;
   params?: BoundParams;
   maxBuckets?: number;
+  /**
+   * The request was a GET: statements that change data still run, with InfluxDB's deprecation
+   * warning in their result.
+   */
+  readOnlyContext?: boolean;
 }
 
 /**
@@ -33,7 +39,12 @@ export async function executeInfluxQL(store: SeriesStore, text: string, options:
   for (let i = 0; i < statements.length; i++) {
     try {
       const series = await executeStatement(store, statements[i], { ...options, now });
-      results.push(series === undefined || series.length === 0 ? { statement_id: i } : { statement_id: i, series });
+      const result: StatementResult = series === undefined || series.length === 0 ? { statement_id: i } : { statement_id: i, series };
+      const text = options.readOnlyContext ? formatDefinition(statements[i]) : undefined;
+      if (text !== undefined) {
+        result.messages = [{ level: 'warning', text: `deprecated use of '${text}' in a read only context, please use a POST request instead` }];
+      }
+      results.push(result);
     } catch (err) {
       if (!isDomainError(err)) throw err;
       results.push({ statement_id: i, error: err.message });
@@ -121,7 +132,8 @@ async function executeShow(store: SeriesStore, stmt: ShowStatement, options: Que
       },
     ];
   }
-  if ((await store.getDatabase(database)) === undefined) throw databaseNotFound(database);
+  // InfluxDB answers meta queries on a missing database with nothing rather than an error.
+  if ((await store.getDatabase(database)) === undefined) return [];
   const tags = tagCondition(stmt);
   const filters: SeriesFilter[] = (stmt.sources.length === 0 ? [undefined] : stmt.sources).map((src) => ({
     database: src?.database ?? database,

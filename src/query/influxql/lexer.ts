@@ -31,6 +31,10 @@ const KEYWORDS = new Set([
   'SHARD', 'SHOW', 'SLIMIT', 'SOFFSET', 'TAG', 'TO', 'VALUES', 'WHERE', 'WITH', 'TRUE', 'FALSE', 'TZ',
 ]);
 
+export function isKeyword(word: string): boolean {
+  return KEYWORDS.has(word.toUpperCase());
+}
+
 const TWO_CHAR_OPS = new Set(['!=', '<>', '<=', '>=', '=~', '!~', '::']);
 
 function isLetter(c: string): boolean {

@@ -12,6 +12,8 @@ export interface InfluxQueryRequest {
   database?: string;
   retentionPolicy?: string;
   params?: BoundParams;
+  /** A GET request (see QueryOptions.readOnlyContext). */
+  readOnlyContext?: boolean;
 }
 
 /** Runs InfluxQL text elsewhere (a real InfluxDB); results in the executor's shapes. */
@@ -54,6 +56,7 @@ export class InfluxQueryService {
       database: request.database,
       retentionPolicy: request.retentionPolicy,
       params: request.params,
+      readOnlyContext: request.readOnlyContext,
       now: o.clock.now(),
       maxBuckets: o.maxBuckets,
     });
