@@ -15,6 +15,8 @@ import { type AlertEvent, alertBody } from '../src/alert/event.ts';
 import type { AlertHandler, HandlerEnv, HandlerOptions } from '../src/alert/handlers/handler.ts';
 import { buildHandler } from '../src/alert/handlers/kinds.ts';
 import { pagerDutyBody } from '../src/alert/handlers/pagerduty.ts';
+import { pagerDuty2Body } from '../src/alert/handlers/pagerduty2.ts';
+import { compileTemplate } from '../src/tick/template.ts';
 import { slackBody } from '../src/alert/handlers/slack.ts';
 import { CRITICAL, type Level, OK, WARNING } from '../src/alert/level.ts';
 
@@ -165,6 +167,7 @@ function env(): HandlerEnv {
       alert: { 'exec-allowed': ['/bin/sh'] },
       slack: { url: `${http.url}/slack`, channel: '#alerts' },
       pagerduty: { url: `${http.url}/pagerduty`, 'service-key': 'svc' },
+      pagerduty2: { url: `${http.url}/pagerduty2`, 'routing-key': 'rk' },
       smtp: { host: '127.0.0.1', port: smtp.port, from: 'kapacitor@example.com', 'no-verify': true },
       mqtt: [{ name: 'local', url: 'tcp://127.0.0.1:1883', default: true }],
       httppost: [{ endpoint: 'tmpl', url: `${http.url}/tmpl`, headers: { 'X-From': 'endpoint' }, 'alert-template': '{{ .ID }}|{{ .Level }}|{{ .PreviousLevel }}' }],
@@ -264,6 +267,16 @@ const CASES: Conformance[] = [
     expected: (e) => pagerDutyBody(e, 'svc', 'http://localhost:9092') ?? '',
     failing: () => ({ url: 'http://127.0.0.1:1/unreachable' }),
   },
+  {
+    kind: 'pagerduty2',
+    options: () => ({ links: [{ href: 'http://dash/{{ .ID }}' }] }),
+    delivered: async () => pathOf('/pagerduty2'),
+    expected: (e) =>
+      pagerDuty2Body(e, 'rk', 'http://localhost:9092', [
+        { href: compileTemplate('h', 'http://dash/{{ .ID }}'), text: compileTemplate('t', 'http://dash/{{ .ID }}') },
+      ]),
+    failing: () => ({ url: 'http://127.0.0.1:1/unreachable' }),
+  },
 ];
 
 for (const c of CASES) {
@@ -355,6 +368,35 @@ describe('handler specifics', () => {
     });
     assert.equal(JSON.parse(pagerDutyBody(event('p', OK), 'k', '') ?? '').event_type, 'resolve');
     assert.equal(pagerDutyBody(event('p', 1), 'k', ''), undefined);
+  });
+
+  it('pagerduty2: Events API v2 body in Kapacitor\'s field order, severity by level, templated links', () => {
+    const link = { href: compileTemplate('h', 'http://dash/{{ .ID }}'), text: compileTemplate('t', 'Dashboard {{ .Level }}') };
+    const text = pagerDuty2Body(event('p2', WARNING), 'rk', 'http://me', [link]);
+    assert.equal(
+      text,
+      `${JSON.stringify({
+        routing_key: 'rk',
+        event_action: 'trigger',
+        dedup_key: 'p2',
+        payload: {
+          summary: 'p2 is WARNING <&>',
+          source: 'a',
+          severity: 'warning',
+          timestamp: '2020-01-01T00:00:00.000000005Z',
+          class: 'task',
+          component: '',
+          group: '',
+          custom_details: { result: { series: event('p2', WARNING).data.series } },
+        },
+        images: null,
+        links: [{ href: 'http://dash/p2', text: 'Dashboard WARNING' }],
+        client: 'kapacitor',
+        client_url: 'http://me',
+      }).replace('<&>', '\\u003c\\u0026\\u003e')}\n`,
+    );
+    const ok = JSON.parse(pagerDuty2Body(event('p2', OK), 'rk', ''));
+    assert.deepEqual([ok.event_action, ok.payload.severity, ok.links], ['resolve', 'info', null]);
   });
 
   it('unknown kinds and missing configuration are refused when the handler is built', () => {

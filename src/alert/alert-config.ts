@@ -31,6 +31,7 @@ export interface AlertConfig {
   readonly execAllowed: readonly string[];
   readonly slack: { url: string; token: string; channel: string; username: string; iconEmoji: string };
   readonly pagerduty: { url: string; serviceKey: string };
+  readonly pagerduty2: { url: string; routingKey: string };
   readonly smtp: {
     host: string;
     port: number;
@@ -47,6 +48,7 @@ export interface AlertConfig {
 }
 
 export const PAGERDUTY_URL = 'https://events.pagerduty.com/generic/2010-04-15/create_event.json';
+export const PAGERDUTY2_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 type Raw = Record<string, unknown>;
 
@@ -84,6 +86,7 @@ export function alertConfig(sections: Raw = {}): AlertConfig {
   const a = section(sections, 'alert');
   const slack = section(sections, 'slack');
   const pd = section(sections, 'pagerduty');
+  const pd2 = section(sections, 'pagerduty2');
   const smtp = section(sections, 'smtp');
   return {
     persistTopics: bool(a, 'persist-topics', true),
@@ -98,6 +101,7 @@ export function alertConfig(sections: Raw = {}): AlertConfig {
       iconEmoji: str(slack, 'icon-emoji'),
     },
     pagerduty: { url: str(pd, 'url', PAGERDUTY_URL), serviceKey: str(pd, 'service-key') },
+    pagerduty2: { url: str(pd2, 'url', PAGERDUTY2_URL), routingKey: str(pd2, 'routing-key') },
     smtp: {
       host: str(smtp, 'host', 'localhost'),
       port: num(smtp, 'port', 25),

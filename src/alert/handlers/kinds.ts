@@ -9,6 +9,7 @@ import type { AlertHandler, HandlerBuilder, HandlerEnv, HandlerOptions } from '.
 import { logHandler } from './log.ts';
 import { mqttHandler } from './mqtt.ts';
 import { pagerDutyHandler } from './pagerduty.ts';
+import { pagerDuty2Handler } from './pagerduty2.ts';
 import { postHandler } from './post.ts';
 import { publishHandler } from './publish.ts';
 import { slackHandler } from './slack.ts';
@@ -24,6 +25,7 @@ export const HANDLER_KINDS: ReadonlyMap<string, HandlerBuilder> = new Map<string
   ['smtp', smtpHandler],
   ['slack', slackHandler],
   ['pagerduty', pagerDutyHandler],
+  ['pagerduty2', pagerDuty2Handler],
   ['publish', publishHandler],
   ['aggregate', aggregateHandler],
 ]);
@@ -82,6 +84,14 @@ export function inlineHandlerSpec(h: AlertHandlerDesc): { kind: string; options:
       };
     case 'pagerDuty':
       return { kind: 'pagerduty', options: { 'service-key': plain(p.serviceKey) } };
+    case 'pagerDuty2':
+      return {
+        kind: 'pagerduty2',
+        options: {
+          'routing-key': plain(p.routingKey),
+          links: (h.calls.link ?? []).map(([href, text]) => ({ href: String(href), text: text === undefined ? '' : String(text) })),
+        },
+      };
     default:
       throw unsupportedHandler(h.kind);
   }
