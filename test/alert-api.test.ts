@@ -300,6 +300,11 @@ describe('topics API shapes and errors', () => {
     assert.deepEqual((await stack.get('/alerts/topics/nope')).body.error, 'unknown topic: "nope"');
     assert.equal((await stack.get('/alerts/topics/nope')).status, 404);
     assert.equal((await stack.get('/alerts/topics/ops/events/zz')).body.error, 'unknown event "zz" in topic "ops"');
+    assert.deepEqual(await stack.get('/alerts/topics/nope/events'), {
+      status: 500,
+      body: { error: 'failed to get topic events: unknown topic "nope"', message: 'failed to get topic events: unknown topic "nope"' },
+    });
+    assert.equal((await stack.get('/alerts/topics/ops/events?min-level=nope')).body.error, "unknown alert level 'NOPE'");
     assert.equal((await stack.get('/alerts/topics/ops/handlers/zz')).body.error, 'unknown handler: "zz"');
     assert.equal((await stack.get('/alerts/topics/ops/handlers/zz')).status, 404);
   });
@@ -543,8 +548,13 @@ describe('batches', () => {
           |alert().id('${id}').warn(lambda: "v" > 5.0).crit(lambda: "v" > 8.0)${all}.post('${receiver.url}')`;
       stack.define('hi', script('hi', ''));
       stack.define('lo', script('lo', '.all()'));
+      stack.define('tagged', `${script('tagged', '')}.levelTag('level').levelField('lf')|httpOut('o')`);
       const lines = (m: string) => [6, 9, 7, 1].map((v, i) => `${m} v=${v} ${T0 + i}`);
-      await stack.write([...lines('hi'), ...lines('lo')]);
+      await stack.write([...lines('hi'), ...lines('lo'), ...lines('tagged')]);
+      const tagged = (await stack.get('/tasks/tagged/o')).body.series[0];
+      assert.deepEqual(tagged.tags, { level: 'CRITICAL' });
+      assert.deepEqual(tagged.columns, ['time', 'lf', 'v']);
+      assert.deepEqual(tagged.values[1], [iso(1), 'CRITICAL', 9]);
       const bodies = receiver.bodies.map((b) => JSON.parse(b));
       const hi = bodies.find((b) => b.id === 'hi');
       const lo = bodies.find((b) => b.id === 'lo');

@@ -224,8 +224,11 @@ export class AlertNode extends StatefulNode<AlertGroupState> {
       this.emitBatch(b);
       return;
     }
+    // The batch's own tags get levelTag/idTag too (same group id, so downstream state is unchanged).
+    const groupTags = this.#augTags(b.group.tags, state);
     this.emitBatch({
       ...b,
+      group: groupTags === b.group.tags ? b.group : { ...b.group, tags: groupTags },
       points: b.points.map((p) => ({ ...p, tags: this.#augTags(p.tags, state), fields: this.#augFields(p.fields, state) })),
     });
   }
