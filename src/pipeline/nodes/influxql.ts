@@ -43,8 +43,8 @@ const SHAPES: Record<string, Shape> = {
 export const INFLUXQL_KINDS: readonly string[] = Object.keys(SHAPES);
 
 class InfluxQLState extends GroupState {
-  /** Stream aggregation: the run of points sharing one timestamp. */
-  run: Point[] = [];
+  /** Stream aggregation: the run of points sharing one timestamp (allocated on first use). */
+  run: Point[] | undefined;
   transform: fns.Transform | undefined;
   name = '';
 }
@@ -122,13 +122,13 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
     }
     // Without a window, points sharing a timestamp form one run; a new timestamp closes the run.
     const run = s.run;
-    if (run.length > 0 && (run[0].timeMs !== p.timeMs || run[0].timeNs !== p.timeNs)) {
+    if (run !== undefined && run.length > 0 && (run[0].timeMs !== p.timeMs || run[0].timeNs !== p.timeNs)) {
       const first = run[0];
       s.run = [];
       this.#reduce({ name: s.name, group: g, tmaxMs: first.timeMs, tmaxNs: first.timeNs, points: run }, true);
     }
     s.name = p.name;
-    s.run.push(p);
+    (s.run ??= []).push(p);
   }
 
   protected override onBatch(b: Batch): void {

@@ -47,49 +47,49 @@ interface Slot {
 }
 
 /**
- * The join state of one output group: slots by rounded time (a map for look-up plus a time-ordered
- * array whose head is the oldest), and each parent's head time.
+ * The join state of one output group: slots by rounded time (a map for look-up plus a min-heap on
+ * time, since sets only ever leave from the oldest slot), and each parent's head time.
  */
 class JoinGroup extends GroupState {
   readonly slots = new Map<number | string, Slot>();
-  order: Slot[] = [];
-  start = 0;
+  readonly heap: Slot[] = [];
   readonly head = new Map<number, [number, number]>();
 
   oldest(): Slot | undefined {
-    return this.start < this.order.length ? this.order[this.start] : undefined;
+    return this.heap[0];
   }
 
-  /** Inserts a new slot in time order (binary search; appending is the common case). */
   insert(slot: Slot): void {
-    const order = this.order;
-    let lo = this.start;
-    let hi = order.length;
-    if (hi > lo && before(slot.ms, slot.ns, order[hi - 1].ms, order[hi - 1].ns)) {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (before(slot.ms, slot.ns, order[mid].ms, order[mid].ns)) hi = mid;
-        else lo = mid + 1;
-      }
-    } else {
-      lo = hi;
+    const h = this.heap;
+    let i = h.length;
+    h.push(slot);
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!before(slot.ms, slot.ns, h[up].ms, h[up].ns)) break;
+      h[i] = h[up];
+      i = up;
     }
-    const i = lo;
-    if (i === order.length) order.push(slot);
-    else order.splice(i, 0, slot);
+    h[i] = slot;
     this.slots.set(slot.key, slot);
   }
 
   dropOldest(): void {
-    const slot = this.order[this.start++];
-    this.slots.delete(slot.key);
-    if (this.start === this.order.length) {
-      this.order = [];
-      this.start = 0;
-    } else if (this.start > 64 && this.start * 2 > this.order.length) {
-      this.order = this.order.slice(this.start);
-      this.start = 0;
+    const h = this.heap;
+    this.slots.delete(h[0].key);
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    let i = 0;
+    const n = h.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && before(h[r].ms, h[r].ns, h[l].ms, h[l].ns) ? r : l;
+      if (!before(h[c].ms, h[c].ns, last.ms, last.ns)) break;
+      h[i] = h[c];
+      i = c;
     }
+    h[i] = last;
   }
 }
 
