@@ -108,6 +108,13 @@ describe('GET/POST /query', () => {
     assert.equal((await get({ db: 'nope', q: 'SHOW MEASUREMENTS' })).body, '{"results":[{"statement_id":0}]}\n');
   });
 
+  it('answers CORS preflights for browser-side data sources', async () => {
+    const res = await fetch(`${base}/query`, { method: 'OPTIONS', headers: { origin: 'http://grafana.local' } });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'http://grafana.local');
+    assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
+  });
+
   it('pretty-prints on request', async () => {
     const r = await get({ q: 'SHOW DATABASES', pretty: 'true' });
     assert.deepEqual(JSON.parse(r.body), JSON.parse((await get({ q: 'SHOW DATABASES' })).body));

@@ -33,9 +33,16 @@ export function influxdbApi(options: InfluxdbApiOptions) {
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    app.addHook('onRequest', async (_request, reply) => {
+    app.addHook('onRequest', async (request, reply) => {
       reply.header('X-Influxdb-Version', INFLUXDB_VERSION);
       reply.header('X-Influxdb-Build', 'OSS');
+      // Browser-side data sources (Grafana's "browser" access) need InfluxDB's CORS answers.
+      const origin = request.headers.origin;
+      if (origin !== undefined) {
+        reply.header('Access-Control-Allow-Origin', origin);
+        reply.header('Access-Control-Allow-Methods', 'DELETE, GET, OPTIONS, POST, PUT');
+        reply.header('Access-Control-Allow-Headers', 'Accept, Accept-Encoding, Authorization, Content-Length, Content-Type, X-CSRF-Token, X-HTTP-Method-Override');
+      }
     });
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const p = params(request);
@@ -73,5 +80,6 @@ export function influxdbApi(options: InfluxdbApiOptions) {
     };
     app.get('/query', handler);
     app.post('/query', handler);
+    app.options('/query', async (_request, reply) => reply.code(204).send());
   };
 }
