@@ -567,3 +567,49 @@ describe('batches', () => {
     }
   });
 });
+
+describe('node properties read from the script', () => {
+  it('resets, stateChangesOnly(duration), flapping with history, and the id/message variables', async () => {
+    const stack = await new Stack(tempDir()).start();
+    try {
+      receiver.bodies.length = 0;
+      stack.define(
+        'props',
+        `stream|from().measurement('p').groupBy('host')
+          |alert().id('{{ .TaskName }}/{{ .Name }}/{{ .Group }}').message('{{ .ID }} {{ .Level }} {{ .Duration }}')
+            .info(lambda: "v" > 60.0).infoReset(lambda: "v" < 50.0)
+            .warn(lambda: "v" > 70.0).warnReset(lambda: "v" < 60.0)
+            .crit(lambda: "v" > 80.0).critReset(lambda: "v" < 70.0)
+            .stateChangesOnly(3s)
+            .post('${receiver.url}')`,
+      );
+      // The documented reset example, one point a second: INFO WARNING WARNING CRITICAL INFO INFO OK,
+      // then WARNING held for 4s re-fires once 3s have passed since its event.
+      const values = [61, 73, 64, 85, 62, 56, 47, 75, 75, 75, 75];
+      await stack.write(values.map((v, i) => `p,host=h v=${v} ${T0 + i}`));
+      const got = receiver.bodies.map((b) => JSON.parse(b).message);
+      assert.deepEqual(got, [
+        'props/p/host=h INFO 0s',
+        'props/p/host=h WARNING 1s',
+        'props/p/host=h CRITICAL 3s',
+        'props/p/host=h INFO 4s',
+        'props/p/host=h OK 6s',
+        'props/p/host=h WARNING 0s',
+        'props/p/host=h WARNING 3s',
+      ]);
+
+      receiver.bodies.length = 0;
+      stack.define('flap', `stream|from().measurement('f')|alert().id('f').crit(lambda: "v" > 1.0).history(10).flapping(0.25, 0.5).post('${receiver.url}')`);
+      const seq = [2, 0, 2, 0, 2, 0, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
+      await stack.write(seq.map((v, i) => `f v=${v} ${T0 + i}`));
+      // Four events, then the alternation pushes the weighted change rate over 0.5: nothing while it
+      // flaps (11 points), and every CRITICAL point fires again once the rate is back under 0.25.
+      assert.deepEqual(
+        receiver.bodies.map((b) => `${JSON.parse(b).level}@${JSON.parse(b).time.slice(17, 19)}`),
+        ['CRITICAL@40', 'OK@41', 'CRITICAL@42', 'OK@43', 'CRITICAL@55', 'CRITICAL@56', 'CRITICAL@57', 'CRITICAL@58', 'CRITICAL@59'],
+      );
+    } finally {
+      await stack.stop();
+    }
+  });
+});
