@@ -42,6 +42,7 @@ it('topic handlers created over HTTP survive a restart; exec follows [alert] exe
     topics.topics.map((x: { id: string; level: string }) => [x.id, x.level]),
     [['cpu', 'OK']],
   );
-  const preview = await fetch(`${t.url}/kapacitor/v1preview/alerts/topics/cpu`);
+  const preview = await fetch(`${t.url}/kapacitor/v1preview/alerts/topics?pattern=c*`);
   assert.equal(preview.status, 200);
+  assert.equal((await readJson(preview)).link.href, '/kapacitor/v1/alerts/topics?pattern=c*');
 });

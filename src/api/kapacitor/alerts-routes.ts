@@ -81,7 +81,9 @@ export function alertsRoutes(service: AlertService) {
           const pattern = query(request, 'pattern');
           const minLevel = parseLevel(query(request, 'min-level'));
           const topics = service.topicStates(pattern, minLevel).map(topicJson);
-          return sendJson(reply, 200, { link: { rel: 'self', href: request.url }, topics });
+          // Kapacitor rewrites v1preview paths to v1 before routing, so the link names the v1 URL.
+          const href = request.url.replace(/^\/kapacitor\/v1preview\//, '/kapacitor/v1/');
+          return sendJson(reply, 200, { link: { rel: 'self', href }, topics });
         } catch (err) {
           return fail(reply, err);
         }
