@@ -89,10 +89,17 @@ function unparen(e: Expr): Expr {
   return e.kind === 'paren' ? unparen(e.expr) : e;
 }
 
-/** Whether an expression contains an aggregate, selector or transformation call. */
+/**
+ * Whether an expression aggregates (an aggregate or selector call, possibly inside a
+ * transformation). A transformation over a plain field, `derivative(v)`, works on raw rows.
+ */
 function hasAggregate(e: Expr): boolean {
   const u = unparen(e);
-  if (u.kind === 'call') return AGGREGATES.has(u.name) || SELECTORS.has(u.name) || TRANSFORMS.has(u.name) || u.args.some(hasAggregate);
+  if (u.kind === 'call') {
+    if (AGGREGATES.has(u.name) || SELECTORS.has(u.name)) return true;
+    if (TRANSFORMS.has(u.name)) return u.args[0] !== undefined && hasAggregate(u.args[0]);
+    return u.args.some(hasAggregate);
+  }
   if (u.kind === 'binary') return hasAggregate(u.left) || hasAggregate(u.right);
   return false;
 }
