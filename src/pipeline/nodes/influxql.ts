@@ -131,8 +131,8 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
     (s.run ??= []).push(p);
   }
 
+  /** Batches carry everything needed: no per-group state is kept for them (so idle groups cost nothing here). */
   protected override onBatch(b: Batch): void {
-    this.states.get(b.group);
     if (this.#shape === 'transform') {
       const t = this.#newTransform();
       const points: BatchPoint[] = [];
@@ -184,10 +184,11 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
         const i = this.#select(buf);
         if (i < 0) return;
         const row = rows[i];
-        const fields: Fields = { ...row.fields };
+        // Renaming builds a fresh object: `delete` would switch it to slow dictionary mode.
+        let fields: Fields = row.fields;
         if (this.#as !== this.#field) {
-          fields[this.#as] = fields[this.#field];
-          delete fields[this.#field];
+          fields = {};
+          for (const k in row.fields) fields[k === this.#field ? this.#as : k] = row.fields[k];
         }
         const usePoint = this.#pointTimes && !fromStream;
         this.#emitOne(b, row.tags, fields, usePoint ? row.timeMs : b.tmaxMs, usePoint ? row.timeNs : b.tmaxNs);

@@ -138,6 +138,15 @@ export class WindowNode extends StatefulNode<WindowState> {
       }
       s.nextMs = t[0];
       s.nextNs = t[1];
+      // Right after an emission the buffer is rebuilt at its exact size with the new point: a group
+      // that then goes idle holds no spare capacity.
+      const kept = s.buf.length - s.start;
+      const next = new Array<Point>(kept + 1);
+      for (let i = 0; i < kept; i++) next[i] = s.buf[s.start + i];
+      next[kept] = p;
+      s.buf = next;
+      s.start = 0;
+      return;
     }
     this.#push(s, p);
   }
