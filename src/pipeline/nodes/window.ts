@@ -138,11 +138,14 @@ export class WindowNode extends StatefulNode<WindowState> {
       }
       s.nextMs = t[0];
       s.nextNs = t[1];
-      // Right after an emission the buffer is rebuilt at its exact size with the new point: a group
-      // that then goes idle holds no spare capacity.
-      const kept = s.buf.length - s.start;
+      // Points older than the next window's start can never be emitted again: drop them now, and
+      // rebuild the buffer at its exact size, so a group that goes idle holds only what it needs.
+      plus(s.nextMs, s.nextNs, -this.#period, t);
+      let from = s.start;
+      while (from < s.buf.length && before(s.buf[from].timeMs, s.buf[from].timeNs, t[0], t[1])) from++;
+      const kept = s.buf.length - from;
       const next = new Array<Point>(kept + 1);
-      for (let i = 0; i < kept; i++) next[i] = s.buf[s.start + i];
+      for (let i = 0; i < kept; i++) next[i] = s.buf[from + i];
       next[kept] = p;
       s.buf = next;
       s.start = 0;
