@@ -2,7 +2,7 @@
 // field. Rows below `length` never change in place, so views handed to scans stay valid snapshots;
 // out-of-order and same-time writes wait in `pending` until the next compaction rebuilds arrays.
 
-import type { FieldType, FieldValue, Fields } from '../core/point.ts';
+import { type FieldType, type FieldValue, type Fields, fieldType } from '../core/point.ts';
 import type { FieldColumn } from './series-store.ts';
 
 type Values = Float64Array | BigInt64Array | string[] | Uint8Array;
@@ -83,7 +83,7 @@ export class SeriesColumns {
       const value = fields[key];
       let col = this.columns.get(key);
       if (col === undefined) {
-        col = { type: typeOf(value), values: allocValues(typeOf(value), this.#cap), valid: undefined };
+        col = { type: fieldType(value), values: allocValues(fieldType(value), this.#cap), valid: undefined };
         if (row > 0) col.valid = new Uint8Array(this.#cap);
         this.columns.set(key, col);
       }
@@ -242,18 +242,6 @@ export class SeriesColumns {
   }
 }
 
-function typeOf(value: FieldValue): FieldType {
-  switch (typeof value) {
-    case 'number':
-      return 'float';
-    case 'bigint':
-      return 'integer';
-    case 'string':
-      return 'string';
-    default:
-      return 'boolean';
-  }
-}
 
 function setValue(col: Column, row: number, value: FieldValue): void {
   switch (col.type) {

@@ -2,7 +2,7 @@
 // log with group commit and periodic snapshots, with retention enforced on a timer.
 
 import { crc32 } from 'node:zlib';
-import type { FieldType, Fields, Point, Tags } from '../core/point.ts';
+import { type FieldType, type Fields, fieldType, type Point, type Tags } from '../core/point.ts';
 import { type Clock, DAY, HOUR, systemClock } from '../core/time.ts';
 import { formatSeriesKey } from '../lineproto/format.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
@@ -476,7 +476,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
         const local = localOf[si];
         const fields = g.rowFields[r];
         for (const key in fields) {
-          const type = typeOfValue(fields[key]);
+          const type = fieldType(fields[key]);
           const existing = known?.get(key) ?? local.get(key);
           if (existing === undefined) local.set(key, type);
           else if (existing !== type) throw fieldTypeConflict(key, s.measurement, type, existing);
@@ -512,7 +512,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
       const st = states[g.rowSeries[r]];
       const fields = g.rowFields[r];
       const types = st.measurement.fieldTypes;
-      for (const key in fields) if (!types.has(key)) types.set(key, typeOfValue(fields[key]));
+      for (const key in fields) if (!types.has(key)) types.set(key, fieldType(fields[key]));
       st.data.write(g.rowMs[r], g.rowNs[r], fields);
     }
     return n;
@@ -981,18 +981,6 @@ function sortTags(tags: Tags): Tags {
   return out;
 }
 
-function typeOfValue(v: unknown): FieldType {
-  switch (typeof v) {
-    case 'number':
-      return 'float';
-    case 'bigint':
-      return 'integer';
-    case 'string':
-      return 'string';
-    default:
-      return 'boolean';
-  }
-}
 
 const KIND_ABSENT = 0;
 const KIND_FLOAT = 1;

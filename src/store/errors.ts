@@ -13,7 +13,6 @@ export const retentionPolicyExists = defineError(
   'conflict',
   () => 'retention policy already exists',
 );
-export const databaseExists = defineError('E_STORE_DATABASE_CONFLICT', 'conflict', () => 'database already exists');
 export const fieldTypeConflict = defineError(
   'E_STORE_FIELD_TYPE_CONFLICT',
   'invalid',

@@ -1,7 +1,7 @@
 // The second series-store backend: a real InfluxDB 1.x reached over HTTP (/write and /query).
 
 import { createHash } from 'node:crypto';
-import type { FieldType, FieldValue, Point, Tags } from '../core/point.ts';
+import { type FieldType, type FieldValue, fieldType, type Point, type Tags } from '../core/point.ts';
 import { formatInfluxDuration, type Instant, parseRFC3339, toNsString } from '../core/time.ts';
 import { escapeMeasurement, formatPoint } from '../lineproto/format.ts';
 import { PointBatch, unescapeMeasurement, unescapeTag } from '../lineproto/point-batch.ts';
@@ -350,7 +350,7 @@ export class InfluxHttpStore implements SeriesStore, QueryPassthrough {
         local.set(k, batch);
       }
       for (const [name, value] of Object.entries(fields)) {
-        const type = fieldTypeOf(value);
+        const type = fieldType(value);
         const existing = known.get(name) ?? batch.get(name);
         if (existing === undefined) batch.set(name, type);
         else if (existing !== type) throw fieldTypeConflict(name, measurement, type, existing);
@@ -534,9 +534,6 @@ function toChunk(info: SeriesInfo, s: RemoteSeries, types: Map<string, FieldType
   return { series: info, length: n, timeMs, timeNs, fields };
 }
 
-function fieldTypeOf(v: FieldValue): FieldType {
-  return typeof v === 'number' ? 'float' : typeof v === 'bigint' ? 'integer' : typeof v === 'string' ? 'string' : 'boolean';
-}
 
 /** Parses Go's duration text (`168h0m0s`, `1h30m0s`, `0s`) as InfluxDB prints retention durations. */
 export function parseGoDuration(text: string): number {

@@ -95,3 +95,8 @@ export type Statement =
   | { kind: 'create_retention_policy'; database: string; rp: RetentionClause & { name: string; duration: Duration } }
   | { kind: 'alter_retention_policy'; database: string; name: string; rp: RetentionClause }
   | { kind: 'drop_retention_policy'; database: string; name: string };
+
+/** The expression inside any parentheses. */
+export function unparen(e: Expr): Expr {
+  return e.kind === 'paren' ? unparen(e.expr) : e;
+}

@@ -3,7 +3,7 @@
 
 import type { FieldValue, Tags } from '../../core/point.ts';
 import type { TagExpr } from '../../store/series-store.ts';
-import type { Expr } from './ast.ts';
+import { type Expr, unparen } from './ast.ts';
 import { applyMath, isMathFunction } from './math.ts';
 
 /** Decides whether an unqualified identifier names a field (else it is a tag). */
@@ -14,9 +14,6 @@ export interface Row {
   field(name: string): FieldValue | undefined;
 }
 
-function unparen(e: Expr): Expr {
-  return e.kind === 'paren' ? unparen(e.expr) : e;
-}
 
 export function isTagRef(e: Expr, isField: FieldTest): e is Extract<Expr, { kind: 'ref' }> {
   return e.kind === 'ref' && (e.type === 'tag' || (e.type === undefined && !isField(e.name)));

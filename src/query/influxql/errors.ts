@@ -10,11 +10,6 @@ export const parseError = defineError(
 );
 export const parseErrorText = defineError('E_INFLUXQL_PARSE_TEXT', 'invalid', (text: string) => `error parsing query: ${text}`);
 export const databaseRequired = defineError('E_INFLUXQL_DB_REQUIRED', 'invalid', () => 'database name required');
-export const unsupportedStatement = defineError(
-  'E_INFLUXQL_UNSUPPORTED',
-  'invalid',
-  (what: string) => `not supported by this server: ${what}`,
-);
 export const invalidQuery = defineError('E_INFLUXQL_INVALID', 'invalid', (text: string) => text);
 export const mixedAggregates = defineError(
   'E_INFLUXQL_MIXED',

@@ -29,7 +29,7 @@ import {
   type Transform,
 } from '../functions/index.ts';
 import { columnValue, type FieldColumn, type SeriesChunk, type SeriesStore } from '../../store/series-store.ts';
-import type { Expr, SelectStatement, Source } from './ast.ts';
+import { type Expr, type SelectStatement, type Source, unparen } from './ast.ts';
 import { arithmetic, evalCondition, evalValue, type FieldTest, type Row, refsOf, splitTagCondition, type Value } from './condition.ts';
 import { databaseRequired, invalidQuery, mixedAggregates, tooManyBuckets } from './errors.ts';
 import { applyMath, isMathFunction } from './math.ts';
@@ -85,9 +85,6 @@ interface Group {
   chunks: SeriesChunk[];
 }
 
-function unparen(e: Expr): Expr {
-  return e.kind === 'paren' ? unparen(e.expr) : e;
-}
 
 /**
  * Whether an expression aggregates (an aggregate or selector call, possibly inside a

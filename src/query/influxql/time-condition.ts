@@ -2,7 +2,7 @@
 // (RFC 3339 strings, integer nanoseconds, Grafana's `1609459200000ms`, now() ± durations) exactly.
 
 import { addDuration, compareInstants, fromBigNs, type Instant, parseRFC3339 } from '../../core/time.ts';
-import type { Expr } from './ast.ts';
+import { type Expr, unparen } from './ast.ts';
 import { invalidQuery } from './errors.ts';
 
 export interface TimeRange {
@@ -37,9 +37,6 @@ function isTimeRef(e: Expr): boolean {
   return e.kind === 'ref' && e.name.toLowerCase() === 'time';
 }
 
-function unparen(e: Expr): Expr {
-  return e.kind === 'paren' ? unparen(e.expr) : e;
-}
 
 function containsTime(e: Expr): boolean {
   switch (e.kind) {
