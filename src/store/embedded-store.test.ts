@@ -129,6 +129,20 @@ describe('embedded store durability', () => {
     ]);
   });
 
+  it('folds a large WAL into a snapshot on close', async () => {
+    const disk = new MemoryDisk();
+    const store = await open(disk);
+    await store.createDatabase('db');
+    const lines: string[] = [];
+    for (let i = 0; i < 30_000; i++) lines.push(`m,k=${i % 7} v=${i},s="${'x'.repeat(20)}" ${i + 1}`);
+    await store.write(lp(lines.join('\n')));
+    await store.close();
+    const wal = await disk.list('/data/wal');
+    assert.equal(wal.length, 1);
+    assert.equal((await disk.read(`/data/wal/${wal[0]}`))?.length, 0);
+    assert.equal(await count(await open(disk)), 30_000);
+  });
+
   it('enforces retention by shard group on a timer and replays it identically', async () => {
     const disk = new MemoryDisk();
     const clock = new ManualClock({ ms: 10 * DAY / 1e6, ns: 0 });

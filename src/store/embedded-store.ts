@@ -126,6 +126,7 @@ const OP_RETENTION = 8;
 
 const TYPE_CODES: FieldType[] = ['float', 'integer', 'string', 'boolean'];
 const SNAPSHOT_FILE = 'snapshot.bin';
+const CLOSE_SNAPSHOT_BYTES = 1024 * 1024;
 const SNAPSHOT_MAGIC = 0x31535349; // "ISS1"
 
 /** InfluxDB's shard group duration for a retention duration. */
@@ -810,10 +811,12 @@ export class EmbeddedSeriesStore implements SeriesStore {
     await wal.syncIfDirty();
   }
 
+  /** Stops timers and closes the WAL; a WAL past 1 MiB is folded into a snapshot first, so the next open is quick. */
   async close(): Promise<void> {
     if (this.#closed) return;
     for (const stop of this.#stops) stop();
     if (this.#snapshotting !== undefined) await this.#snapshotting;
+    if (this.#walBytes > CLOSE_SNAPSHOT_BYTES) await this.snapshot();
     await this.#wal?.close();
     this.#closed = true;
   }
@@ -826,7 +829,11 @@ export class EmbeddedSeriesStore implements SeriesStore {
   }
 
   #encodeSnapshot(covered: number): Buffer[] {
-    const w = new ByteWriter(1 << 16);
+    // Sized up front from the row and column counts: regrowing a buffer of hundreds of MB while
+    // the event loop waits would double the pause.
+    let estimate = 1 << 16;
+    for (const st of this.#byId.values()) estimate += 256 + st.data.rowCount * (13 + 9 * st.data.columns.size);
+    const w = new ByteWriter(estimate);
     w.u32(SNAPSHOT_MAGIC);
     w.f64(covered);
     w.f64(this.#nextId);
