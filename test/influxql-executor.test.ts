@@ -201,5 +201,7 @@ describe('InfluxQL executor: conditions, grouping, ordering, limits and statemen
     });
     const noDb = await executeInfluxQL(store, 'SELECT v FROM cpu', {});
     assert.equal(noDb[0].error, 'database name required');
+    const unknown = await executeInfluxQL(store, 'SELECT holt_winters(mean(v), 3, 0) FROM cpu', { database: 'db' });
+    assert.equal(unknown[0].error, 'undefined function holt_winters()');
   });
 });

@@ -147,7 +147,22 @@ function groupKey(tags: Readonly<Tags>, keys: readonly string[]): { key: string;
   return { key, tags: out };
 }
 
+/** Rejects calls this engine does not implement, in InfluxDB's words. */
+function checkFunctions(e: Expr): void {
+  const u = unparen(e);
+  if (u.kind === 'call') {
+    if (!AGGREGATES.has(u.name) && !SELECTORS.has(u.name) && !TRANSFORMS.has(u.name) && !isMathFunction(u.name)) {
+      throw invalidQuery(`undefined function ${u.name}()`);
+    }
+    for (const a of u.args) checkFunctions(a);
+  } else if (u.kind === 'binary') {
+    checkFunctions(u.left);
+    checkFunctions(u.right);
+  }
+}
+
 export async function executeSelect(stmt: SelectStatement, ctx: SelectContext): Promise<ResultSeries[]> {
+  for (const f of stmt.fields) checkFunctions(f.expr);
   const { range, rest } = splitTimeCondition(stmt.condition, ctx.now);
   const fields = stmt.fields.filter((f) => !(unparen(f.expr).kind === 'ref' && (unparen(f.expr) as { name: string }).name.toLowerCase() === 'time'));
   if (fields.length === 0) throw invalidQuery('at least 1 non-time field must be queried');
