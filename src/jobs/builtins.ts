@@ -6,6 +6,8 @@ import type { PluginFactory } from './connectors/contract.ts';
 import { fakeSourceFactory } from './connectors/fake/fake-source.ts';
 import { jdbcSinkFactory } from './connectors/jdbc/jdbc-sink.ts';
 import { jdbcSourceFactory } from './connectors/jdbc/jdbc-source.ts';
+import { mqttSinkFactory, mqttSourceFactory } from './connectors/mqtt/mqtt.ts';
+import { natsSinkFactory, natsSourceFactory } from './connectors/nats/nats.ts';
 import { httpSourceFactory } from './connectors/http/http-source.ts';
 import { seriesStoreSinkFactory, seriesStoreSourceFactory } from './connectors/inductor/series-store-connector.ts';
 import { redisSinkFactory, redisSourceFactory } from './connectors/redis/redis.ts';
@@ -34,6 +36,10 @@ export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   seriesStoreSourceFactory,
   seriesStoreSinkFactory,
   httpSourceFactory,
+  mqttSourceFactory,
+  mqttSinkFactory,
+  natsSourceFactory,
+  natsSinkFactory,
   sqlTransformFactory,
   fieldMapperFactory,
   filterFactory,

@@ -1,0 +1,29 @@
+// Rows as message payloads (MQTT, NATS): json objects or delimited text, decoded against a schema.
+
+import type { JsonObject } from '../config/hocon.ts';
+import { option, stringOption } from '../config/job-config.ts';
+import { parseSchema } from '../config/schema.ts';
+import { optionInvalid } from '../errors.ts';
+import type { TableSchema, Value } from '../row.ts';
+import { decodeLine, encodeRow } from './localfile/file-format.ts';
+
+export interface MessageFormat {
+  schema: TableSchema;
+  decode(payload: string): Value[];
+  encode(values: Value[], schema: TableSchema): string;
+}
+
+/** `format` json (needs `schema`) or text (one `content` column without a schema, else split by field_delimiter). */
+export function messageFormat(options: JsonObject, table: string, where: string): MessageFormat {
+  const format = (stringOption(options, 'format') ?? 'json').toLowerCase();
+  if (format !== 'json' && format !== 'text') throw optionInvalid(where, `format '${format}' is not supported (json, text)`);
+  const delimiter = stringOption(options, 'field_delimiter') ?? ',';
+  const declared = parseSchema(option(options, 'schema'), table, where);
+  const raw = format === 'text' && !declared;
+  const schema = declared ?? { table, fields: [{ name: 'content', type: { kind: 'string' } }] };
+  return {
+    schema,
+    decode: (payload) => (raw ? [payload] : decodeLine(payload, format, schema, delimiter, where)),
+    encode: (values, s) => encodeRow(values, format, s, delimiter),
+  };
+}
