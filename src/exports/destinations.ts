@@ -2,8 +2,10 @@
 
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ConnectorServices } from '../jobs/connectors/contract.ts';
 import type { SplResult } from '../query/spl/executor.ts';
 import { CONTENT_TYPES, encode } from './formats.ts';
+import { deliverToSink, type SinkLookup } from './sink-destination.ts';
 import type { Destination } from './task.ts';
 
 export interface Delivery {
@@ -62,9 +64,12 @@ function safeSegment(text: string): string {
   return text;
 }
 
-export interface WebhookOptions {
+export interface DeliveryOptions {
   /** Abort a webhook call after this long; default 30 s. */
   timeoutMs?: number;
+  sinks?: SinkLookup;
+  sinkServices?: ConnectorServices;
+  log?: (line: string) => void;
 }
 
 /** Delivers to the destination; resolves the file name for file destinations. */
@@ -72,10 +77,24 @@ export async function deliver(
   destination: Destination,
   delivery: Delivery,
   files: ExportFiles,
-  options: WebhookOptions = {},
+  options: DeliveryOptions = {},
 ): Promise<string | null> {
   if (destination.type === 'file') {
     return files.write(delivery.taskId, delivery.count, destination.format, encode(delivery.result, destination.format));
+  }
+  if (destination.type === 'sink') {
+    const factory = options.sinks?.(destination.plugin);
+    if (factory === undefined) throw new Error(`no sink plugin named "${destination.plugin}"`);
+    await deliverToSink({
+      factory,
+      destination,
+      taskId: delivery.taskId,
+      count: delivery.count,
+      result: delivery.result,
+      services: options.sinkServices ?? {},
+      log: options.log ?? (() => {}),
+    });
+    return null;
   }
   let response: Response;
   try {

@@ -8,6 +8,8 @@ import { parseSpl } from '../query/spl/parser.ts';
 import type { RowSource } from '../query/spl/row-source.ts';
 import { type FireEvent, type MissedRunPolicy, Scheduler } from '../schedule/scheduler.ts';
 import type { Timers } from '../schedule/timers.ts';
+import type { ConnectorServices } from '../jobs/connectors/contract.ts';
+import type { SinkLookup } from './sink-destination.ts';
 import { type Delivery, deliver, type ExportedFile, ExportFiles } from './destinations.ts';
 import {
   duplicateTaskName,
@@ -18,7 +20,15 @@ import {
   invalidPaging,
   invalidTaskStatus,
 } from './errors.ts';
-import { compileSchedule, DEFAULT_DESTINATION, type ExportTask, parseTaskInput, type RunRecord, type TaskStatus } from './task.ts';
+import {
+  compileSchedule,
+  DEFAULT_DESTINATION,
+  type ExportTask,
+  type InputRules,
+  parseTaskInput,
+  type RunRecord,
+  type TaskStatus,
+} from './task.ts';
 
 /** Who is asking; `role` follows the server's users (`admin`, `write`, `read`). */
 export interface Caller {
@@ -49,6 +59,10 @@ export interface ExportServiceOptions {
   /** Most rows one run may hold in memory. */
   maxRows?: number;
   webhookTimeoutMs?: number;
+  /** The job engine's sink plugins, for `sink` destinations (a database table, Redis, ...). */
+  sinks?: SinkLookup;
+  /** Services handed to sink connectors (the series store for the Inductor sink, ...). */
+  sinkServices?: ConnectorServices;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -311,6 +325,9 @@ export class ExportService {
       const delivery: Delivery = { taskId: task.id, count, time: event.scheduledMs, result };
       record.file = await deliver(task.destination ?? DEFAULT_DESTINATION, delivery, this.#files, {
         timeoutMs: this.#o.webhookTimeoutMs,
+        sinks: this.#o.sinks,
+        sinkServices: this.#o.sinkServices,
+        log: (line) => this.#o.log?.info({ task: task.id, run: count }, line),
       });
     } catch (err) {
       record.status = 'failed';
@@ -339,8 +356,14 @@ export class ExportService {
     this.#scheduler.add(task.id, schedule, lastFireMs);
   }
 
-  #rules(now: number) {
-    return { timezone: this.#timezone, minIntervalMs: this.#o.minIntervalMs ?? 1000, now };
+  #rules(now: number): InputRules {
+    return {
+      timezone: this.#timezone,
+      minIntervalMs: this.#o.minIntervalMs ?? 1000,
+      now,
+      sinks: this.#o.sinks,
+      sinkServices: this.#o.sinkServices,
+    };
   }
 
   #owner(caller: Caller): string {

@@ -3,16 +3,19 @@
 import { parseSpl } from '../query/spl/parser.ts';
 import { type CronDate, cronDateToQuartz, parseCronDate } from '../schedule/cron-date.ts';
 import { checkTimezone, cronSchedule, type Schedule } from '../schedule/schedule.ts';
+import type { ConnectorServices } from '../jobs/connectors/contract.ts';
 import { invalidExportTask } from './errors.ts';
+import { createSink, type SinkDestination, type SinkLookup } from './sink-destination.ts';
 
 export type TaskStatus = 'running' | 'stopped';
 
 export type ExportInterval = { type: 'cronDate'; cronDate: CronDate } | { type: 'crontab'; crontab: string };
 
-/** Where a run's rows go: a file under the data directory (default) or an HTTP webhook. */
+/** Where a run's rows go: a file under the data directory (default), an HTTP webhook, or a job-engine sink. */
 export type Destination =
   | { type: 'file'; format: 'csv' | 'jsonl' }
-  | { type: 'webhook'; url: string; format: 'csv' | 'jsonl' | 'json'; headers: Record<string, string> };
+  | { type: 'webhook'; url: string; format: 'csv' | 'jsonl' | 'json'; headers: Record<string, string> }
+  | SinkDestination;
 
 export const DEFAULT_DESTINATION: Destination = { type: 'file', format: 'csv' };
 
@@ -74,6 +77,12 @@ export interface ScheduleRules {
   now: number;
 }
 
+export interface InputRules extends ScheduleRules {
+  /** The job engine's sink plugins; without it `sink` destinations are refused. */
+  sinks?: SinkLookup;
+  sinkServices?: ConnectorServices;
+}
+
 const MAX_NAME = 256;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -81,7 +90,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Validates a create/update body completely: name, SPL (parsed), schedule (compiled), extensions. */
-export function parseTaskInput(body: unknown, rules: ScheduleRules): TaskInput {
+export function parseTaskInput(body: unknown, rules: InputRules): TaskInput {
   if (!isObject(body)) throw invalidExportTask('the request body must be a JSON object');
   const { name, spl, interval, description } = body;
   if (typeof name !== 'string' || name.trim() === '') throw invalidExportTask('name is required');
@@ -103,7 +112,7 @@ export function parseTaskInput(body: unknown, rules: ScheduleRules): TaskInput {
     description: typeof description === 'string' ? description : null,
     spl,
     interval: parsedInterval,
-    destination: parseDestination(body.destination),
+    destination: parseDestination(body.destination, rules),
     timezone,
   };
 }
@@ -133,7 +142,7 @@ export function compileSchedule(interval: ExportInterval, timezone: string, rule
   return cronSchedule(expression, { timezone, minIntervalMs: rules?.minIntervalMs, now: rules?.now });
 }
 
-function parseDestination(value: unknown): Destination | undefined {
+function parseDestination(value: unknown, rules: InputRules): Destination | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalidExportTask('destination must be an object');
   const type = value.type ?? 'file';
@@ -167,5 +176,23 @@ function parseDestination(value: unknown): Destination | undefined {
     }
     return { type, url, format: format ?? 'json', headers };
   }
-  throw invalidExportTask(`destination.type must be "file" or "webhook", got ${JSON.stringify(type)}`);
+  if (type === 'sink') return parseSinkDestination(value, rules);
+  throw invalidExportTask(`destination.type must be "file", "webhook" or "sink", got ${JSON.stringify(type)}`);
+}
+
+/** `{"type":"sink","plugin":"Jdbc","options":{...}}`: the plugin must exist and accept the options. */
+function parseSinkDestination(value: Record<string, unknown>, rules: InputRules): SinkDestination {
+  const { plugin, options = {} } = value;
+  if (typeof plugin !== 'string' || plugin === '') throw invalidExportTask('destination.plugin is required for a sink destination');
+  if (!isObject(options)) throw invalidExportTask('destination.options must be an object');
+  const factory = rules.sinks?.(plugin);
+  if (factory === undefined) throw invalidExportTask(`destination.plugin: no sink plugin named "${plugin}"`);
+  const destination: SinkDestination = { type: 'sink', plugin, options: options as SinkDestination['options'] };
+  try {
+    // Building the sink checks its options without connecting anywhere.
+    createSink(factory, destination, 'export-validation', rules.sinkServices ?? {}, () => {});
+  } catch (err) {
+    throw invalidExportTask(`destination: ${(err as Error).message}`);
+  }
+  return destination;
 }

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/time.ts';
 import { exportSettings } from '../../exports/config.ts';
 import { ExportService, type ExportServiceOptions } from '../../exports/export-service.ts';
+import { builtinRegistry } from '../../jobs/builtins.ts';
+import type { SinkFactory } from '../../jobs/connectors/contract.ts';
 import type { MetaStore } from '../../meta/meta-store.ts';
 import { SeriesStoreRowSource } from '../../query/spl/series-store-source.ts';
 import { systemTimers, type Timers } from '../../schedule/timers.ts';
@@ -31,6 +33,7 @@ export interface PandoraSetup {
 
 /** Registers `/api/v1/export/...` on `app` and schedules every running task (catching up missed fires). */
 export async function setupPandora(options: PandoraSetupOptions): Promise<PandoraSetup> {
+  const plugins = builtinRegistry();
   const exports = new ExportService({
     ...exportSettings(options.section),
     meta: options.meta,
@@ -38,6 +41,9 @@ export async function setupPandora(options: PandoraSetupOptions): Promise<Pandor
     clock: options.clock,
     timers: options.timers ?? systemTimers,
     dataDir: options.dataDir,
+    // `sink` destinations use the job engine's connectors (Jdbc, Redis, LocalFile, Inductor, ...).
+    sinks: (plugin) => plugins.get(`sink:${plugin.toLowerCase()}`) as SinkFactory | undefined,
+    sinkServices: { seriesStore: options.store },
     log: options.log,
   });
   await options.app.register(pandoraApi({ exports }));
