@@ -19,11 +19,19 @@ interface Item {
   ns: number;
 }
 
+type Message = Point | Batch;
+
+/**
+ * At most one message per parent for one rounded time. Sets of the same time form a list (FIFO:
+ * a second point from a parent at that time opens the next set); the list head sits in the heap.
+ */
 class JoinSet {
-  readonly values: (Item | undefined)[];
+  readonly values: (Message | undefined)[];
   size = 0;
   first: number;
+  next: JoinSet | undefined;
   constructor(
+    readonly key: number | string,
     readonly ms: number,
     readonly ns: number,
     expected: number,
@@ -31,50 +39,49 @@ class JoinSet {
     this.values = new Array(expected).fill(undefined);
     this.first = expected;
   }
-  set(i: number, item: Item): void {
+  set(i: number, msg: Message): void {
     if (i < this.first) this.first = i;
-    this.values[i] = item;
+    this.values[i] = msg;
     this.size++;
   }
 }
 
-/** All sets of one rounded time. */
-interface Slot {
-  readonly key: number | string;
-  readonly ms: number;
-  readonly ns: number;
-  sets: JoinSet[];
-}
-
 /**
- * The join state of one output group: slots by rounded time (a map for look-up plus a min-heap on
- * time, since sets only ever leave from the oldest slot), and each parent's head time.
+ * The join state of one output group: the set lists by rounded time (a map for look-up plus a
+ * min-heap on time, since sets only ever leave from the oldest time), and each parent's head time.
  */
 class JoinGroup extends GroupState {
-  readonly slots = new Map<number | string, Slot>();
-  readonly heap: Slot[] = [];
+  readonly slots = new Map<number | string, JoinSet>();
+  readonly heap: JoinSet[] = [];
   readonly head = new Map<number, [number, number]>();
 
-  oldest(): Slot | undefined {
+  oldest(): JoinSet | undefined {
     return this.heap[0];
   }
 
-  insert(slot: Slot): void {
+  insert(set: JoinSet): void {
     const h = this.heap;
     let i = h.length;
-    h.push(slot);
+    h.push(set);
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if (!before(slot.ms, slot.ns, h[up].ms, h[up].ns)) break;
+      if (!before(set.ms, set.ns, h[up].ms, h[up].ns)) break;
       h[i] = h[up];
       i = up;
     }
-    h[i] = slot;
-    this.slots.set(slot.key, slot);
+    h[i] = set;
+    this.slots.set(set.key, set);
   }
 
-  dropOldest(): void {
+  /** Replaces the oldest list head by the next set of the same time, or removes that time. */
+  advanceOldest(): void {
     const h = this.heap;
+    const next = h[0].next;
+    if (next !== undefined) {
+      h[0] = next;
+      this.slots.set(next.key, next);
+      return;
+    }
     this.slots.delete(h[0].key);
     const last = h.pop()!;
     if (h.length === 0) return;
@@ -163,7 +170,8 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   }
 
   protected override onPoint(p: Point, g: Group, parent: number): void {
-    this.#message(this.#item(parent, p, g, p.timeMs, p.timeNs), p.name);
+    if (this.#on.length === 0 && this.#tolerance === 0) this.#add(g, parent, p, p.timeMs, p.timeNs);
+    else this.#message(this.#item(parent, p, g, p.timeMs, p.timeNs), p.name);
   }
 
   protected override onBatch(b: Batch, parent: number): void {
@@ -242,31 +250,28 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   }
 
   #collect(g: Group, item: Item): void {
+    this.#add(g, item.src, item.msg, item.ms, item.ns);
+  }
+
+  #add(g: Group, src: number, msg: Message, ms: number, ns: number): void {
     const s = this.states.get(g);
-    const key = timeKey(item.ms, item.ns);
-    let slot = s.slots.get(key);
-    if (slot === undefined) {
-      slot = { key, ms: item.ms, ns: item.ns, sets: [] };
-      s.insert(slot);
-    }
-    const sets = slot.sets;
-    let set: JoinSet | undefined;
-    for (let i = 0; i < sets.length; i++) {
-      if (sets[i].values[item.src] === undefined) {
-        set = sets[i];
-        break;
+    const key = timeKey(ms, ns);
+    let set = s.slots.get(key);
+    if (set === undefined) {
+      set = new JoinSet(key, ms, ns, this.#prefixes.length);
+      s.insert(set);
+    } else {
+      while (set.values[src] !== undefined) {
+        if (set.next === undefined) set.next = new JoinSet(key, ms, ns, this.#prefixes.length);
+        set = set.next;
       }
     }
-    if (set === undefined) {
-      set = new JoinSet(item.ms, item.ns, this.#prefixes.length);
-      sets.push(set);
-    }
-    set.set(item.src, item);
-    const head = s.head.get(item.src);
-    if (head === undefined) s.head.set(item.src, [item.ms, item.ns]);
+    set.set(src, msg);
+    const head = s.head.get(src);
+    if (head === undefined) s.head.set(src, [ms, ns]);
     else {
-      head[0] = item.ms;
-      head[1] = item.ns;
+      head[0] = ms;
+      head[1] = ns;
     }
     this.#emit(s, this.#onlyReady(s));
   }
@@ -291,30 +296,28 @@ export class JoinNode extends StatefulNode<JoinGroup> {
 
   #emit(s: JoinGroup, onlyReady: boolean): void {
     for (;;) {
-      const slot = s.oldest();
-      if (slot === undefined) return;
-      const sets = slot.sets;
-      let i = 0;
-      for (; i < sets.length; i++) {
-        const set = sets[i];
-        if (onlyReady && set.size !== set.values.length) break;
+      let set = s.oldest();
+      while (set !== undefined && !(onlyReady && set.size !== set.values.length)) {
         this.#emitSet(s, set);
+        s.advanceOldest();
+        const next = s.oldest();
+        // Stay within one time: the loop below moves on to the next time.
+        set = next !== undefined && next.key === set.key ? next : undefined;
       }
-      if (i === sets.length) s.dropOldest();
-      else if (i > 0) slot.sets = sets.slice(i);
       if (onlyReady) return;
       onlyReady = this.#onlyReady(s);
+      if (s.oldest() === undefined) return;
     }
   }
 
   #emitSet(s: JoinGroup, set: JoinSet): void {
     const first = set.values[set.first]!;
-    const name = this.#streamName !== '' ? this.#streamName : 'points' in first.msg ? first.msg.name : first.msg.name;
-    if ('points' in first.msg) {
+    const name = this.#streamName !== '' ? this.#streamName : first.name;
+    if ('points' in first) {
       this.#emitBatchSet(set, first, name);
       return;
     }
-    const firstFields = first.msg.fields;
+    const firstFields = first.fields;
     const fields: Fields = {};
     for (let i = 0; i < set.values.length; i++) {
       const v = set.values[i];
@@ -325,19 +328,16 @@ export class JoinNode extends StatefulNode<JoinGroup> {
         if (this.#fill === 'null') continue;
         for (const k in firstFields) fields[prefix + k] = this.#fill;
       } else {
-        const f = (v.msg as Point).fields;
+        const f = (v as Point).fields;
         for (const k in f) fields[prefix + k] = f[k];
       }
     }
-    const g = first.group;
-    this.emitPoint(
-      { name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: set.ms, timeNs: set.ns },
-      s.group.id === g.id ? s.group : g,
-    );
+    const g = s.group;
+    this.emitPoint({ name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: set.ms, timeNs: set.ns }, g);
   }
 
   /** Batches join point by point on rounded point times. */
-  #emitBatchSet(set: JoinSet, first: Item, name: string): void {
+  #emitBatchSet(set: JoinSet, first: Batch, name: string): void {
     const byTime = new Map<number | string, { ms: number; ns: number; tags: BatchPoint['tags']; fields: Fields; count: number }>();
     for (let i = 0; i < set.values.length; i++) {
       const v = set.values[i];
@@ -345,7 +345,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
         if (this.#fill === 'none') return;
         continue;
       }
-      for (const p of (v.msg as Batch).points) {
+      for (const p of (v as Batch).points) {
         const t = this.#tolerance > 0 ? round({ ms: p.timeMs, ns: p.timeNs }, this.#tolerance) : { ms: p.timeMs, ns: p.timeNs };
         const key = timeKey(t.ms, t.ns);
         let row = byTime.get(key);
@@ -360,7 +360,6 @@ export class JoinNode extends StatefulNode<JoinGroup> {
       points.push({ tags: row.tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
     }
     points.sort((a, b) => (a.timeMs - b.timeMs) || (a.timeNs - b.timeNs));
-    const b = first.msg as Batch;
-    this.emitBatch({ name, group: b.group, tmaxMs: set.ms, tmaxNs: set.ns, points });
+    this.emitBatch({ name, group: first.group, tmaxMs: set.ms, tmaxNs: set.ns, points });
   }
 }
