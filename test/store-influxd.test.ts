@@ -99,6 +99,7 @@ if (missing !== undefined) {
       `SELECT min(n) + max(n), sum(v) / count(v) FROM cpu WHERE ${window} GROUP BY time(20m) fill(none)`,
       `SELECT last(v) FROM cpu WHERE ${window} GROUP BY time(10m) ORDER BY time DESC LIMIT 3`,
       "SHOW TAG VALUES WITH KEY =~ /h|r/",
+      `SELECT count(distinct(n)), count(distinct(s)) FROM cpu WHERE ${window} GROUP BY time(30m), region`,
       'SHOW MEASUREMENTS',
       'SHOW TAG KEYS FROM cpu',
       "SHOW TAG VALUES FROM cpu WITH KEY = host WHERE region = 'us'",

@@ -412,6 +412,8 @@ interface AggCall {
   name: string;
   field: string;
   args: Expr[];
+  /** `count(distinct(f))`: count the distinct values. */
+  ofDistinct?: boolean;
 }
 
 function collectCalls(e: Expr, out: Map<string, AggCall>): void {
@@ -424,6 +426,12 @@ function collectCalls(e: Expr, out: Map<string, AggCall>): void {
     }
     if (AGGREGATES.has(u.name) || SELECTORS.has(u.name)) {
       const arg = u.args[0] === undefined ? undefined : unparen(u.args[0]);
+      if (u.name === 'count' && arg?.kind === 'call' && arg.name === 'distinct') {
+        const inner = arg.args[0] === undefined ? undefined : unparen(arg.args[0]);
+        if (inner?.kind !== 'ref') throw invalidQuery('expected field argument in distinct()');
+        out.set(callKey(u), { name: 'count', field: inner.name, args: u.args, ofDistinct: true });
+        return;
+      }
       if (arg?.kind !== 'ref') throw invalidQuery(`expected field argument in ${u.name}()`);
       out.set(callKey(u), { name: u.name, field: arg.name, args: u.args });
       return;
@@ -452,6 +460,7 @@ function buildCallKey(e: Expr): string {
   return `${u.name}(${u.args
     .map((a) => {
       const x = unparen(a);
+      if (x.kind === 'call') return buildCallKey(x);
       return x.kind === 'ref' ? x.name : x.kind === 'duration' ? x.text : 'value' in x ? String(x.value) : x.kind;
     })
     .join(',')})`;
@@ -509,6 +518,7 @@ function runCall(call: AggCall, segs: Segment[] | undefined): CallResult {
   // Aggregates read values only; selectors need the times too.
   switch (call.name) {
     case 'count':
+      if (call.ofDistinct) return { value: BigInt(distinct(samplesOfSegments(segs)).length) };
       return { value: count(valuesOfSegments(segs)) };
     case 'sum':
       return { value: sum(valuesOfSegments(segs)) ?? MISSING };
