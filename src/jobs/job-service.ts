@@ -12,7 +12,7 @@ import { type Checkpoint, JobRun } from './job-run.ts';
 import { checkTransition, finalStatus, isEndState, type JobStatus } from './job-status.ts';
 import { emptySnapshot, JobMetrics, type MetricsSnapshot } from './metrics.ts';
 import { buildPlan, type JobDag, type JobPlan, jobDagOf, type Registry } from './plan.ts';
-import { decryptConfig, SENSITIVE_KEYS, ShadeRegistry } from './shade.ts';
+import { decryptConfig, maskConfig, SENSITIVE_KEYS, ShadeRegistry } from './shade.ts';
 
 /** What is persisted per job (the metadata store's `seatunnel.jobs` documents). */
 export interface JobRecord {
@@ -145,6 +145,8 @@ export class JobService {
       restarts: previous?.restarts ?? 0,
     };
     if (!options.isStartWithSavePoint) this.#logs.delete(jobId);
+    // The config goes to the job log desensitized, as SeaTunnel prints it.
+    this.#log(jobId, `submitted config: ${JSON.stringify(maskConfig(raw))}`);
     await this.#start(record, config, restore, true);
     return { jobId, jobName };
   }
