@@ -69,6 +69,8 @@ export interface EmbeddedStoreOptions {
   snapshotWalBytes?: number;
   /** Enforce retention this often (default 30 minutes, InfluxDB's check interval). */
   retentionIntervalMs?: number;
+  /** Failures of periodic fsync, snapshot and retention work (for the server's log). */
+  onBackgroundError?: (err: unknown) => void;
 }
 
 interface MeasurementState {
@@ -179,13 +181,23 @@ export class EmbeddedSeriesStore implements SeriesStore {
     }
     const o = this.#options;
     if ((o.fsync ?? 'always') === 'interval') {
-      this.#stops.push(this.#timers.every(o.fsyncIntervalMs ?? 100, () => void wal.syncIfDirty().catch(() => {})));
+      this.#stops.push(this.#timers.every(o.fsyncIntervalMs ?? 100, () => this.#background(() => wal.syncIfDirty())));
     }
     const snapEvery = o.snapshotIntervalMs ?? 600_000;
-    if (snapEvery > 0) this.#stops.push(this.#timers.every(snapEvery, () => void this.snapshot().catch(() => {})));
+    if (snapEvery > 0) this.#stops.push(this.#timers.every(snapEvery, () => this.#background(() => this.snapshot())));
     const retEvery = o.retentionIntervalMs ?? 1_800_000;
-    if (retEvery > 0) this.#stops.push(this.#timers.every(retEvery, () => void this.enforceRetention().catch(() => {})));
+    if (retEvery > 0) this.#stops.push(this.#timers.every(retEvery, () => this.#background(() => this.enforceRetention())));
     this.#enforceRetentionNow();
+  }
+
+  /** Runs timer-driven work; failures go to `onBackgroundError` (the WAL itself refuses writes after an I/O error). */
+  #background(work: () => Promise<void>): void {
+    const report = (err: unknown) => this.#options.onBackgroundError?.(err);
+    try {
+      work().catch(report);
+    } catch (err) {
+      report(err);
+    }
   }
 
   #open(): WriteAheadLog {
@@ -198,7 +210,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     this.#walBytes += bytes.length + 8;
     const done = this.#open().append(bytes);
     if (this.#walBytes >= (this.#options.snapshotWalBytes ?? 256 * 1024 * 1024) && this.#snapshotting === undefined) {
-      void this.snapshot().catch(() => {});
+      this.#background(() => this.snapshot());
     }
     return done;
   }

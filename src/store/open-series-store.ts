@@ -30,6 +30,8 @@ export interface OpenSeriesStoreOptions {
   section: unknown;
   clock?: Clock;
   onRawWriteError?: (err: unknown, batch: PointBatch) => void;
+  /** Failures of the embedded store's periodic fsync, snapshots and retention. */
+  onBackgroundError?: (err: unknown) => void;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function openSeriesStore(options: OpenSeriesStoreOptions): Promise<
     snapshotIntervalMs: config.snapshotIntervalMs,
     snapshotWalBytes: config.snapshotWalBytes,
     retentionIntervalMs: config.retentionIntervalMs,
+    onBackgroundError: options.onBackgroundError,
   });
   const remoteDbs = config.databases.filter((d) => d.backend === 'influxdb');
   const remotes = new Map<string, InfluxHttpStore>();
