@@ -216,3 +216,53 @@ trigger
     assert.deepEqual(wx.values, [[at(T0, 12 * 60), 50, 50, 0]]);
   });
 });
+
+describe('engine lifecycle and memory', () => {
+  it('expires idle groups from every node with the engine-wide default', () => {
+    const h = new EngineHarness({ groupIdleMs: 5_000 });
+    const task = h.start('t', `stream|from().measurement('m').groupBy('h')|window().period(10s).every(10s)|count('value')|httpOut('o')`);
+    h.write([`m,h=a value=1 ${T0}`, `m,h=b value=1 ${T0}`, `m,h=a value=1 ${T0 + 10}`, `m,h=b value=1 ${T0 + 10}`]);
+    assert.equal(task.workingCardinality(), 4); // window and httpOut, two groups each
+    h.advance(3_000);
+    h.write([`m,h=a value=1 ${T0 + 11}`]);
+    h.advance(3_000);
+    assert.equal(task.workingCardinality(), 2); // only group a is left, in window and httpOut
+    assert.deepEqual(
+      h.out('t', 'o').series!.map((r) => (r.tags as Record<string, string>).h),
+      ['a'],
+    );
+    // A group that comes back starts clean.
+    h.write([`m,h=b value=1 ${T0 + 20}`, `m,h=b value=1 ${T0 + 30}`]);
+    const b = h.out('t', 'o').series!.find((r) => (r.tags as Record<string, string>).h === 'b')!;
+    assert.deepEqual(b.values, [[at(T0, 30), 1]]);
+  });
+
+  it('stopping a task frees its state and unsubscribes it', () => {
+    const h = new EngineHarness();
+    const task = h.start('t', `stream|from().measurement('m').groupBy('h')|httpOut('o')`);
+    h.write([`m,h=a value=1 ${T0}`]);
+    assert.equal(h.router.subscriberCount('db', 'rp'), 1);
+    h.engine.stop('t');
+    assert.equal(task.workingCardinality(), 0);
+    assert.equal(h.router.subscriberCount('db', 'rp'), 0);
+    assert.equal(h.engine.httpOut('t', 'o'), undefined);
+  });
+
+  it('other modules add node kinds through the registry', () => {
+    const h = new EngineHarness();
+    assert.throws(() => h.start('t', `stream|from().measurement('m')|alert().crit(lambda: TRUE)`), { code: 'E_PIPELINE_UNKNOWN_NODE' });
+    assert.equal(h.engine.isExecuting('t'), false);
+  });
+
+  it('keeps the executing DOT edge order of Kapacitor (children in topological order)', () => {
+    const h = new EngineHarness();
+    const task = h.start('t', `var d = stream|from().measurement('m')
+d|shift(1s)|join(d).as('a', 'b')|httpOut('o')`);
+    const edges = task
+      .dot()
+      .split('\n')
+      .filter((l) => l.includes('->'))
+      .map((l) => l.replace(/ \[.*$/, ''));
+    assert.deepEqual(edges, ['stream0 -> from1', 'from1 -> shift2', 'from1 -> join4', 'shift2 -> join4', 'join4 -> http_out5']);
+  });
+});

@@ -89,6 +89,11 @@ export class GroupTable {
     return g;
   }
 
+  /** When any node last produced this group (wall ms), or undefined when it is not interned. */
+  lastSeen(id: string): number | undefined {
+    return this.#groups.get(id)?.seen;
+  }
+
   get size(): number {
     return this.#groups.size;
   }

@@ -63,11 +63,15 @@ export class GroupStates<S extends GroupState> {
     return s;
   }
 
-  /** Removes groups idle since before `cutoffMs`; returns them so the node can clean up. */
+  /**
+   * Removes groups idle since before `cutoffMs`, both here and in the whole task (a window that
+   * emits hourly keeps its httpOut row while the group still gets data); returns them for clean-up.
+   */
   expire(cutoffMs: number): S[] {
     const gone: S[] = [];
+    const groups = this.rt.groups;
     for (const [id, s] of this.#map) {
-      if (s.seen < cutoffMs) {
+      if (s.seen < cutoffMs && !((groups.lastSeen(id) ?? Number.NEGATIVE_INFINITY) >= cutoffMs)) {
         this.#map.delete(id);
         gone.push(s);
       }
