@@ -155,6 +155,7 @@ test('TC-3: validation and the error envelope', async () => {
   assert.equal(missing.status, 400);
   assert.match(missing.json.message, /Miss <Source> config!/);
   assert.deepEqual((await call('/finished-jobs/NOT_A_STATE')).json, []);
+  assert.deepEqual((await call('/hazelcast/rest/maps/submit-job?jobId', { body: batchBody() })).json, { status: 'fail', message: 'Invalid Params format in Params.' });
   assert.equal((await call('/submit-job', { method: 'GET' })).status, 404);
 });
 

@@ -147,3 +147,27 @@ test('finished jobs survive a restart; a running streaming job is restored from 
   assert.equal((await svc.waitFor(stream.jobId))?.status, 'CANCELED');
   assert.equal(metricsJson(svc.get(stream.jobId)!.metrics).SourceReceivedCount, '40');
 });
+
+test('finished jobs expire after history_expire_minutes; running ones never do', async () => {
+  let now = Date.UTC(2024, 0, 1);
+  const svc = new JobService({
+    meta: new SqliteMetaStore({ path: ':memory:' }),
+    registry: builtinRegistry(),
+    services: { consoleOut: () => {} },
+    now: () => now,
+    historyExpireMinutes: 10,
+  });
+  const done = await svc.submit(fakeBatch());
+  await svc.waitFor(done.jobId);
+  const running = await svc.submit({ ...fakeBatch(), env: { 'job.mode': 'STREAMING' } });
+  now += 9 * 60_000;
+  assert.equal((await svc.finished()).length, 1);
+  now += 2 * 60_000;
+  assert.equal((await svc.finished()).length, 0);
+  assert.equal(svc.get(done.jobId), undefined);
+  assert.equal(svc.get(running.jobId)?.status, 'RUNNING');
+  // An expired id may be used again.
+  await svc.submit(fakeBatch(), { jobId: done.jobId });
+  await svc.stop(running.jobId, false);
+  await svc.waitFor(running.jobId);
+});

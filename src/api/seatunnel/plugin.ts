@@ -8,7 +8,7 @@ import { parseJobId } from '../../jobs/job-id.ts';
 import type { JobService, SubmitOptions } from '../../jobs/job-service.ts';
 import { isEndState, parseStatus } from '../../jobs/job-status.ts';
 import { encryptConfig } from '../../jobs/shade.ts';
-import { badFormat, bodyEmpty, bodyNotJson, jobIdEmpty, stopNeedsJobId, uploadMissing } from './errors.ts';
+import { badFormat, badParams, bodyEmpty, bodyNotJson, jobIdEmpty, stopNeedsJobId, uploadMissing } from './errors.ts';
 import { parseMultipart } from './multipart.ts';
 import { renderMetrics } from './prometheus.ts';
 import { SystemMonitor } from './system-info.ts';
@@ -98,6 +98,15 @@ function page<T>(list: T[], q: Record<string, string>): T[] {
   const rows = Math.max(1, Number(q.rows ?? 10) || 10);
   const pageNo = Math.max(1, Number(q.page ?? 1) || 1);
   return list.slice((pageNo - 1) * rows, pageNo * rows);
+}
+
+function wellFormedQuery(url: string): boolean {
+  const q = url.indexOf('?');
+  if (q < 0 || q === url.length - 1) return true;
+  return url
+    .slice(q + 1)
+    .split('&')
+    .every((pair) => pair === '' || pair.includes('='));
 }
 
 /** Builds the plugin. Register it without fastify-plugin so its body parsing stays in its own scope. */
@@ -263,12 +272,15 @@ export function seatunnelApi(services: SeatunnelServices): FastifyPluginAsync {
     app.addHook('onRequest', async () => monitor.countOperation());
 
     const route = (methods: string[], url: string, fn: (req: FastifyRequest) => Promise<Result>) => {
+      const v1 = url.startsWith(V1_PREFIX);
       app.route({
         method: methods as never,
         url,
         exposeHeadRoute: false,
         handler: async (req, reply) => {
           try {
+            // v1 splits the query itself and rejects a pair without '='.
+            if (v1 && !wellFormedQuery(req.url)) throw badParams();
             return sendResult(reply, await fn(req));
           } catch (err) {
             return sendError(reply, err);
