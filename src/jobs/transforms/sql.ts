@@ -346,12 +346,21 @@ function outputName(e: Expr, compiled: Compiled, i: number): string {
 
 /** Compiles a SELECT against an input schema into an output schema, a filter and a projection. */
 export function compileSelect(select: Select, input: TableSchema, now: () => number) {
-  const c = new Compiler(input, select.table, now);
+  // Each lateral view adds its column to what later views, WHERE and the select list can see.
+  let scope: TableSchema = input;
+  const explodes: { fn: Eval; outer: boolean }[] = [];
+  for (const lv of select.laterals) {
+    const compiled = new Compiler(scope, select.table, now).compile(lv.expr);
+    if (compiled.type.kind !== 'array') throw sqlEval(`EXPLODE needs an array, got ${compiled.type.kind}`);
+    explodes.push({ fn: compiled.fn, outer: lv.outer });
+    scope = { ...scope, fields: [...scope.fields, { name: lv.alias, type: compiled.type.element, nullable: true }] };
+  }
+  const c = new Compiler(scope, select.table, now);
   const fields: Field[] = [];
   const projections: Eval[] = [];
   select.items.forEach((item, i) => {
     if (item.expr.t === 'star') {
-      input.fields.forEach((f, k) => {
+      scope.fields.forEach((f, k) => {
         fields.push(f);
         projections.push((v) => v[k]);
       });
@@ -364,11 +373,12 @@ export function compileSelect(select: Select, input: TableSchema, now: () => num
   const where = select.where ? c.compile(select.where).fn : undefined;
   // A projection that lists every input column in order, unrenamed, passes rows through untouched.
   const identity =
+    explodes.length === 0 &&
     fields.length === input.fields.length &&
     select.items.every((it) => it.expr.t === 'star' || it.expr.t === 'col') &&
     fields.every((f, i) => f.name === input.fields[i].name) &&
     select.items.flatMap((it) => (it.expr.t === 'star' ? input.fields.map((_, k) => k) : [input.fields.findIndex((f) => it.expr.t === 'col' && it.expr.path.length === 1 && f.name === it.expr.path[0])])).every((k, i) => k === i);
-  return { schema: { table: input.table, fields, primaryKey: input.primaryKey } satisfies TableSchema, where, projections, identity };
+  return { schema: { table: input.table, fields, primaryKey: input.primaryKey } satisfies TableSchema, where, projections, identity, explodes };
 }
 
 class SqlTransform implements Transform {
@@ -377,6 +387,7 @@ class SqlTransform implements Transform {
   #where: Eval | undefined;
   #projections: Eval[] = [];
   #identity = false;
+  #explodes: { fn: Eval; outer: boolean }[] = [];
 
   constructor(ctx: ConnectorContext) {
     const query = stringOption(ctx.options, 'query');
@@ -386,14 +397,31 @@ class SqlTransform implements Transform {
   }
 
   open(input: TableSchema): TableSchema {
-    const { schema, where, projections, identity } = compileSelect(this.#select, input, this.#now);
+    const { schema, where, projections, identity, explodes } = compileSelect(this.#select, input, this.#now);
+    this.#explodes = explodes;
     this.#where = where;
     this.#projections = projections;
     this.#identity = identity;
     return schema;
   }
 
-  map(rows: Row[]): Row[] {
+  /** Rows multiplied by the lateral views (each appends its element column). */
+  #explode(rows: Row[]): Row[] {
+    let current = rows;
+    for (const { fn, outer } of this.#explodes) {
+      const next: Row[] = [];
+      for (const row of current) {
+        const arr = fn(row.values);
+        if (Array.isArray(arr) && arr.length > 0) for (const el of arr) next.push({ kind: row.kind, values: [...row.values, el] });
+        else if (outer) next.push({ kind: row.kind, values: [...row.values, null] });
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  map(input: Row[]): Row[] {
+    const rows = this.#explodes.length > 0 ? this.#explode(input) : input;
     const out: Row[] = [];
     const where = this.#where;
     const proj = this.#projections;

@@ -88,6 +88,22 @@ test('Sql: dates, numbers and regexps', () => {
   ]);
 });
 
+test('Sql: LATERAL VIEW [OUTER] EXPLODE multiplies rows', () => {
+  const schema = parseSchema({ fields: { id: 'int', tags: 'string', nums: 'array<int>' } }, 't', 't')!;
+  const data: Value[][] = [
+    [1, 'a,b', [10, 20]],
+    [2, null, []],
+  ];
+  const split = run(sqlTransformFactory, { query: "select id, tag from t LATERAL VIEW EXPLODE(SPLIT(tags, ',')) AS tag" }, schema, data);
+  assert.deepEqual(split.rows, [[1, 'a'], [1, 'b']]);
+  const outer = run(sqlTransformFactory, { query: 'select id, n * 2 as twice from t LATERAL VIEW OUTER EXPLODE(nums) n where id > 0' }, schema, data);
+  assert.deepEqual(outer.rows, [[1, 20], [1, 40], [2, null]]);
+  assert.equal(outer.schema.fields[1].type.kind, 'int');
+  const both = run(sqlTransformFactory, { query: "select * from t LATERAL VIEW EXPLODE(ARRAY('x','y')) AS c LATERAL VIEW EXPLODE(nums) AS n" }, schema, data);
+  assert.equal(both.rows.length, 4);
+  assert.deepEqual(both.schema.fields.map((f) => f.name), ['id', 'tags', 'nums', 'c', 'n']);
+});
+
 test('Sql: unsupported syntax is rejected with a clear message', () => {
   for (const [q, msg] of [
     ['select a from t join u on t.x = u.x', /Unsupported JOIN syntax/],

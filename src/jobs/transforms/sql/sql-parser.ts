@@ -21,9 +21,17 @@ export interface SelectItem {
   alias?: string;
 }
 
+/** `LATERAL VIEW [OUTER] EXPLODE(expr) AS col`: one output row per element of the array. */
+export interface LateralView {
+  expr: Expr;
+  alias: string;
+  outer: boolean;
+}
+
 export interface Select {
   items: SelectItem[];
   table: string;
+  laterals: LateralView[];
   where?: Expr;
 }
 
@@ -167,11 +175,21 @@ class P {
     if (this.op('(')) throw sqlUnsupported('sub-select');
     let table = this.ident();
     if (this.eatOp('.')) throw sqlUnsupported('schema-qualified table');
-    if (this.peek().k === 'id' && !RESERVED.has(this.peek().v.toUpperCase())) throw sqlUnsupported('table alias');
+    if (this.peek().k === 'id' && !RESERVED.has(this.peek().v.toUpperCase()) && this.peek().v.toUpperCase() !== 'LATERAL') throw sqlUnsupported('table alias');
     if (this.eatKw('AS')) throw sqlUnsupported('table alias');
     for (const w of ['JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL']) if (this.kw(w)) throw sqlUnsupported('JOIN');
     if (this.op(',')) throw sqlUnsupported('JOIN');
-    if (this.kw('LATERAL')) throw sqlUnsupported('LATERAL VIEW');
+    const laterals: LateralView[] = [];
+    while (this.eatKw('LATERAL')) {
+      this.expectKw('VIEW');
+      const outer = this.eatKw('OUTER');
+      if (!this.eatKw('EXPLODE')) throw sqlUnsupported('LATERAL VIEW without EXPLODE');
+      this.expectOp('(');
+      const expr = this.expr();
+      this.expectOp(')');
+      this.eatKw('AS');
+      laterals.push({ expr, alias: this.ident(), outer });
+    }
     let where: Expr | undefined;
     if (this.eatKw('WHERE')) where = this.expr();
     if (this.kw('GROUP') || this.kw('HAVING')) throw sqlUnsupported('GROUP BY');
@@ -181,7 +199,7 @@ class P {
     this.eatOp(';');
     if (this.peek().k !== 'eof') this.fail('expected the end of the query');
     table = table.trim();
-    return { items, table, where };
+    return { items, table, laterals, where };
   }
 
   ident(): string {
