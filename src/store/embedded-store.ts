@@ -84,12 +84,15 @@ interface SeriesState {
   info: SeriesInfo;
   data: SeriesColumns;
   measurement: MeasurementState;
+  /** The write that last indexed this series, and its index in that write's series table. */
+  stamp: number;
+  local: number;
 }
 
 interface RpState {
   info: RetentionPolicyInfo;
   byKey: Map<string, SeriesState>;
-  /** Raw series keys as they arrived in line protocol (unsorted tags, odd escapes) → series. */
+  /** Canonical keys and raw keys as they arrived in line protocol (unsorted tags, odd escapes) → series. */
   aliases: Map<string, SeriesState>;
   measurements: Map<string, MeasurementState>;
 }
@@ -147,6 +150,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
   readonly #dbs = new Map<string, DbState>();
   readonly #byId = new Map<number, SeriesState>();
   #nextId = 1;
+  #stamp = 0;
   #wal: WriteAheadLog | undefined;
   #walBytes = 0;
   #snapshotting: Promise<void> | undefined;
@@ -408,21 +412,31 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const rowSeries = new Int32Array(n);
     const rowFields = new Array<Fields>(n);
     const g: WriteGroup = { db: db.name, rp: rp.info.name, series: [], rowSeries, rowMs: batch.timeMs, rowNs: batch.timeNs, rowFields };
-    const local = new Map<string, number>();
+    // One map look-up per line: known series remember their slot in this write by a stamp.
+    const stamp = ++this.#stamp;
+    let fresh: Map<string, number> | undefined;
     for (let i = 0; i < n; i++) {
       const raw = batch.seriesKey(i);
-      let idx = local.get(raw);
-      if (idx === undefined) {
-        idx = g.series.length;
-        const known = rp.aliases.get(raw) ?? rp.byKey.get(raw);
-        if (known !== undefined) {
+      const known = rp.aliases.get(raw);
+      let idx: number;
+      if (known !== undefined) {
+        if (known.stamp !== stamp) {
+          known.stamp = stamp;
+          known.local = g.series.length;
           g.series.push({ id: known.info.id, measurement: known.info.measurement });
-        } else {
+        }
+        idx = known.local;
+      } else {
+        fresh ??= new Map();
+        const seen = fresh.get(raw);
+        if (seen !== undefined) idx = seen;
+        else {
+          idx = g.series.length;
           const measurement = batch.measurement(i);
           const tags = batch.tags(i);
           g.series.push({ measurement, tags, key: formatSeriesKey(measurement, tags), alias: raw });
+          fresh.set(raw, idx);
         }
-        local.set(raw, idx);
       }
       rowSeries[i] = idx;
       rowFields[i] = batch.fields(i);
@@ -547,7 +561,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
         tags: Object.freeze(sortTags(s.tags)),
         key: s.key,
       });
-      st = { info, data: new SeriesColumns(), measurement: m };
+      st = { info, data: new SeriesColumns(), measurement: m, stamp: 0, local: 0 };
       this.#addSeries(rp, st);
     }
     if (s.alias !== undefined && s.alias !== s.key) rp.aliases.set(s.alias, st);
@@ -556,6 +570,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
 
   #addSeries(rp: RpState, st: SeriesState): void {
     rp.byKey.set(st.info.key, st);
+    rp.aliases.set(st.info.key, st);
     const m = st.measurement;
     if (m.series.length > 0 && cmp(m.series[m.series.length - 1].info.key, st.info.key) > 0) m.sorted = false;
     m.series.push(st);
@@ -794,7 +809,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
       m.series = m.series.filter((x) => x !== st);
       if (m.series.length === 0) rp.measurements.delete(m.name);
     }
-    if (dropped > 0) for (const [alias, st] of rp.aliases) if (!rp.byKey.has(st.info.key)) rp.aliases.delete(alias);
+    if (dropped > 0) for (const [alias, st] of rp.aliases) if (rp.byKey.get(st.info.key) !== st) rp.aliases.delete(alias);
     return dropped;
   }
 
@@ -1194,5 +1209,5 @@ function decodeSeries(r: ByteReader, db: string, rp: string, m: MeasurementState
     columns.set(k, { type, values, valid });
   }
   const info: SeriesInfo = Object.freeze({ id, database: db, retentionPolicy: rp, measurement: m.name, tags: Object.freeze(tags), key });
-  return { info, data: SeriesColumns.restore(n, timeMs, timeNs, columns), measurement: m };
+  return { info, data: SeriesColumns.restore(n, timeMs, timeNs, columns), measurement: m, stamp: 0, local: 0 };
 }
