@@ -133,7 +133,14 @@ describe('GET/POST /query', () => {
     const skipped = lp('made', 'x v=1 1');
     runtime.rawWrites.subscriber(skipped);
     await runtime.rawWrites.settled(skipped);
-    assert.deepEqual(await runtime.store.listMeasurements({ database: 'made' }), []);
+    assert.deepEqual(await runtime.store.listMeasurements({ database: 'made' }), ['x']);
+    // A database that does not keep raw writes keeps not doing so when CREATE DATABASE is repeated.
+    await runtime.store.createDatabase('routed', { storeRawWrites: false });
+    await fetch(`${base}/query`, { method: 'POST', body: new URLSearchParams({ q: 'CREATE DATABASE routed' }) });
+    const routed = lp('routed', 'x v=1 1');
+    runtime.rawWrites.subscriber(routed);
+    await runtime.rawWrites.settled(routed);
+    assert.deepEqual(await runtime.store.listMeasurements({ database: 'routed' }), []);
   });
 
   it('sends databases configured for InfluxDB there, for writes and queries', async (t) => {
@@ -149,6 +156,6 @@ describe('GET/POST /query', () => {
     const ours = await get({ db: 'remote', q: 'SELECT used FROM disk', epoch: 'ms' });
     assert.equal(ours.body, '{"results":[{"statement_id":0,"series":[{"name":"disk","columns":["time","used"],"values":[[1700000000000,5]]}]}]}\n');
     const dbs = await get({ q: 'SHOW DATABASES' });
-    assert.match(dbs.body, /\["made"\],\["metrics"\],\["remote"\],\["viaget"\]/);
+    assert.match(dbs.body, /\["made"\],\["metrics"\],\["remote"\],\["routed"\],\["viaget"\]/);
   });
 });

@@ -71,7 +71,11 @@ export async function executeStatement(
       });
     case 'create_database': {
       const rp = stmt.rp;
+      // A database made through the InfluxDB dialect behaves like InfluxDB's: /write stores its
+      // points. Re-creating an existing one (Telegraf does at every start) keeps its choice.
+      const exists = (await store.getDatabase(stmt.name)) !== undefined;
       await store.createDatabase(stmt.name, {
+        storeRawWrites: exists ? undefined : true,
         retentionPolicy:
           rp === undefined
             ? undefined
