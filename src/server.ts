@@ -127,6 +127,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     section: config.sections.seatunnel,
     host: config.hostname,
     bindAddress: config.http.bindAddress,
+    authenticator,
   });
   closers.push(() => seatunnel.close());
   app.setNotFoundHandler((request, reply) => {

@@ -63,4 +63,28 @@ describe('SeaTunnel dialect in the composed server', () => {
       await t.stop();
     }
   });
+
+  it('with authentication on, both ports answer 401 with the Basic challenge in the SeaTunnel envelope', async () => {
+    const port = await freePort();
+    const t = await startTestServer({
+      configure: (c) => {
+        c.http.authEnabled = true;
+        c.auth.users = [{ username: 'ada', password: 'pw', role: 'admin' }];
+        c.sections.seatunnel = { port };
+      },
+    });
+    try {
+      for (const base of [t.url, `http://127.0.0.1:${port}`]) {
+        const res = await fetch(`${base}/overview`);
+        assert.equal(res.status, 401);
+        assert.equal(res.headers.get('www-authenticate'), 'Basic realm="SeaTunnel Web UI"');
+        const body = await readJson(res);
+        assert.equal(body.status, 'fail');
+        const ok = await fetch(`${base}/overview`, { headers: { authorization: `Basic ${Buffer.from('ada:pw').toString('base64')}` } });
+        assert.equal(ok.status, 200);
+      }
+    } finally {
+      await t.stop();
+    }
+  });
 });

@@ -9,3 +9,5 @@ export const jobIdEmpty = defineError('E_ST_JOB_ID_EMPTY', 'invalid', () => 'The
 export const badParams = defineError('E_ST_BAD_PARAMS', 'invalid', () => 'Invalid Params format in Params.');
 export const badFormat = defineError('E_ST_BAD_FORMAT', 'invalid', (format: string) => `Unsupported format: ${format}`);
 export const uploadMissing = defineError('E_ST_UPLOAD_MISSING', 'invalid', () => 'No config file was uploaded (multipart field config_file).');
+export const bodyTooLarge = defineError('E_ST_BODY_TOO_LARGE', 'too_large', (detail: string) => detail);
+export const badRequest = defineError('E_ST_BAD_REQUEST', 'invalid', (detail: string) => detail);

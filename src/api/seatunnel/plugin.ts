@@ -8,7 +8,7 @@ import { parseJobId } from '../../jobs/job-id.ts';
 import type { JobService, SubmitOptions } from '../../jobs/job-service.ts';
 import { isEndState, parseStatus } from '../../jobs/job-status.ts';
 import { encryptConfig } from '../../jobs/shade.ts';
-import { badFormat, badParams, bodyEmpty, bodyNotJson, jobIdEmpty, stopNeedsJobId, uploadMissing } from './errors.ts';
+import { badFormat, badParams, badRequest, bodyEmpty, bodyTooLarge, bodyNotJson, jobIdEmpty, stopNeedsJobId, uploadMissing } from './errors.ts';
 import { parseMultipart } from './multipart.ts';
 import { renderMetrics } from './prometheus.ts';
 import { SystemMonitor } from './system-info.ts';
@@ -46,10 +46,13 @@ function sendResult(reply: FastifyReply, r: Result): FastifyReply {
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof BareStatus) return reply.code(err.status).send('');
-  const invalid = isDomainError(err) ? err.kind === 'invalid' : false;
+  const kind = isDomainError(err) ? err.kind : 'internal';
   const message = err instanceof Error ? err.message : String(err);
+  // SeaTunnel's Basic auth filter answers 401 with this challenge.
+  if (kind === 'unauthorized') reply.header('WWW-Authenticate', 'Basic realm="SeaTunnel Web UI"');
+  const status = kind === 'invalid' ? 400 : kind === 'unauthorized' ? 401 : kind === 'forbidden' ? 403 : kind === 'too_large' ? 413 : 500;
   return reply
-    .code(invalid ? 400 : 500)
+    .code(status)
     .type(JSON_TYPE)
     .send(JSON.stringify({ status: 'fail', message }));
 }
@@ -98,6 +101,14 @@ function page<T>(list: T[], q: Record<string, string>): T[] {
   const rows = Math.max(1, Number(q.rows ?? 10) || 10);
   const pageNo = Math.max(1, Number(q.page ?? 1) || 1);
   return list.slice((pageNo - 1) * rows, pageNo * rows);
+}
+
+/** fastify's own errors (a body over the limit) keep their status class; the rest are internal. */
+function bodyLimitOr(err: unknown): unknown {
+  const e = err as { statusCode?: number; message?: string };
+  if (e.statusCode === 413) return bodyTooLarge(e.message ?? 'Request body is too large.');
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return badRequest(e.message ?? 'Bad request.');
+  return err;
 }
 
 function wellFormedQuery(url: string): boolean {
@@ -268,6 +279,8 @@ export function seatunnelApi(services: SeatunnelServices): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    // Errors raised before a handler runs (authentication hooks, body limits) use this dialect's envelope too.
+    app.setErrorHandler((err, _req, reply) => sendError(reply, isDomainError(err) ? err : bodyLimitOr(err)));
     if (ownsMonitor) app.addHook('onClose', async () => monitor.close());
     app.addHook('onRequest', async () => monitor.countOperation());
 

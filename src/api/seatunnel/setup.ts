@@ -2,6 +2,7 @@
 
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../../auth/authenticator.ts';
 import type { ConnectorServices } from '../../jobs/connectors/contract.ts';
 import { builtinRegistry } from '../../jobs/builtins.ts';
 import { JobService } from '../../jobs/job-service.ts';
@@ -62,6 +63,8 @@ export async function setupSeatunnel(options: {
   host: string;
   bindAddress: string;
   services?: ConnectorServices;
+  /** Applied to the native listener (the shared port has the server's own hook). */
+  authenticator?: Authenticator;
 }): Promise<SeatunnelSetup> {
   const section = readSeatunnelSection(options.section);
   const jobs = new JobService({
@@ -76,7 +79,7 @@ export async function setupSeatunnel(options: {
   await jobs.init();
   const services = { jobs, env: process.env, contextPath: section.contextPath, v1: section.v1, host: options.host };
   await options.app.register(seatunnelApi(services));
-  const native = section.port > 0 ? await startSeatunnelListener({ services, port: section.port, host: options.bindAddress }) : undefined;
+  const native = section.port > 0 ? await startSeatunnelListener({ services, port: section.port, host: options.bindAddress, authenticator: options.authenticator }) : undefined;
   return {
     jobs,
     nativeAddress: native?.address,
