@@ -196,4 +196,29 @@ describe('stream tasks through the tasks API', () => {
     assert.equal(stats.alert7.crits_triggered, 1);
     assert.equal(stats.influxdb_out9.points_written, 1);
   });
+
+  it('deadman: stats → derivative → alert fires when a stream stops', async () => {
+    const created = await api('POST', '/tasks', {
+      id: 'deadman',
+      type: 'stream',
+      dbrps: [{ db: 'dm', rp: 'autogen' }],
+      script: "stream\n    |from()\n        .measurement('m')\n    |deadman(0.0, 10s)\n    |httpOut('x')\n",
+      status: 'enabled',
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.match(created.body.dot, /stats2 -> derivative4/);
+    engine.tick();
+    await write('dm', 'autogen', [`m value=1 ${T0}`]);
+    clock.advance(10e9);
+    engine.tick(); // stats: emitted=1
+    clock.advance(10e9);
+    engine.tick(); // stats: emitted=1 again → rate 0 → CRITICAL
+    await alerts.idle();
+    const out = (await api('GET', '/tasks/deadman/x')).body;
+    assert.equal(out.series.length, 1);
+    assert.equal(out.series[0].name, 'stats');
+    assert.deepEqual(out.series[0].columns, ['time', 'emitted']);
+    assert.equal(out.series[0].values[0][1], 0);
+    assert.equal((await api('GET', '/tasks/deadman')).body.stats['node-stats'].alert5.crits_triggered, 1);
+  });
 });
