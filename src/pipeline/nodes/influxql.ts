@@ -66,6 +66,8 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
   readonly #extra: string[] = [];
   readonly #n: number = 0;
   readonly #percentile: number = 0;
+  readonly #samples = new fns.SampleBuffer();
+  readonly #rows: BatchPoint[] = [];
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -153,8 +155,11 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
 
   /** Collects the field's values (skipping points without it or of another type) and applies the function. */
   #reduce(b: Batch, fromStream: boolean): void {
-    const buf = new fns.SampleBuffer();
-    const rows: BatchPoint[] = [];
+    // Reused across batches: every function below reads the samples before this call returns.
+    const buf = this.#samples;
+    const rows = this.#rows;
+    buf.clear();
+    rows.length = 0;
     let type: string | undefined;
     for (const p of b.points) {
       const v = p.fields[this.#field];
@@ -171,6 +176,7 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
       buf.push(p.timeMs, p.timeNs, v);
       rows.push(p);
     }
+    buf.trim(); // the value column's own length must match: aggregates read it directly
     if (buf.length === 0 && this.#kind !== 'count' && this.#kind !== 'sum') return;
     const g = b.group;
     switch (this.#shape) {
