@@ -8,6 +8,7 @@ import { jdbcSinkFactory } from './connectors/jdbc/jdbc-sink.ts';
 import { jdbcSourceFactory } from './connectors/jdbc/jdbc-source.ts';
 import { mqttSinkFactory, mqttSourceFactory } from './connectors/mqtt/mqtt.ts';
 import { natsSinkFactory, natsSourceFactory } from './connectors/nats/nats.ts';
+import { httpSinkFactory } from './connectors/http/http-sink.ts';
 import { httpSourceFactory } from './connectors/http/http-source.ts';
 import { seriesStoreSinkFactory, seriesStoreSourceFactory } from './connectors/inductor/series-store-connector.ts';
 import { redisSinkFactory, redisSourceFactory } from './connectors/redis/redis.ts';
@@ -36,6 +37,7 @@ export const BUILTIN_PLUGINS: readonly PluginFactory[] = [
   seriesStoreSourceFactory,
   seriesStoreSinkFactory,
   httpSourceFactory,
+  httpSinkFactory,
   mqttSourceFactory,
   mqttSinkFactory,
   natsSourceFactory,

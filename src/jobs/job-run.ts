@@ -98,8 +98,9 @@ export class JobRun {
   }
 
   /** Stops reading; `savepoint` first takes a final checkpoint so a later run continues exactly there. */
-  stop(kind: 'cancel' | 'savepoint'): void {
-    if (this.#stop === undefined) this.#stop = kind;
+  stop(kind: 'cancel' | 'savepoint', force = false): void {
+    // `force` turns a pending savepoint into a plain cancel (SeaTunnel 2.3.11's stop-job force flag).
+    if (this.#stop === undefined || force) this.#stop = kind;
     this.#wake?.();
   }
 

@@ -171,3 +171,20 @@ test('finished jobs expire after history_expire_minutes; running ones never do',
   await svc.stop(running.jobId, false);
   await svc.waitFor(running.jobId);
 });
+
+test('force stop ends a job whose savepoint is still pending as CANCELED', async () => {
+  const svc = service();
+  // A slow Console (delay per row) keeps the reader busy, so the savepoint cannot complete at once.
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'STREAMING' },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } }, 'row.num': 50 }],
+    sink: [{ plugin_name: 'Console', 'log.print.delay.ms': 40 }],
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  await svc.stop(jobId, true);
+  assert.equal(svc.get(jobId)?.status, 'DOING_SAVEPOINT');
+  await svc.stop(jobId, false, true);
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'CANCELED');
+  assert.deepEqual(rec?.transitions.map((t) => t.status).slice(-3), ['DOING_SAVEPOINT', 'CANCELING', 'CANCELED']);
+});

@@ -193,7 +193,7 @@ export class JobService {
     let errorMsg: string | null = null;
     try {
       const outcome = await live.run.run();
-      pipeline = outcome === 'CANCELED' ? 'CANCELED' : 'FINISHED';
+      pipeline = outcome === 'CANCELED' || rec.status === 'CANCELING' ? 'CANCELED' : 'FINISHED';
     } catch (err) {
       pipeline = 'FAILED';
       errorMsg = this.#errorText(err, rec.config);
@@ -249,10 +249,19 @@ export class JobService {
   }
 
   /** Cancels, or stops with a savepoint. Unknown or finished jobs: a no-op, as in SeaTunnel. */
-  async stop(jobIdText: string, withSavepoint: boolean): Promise<string> {
+  async stop(jobIdText: string, withSavepoint: boolean, force = false): Promise<string> {
     const jobId = parseJobId(jobIdText);
     const live = this.#live.get(jobId);
-    if (!live || live.run.stopping) return jobId;
+    if (!live) return jobId;
+    if (force && live.record.status === 'DOING_SAVEPOINT') {
+      // A savepoint that does not finish must not hold the job: force ends it as CANCELED.
+      this.#transition(live.record, 'CANCELING');
+      await this.#jobs.put(jobId, live.record);
+      this.#log(jobId, 'forced stop: cancelling the pending savepoint');
+      live.run.stop('cancel', true);
+      return jobId;
+    }
+    if (live.run.stopping) return jobId;
     this.#transition(live.record, withSavepoint ? 'DOING_SAVEPOINT' : 'CANCELING');
     await this.#jobs.put(jobId, live.record);
     this.#log(jobId, withSavepoint ? 'stopping with a savepoint' : 'cancelling');

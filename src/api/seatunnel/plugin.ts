@@ -227,7 +227,7 @@ export function seatunnelApi(services: SeatunnelServices): FastifyPluginAsync {
     async stopJob(req: FastifyRequest): Promise<Result> {
       const body = jsonObjectBody(req);
       if (body.jobId === undefined || body.jobId === null || body.jobId === '') throw stopNeedsJobId();
-      const id = await jobs.stop(String(body.jobId), String(body.isStopWithSavePoint ?? 'false') === 'true');
+      const id = await jobs.stop(String(body.jobId), String(body.isStopWithSavePoint ?? 'false') === 'true', String(body.force ?? 'false') === 'true');
       return { json: { jobId: id } };
     },
     async stopJobs(req: FastifyRequest): Promise<Result> {
@@ -237,7 +237,7 @@ export function seatunnelApi(services: SeatunnelServices): FastifyPluginAsync {
       for (const item of list) {
         if (item === null || typeof item !== 'object' || Array.isArray(item) || item.jobId === undefined || item.jobId === null)
           throw stopNeedsJobId();
-        ids.push(await jobs.stop(String(item.jobId), String(item.isStopWithSavePoint ?? 'false') === 'true'));
+        ids.push(await jobs.stop(String(item.jobId), String(item.isStopWithSavePoint ?? 'false') === 'true', String(item.force ?? 'false') === 'true'));
       }
       // SeaTunnel echoes numeric ids here; the digits are written as they are, never through Number.
       return { exactJson: `[${ids.map((id) => `{"jobId":${id}}`).join(',')}]` };

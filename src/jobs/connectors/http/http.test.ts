@@ -6,13 +6,32 @@ import { builtinRegistry } from '../../builtins.ts';
 import type { JsonObject } from '../../config/hocon.ts';
 import { JobService } from '../../job-service.ts';
 import { metricsJson } from '../../metrics.ts';
-import { drain, sourceConformance } from '../contract.cases.ts';
+import { drain, sinkConformance, sourceConformance } from '../contract.cases.ts';
+import { parseSchema } from '../../config/schema.ts';
+import type { Row, Value } from '../../row.ts';
+import { httpSinkFactory } from './http-sink.ts';
 import { httpSourceFactory } from './http-source.ts';
 
 let hits = 0;
+let posted: string[] = [];
+let failPosts = 0;
 const server = createServer((req, res) => {
   hits++;
   const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/sink') {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (failPosts > 0) {
+        failPosts--;
+        res.statusCode = 503;
+        return res.end();
+      }
+      posted.push(body);
+      res.end('{}');
+    });
+    return;
+  }
   if (url.pathname === '/data') {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ page: url.searchParams.get('page'), result: { items: Array.from({ length: 25 }, (_, i) => ({ id: i, info: { name: `n${i}` } })) } }));
@@ -53,4 +72,34 @@ test('Http source: text lines, POST with headers and body, errors, and streaming
   const rec = await jobs.waitFor(jobId);
   assert.equal(rec?.status, 'CANCELED');
   assert.ok(Number(metricsJson(rec!.metrics).SourceReceivedCount) >= 75);
+});
+
+const sinkSchema = parseSchema({ fields: { id: 'bigint', name: 'string' } }, 't', 'x')!;
+const sinkRows: Row[] = Array.from({ length: 30 }, (_, i) => ({ kind: 0, values: [BigInt(i), `s${i}`] as Value[] }));
+sinkConformance('Http sink (one JSON object per row)', {
+  make: () => httpSinkFactory.create(ctx({ url: `${base}/sink`, headers: { 'x-token': 't' } })),
+  schema: sinkSchema,
+  rows: sinkRows,
+  transactional: false,
+  readBack: async () => posted.map((b) => {
+    const o = JSON.parse(b);
+    return [BigInt(o.id), o.name];
+  }),
+  reset: async () => {
+    posted = [];
+  },
+});
+
+test('Http sink retries with backoff, then fails with the status', async () => {
+  posted = [];
+  failPosts = 2;
+  const s = httpSinkFactory.create(ctx({ url: `${base}/sink`, retry: 2, retry_backoff_multiplier_ms: 1 }));
+  await s.open(sinkSchema);
+  await s.write(sinkRows.slice(0, 1));
+  assert.equal(posted.length, 1);
+  failPosts = 5;
+  const f = httpSinkFactory.create(ctx({ url: `${base}/sink`, retry: 1, retry_backoff_multiplier_ms: 1 }));
+  await f.open(sinkSchema);
+  await assert.rejects(async () => f.write(sinkRows.slice(0, 1)), /POST http:\/\/127\.0\.0\.1:\d+\/sink failed: HTTP 503/);
+  failPosts = 0;
 });
