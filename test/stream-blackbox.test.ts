@@ -1,5 +1,6 @@
-// Black-box stream scenarios: line protocol through POST /write on a listening server, results read
-// back from the httpOut route (and from HTTP receivers for httpPost and influxDBOut).
+// Black-box stream scenarios on a listening server: tasks through POST /kapacitor/v1/tasks, line
+// protocol through POST /write, results from the httpOut route, the task JSON (stats, DOT) and HTTP
+// receivers (httpPost, and an InfluxDB endpoint for influxDBOut). The wall clock is a manual clock.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,17 +8,9 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { httpOutRoutes } from '../src/api/kapacitor/http-out-routes.ts';
 import { defaultConfig } from '../src/config/config.ts';
-import { isDomainError, statusOfKind } from '../src/core/errors.ts';
 import { ManualClock } from '../src/core/time.ts';
-import { StreamEngine } from '../src/pipeline/engine.ts';
-import { HttpOutService } from '../src/pipeline/http-out-service.ts';
-import { fetchPoster } from '../src/pipeline/outputs/fetch-poster.ts';
-import { InfluxDBHttpWriter } from '../src/pipeline/outputs/influxdb-http-writer.ts';
 import { createServer, type Server } from '../src/server.ts';
-import { evaluateProgram } from '../src/tick/evaluate.ts';
-import { parse } from '../src/tick/parser.ts';
 
 const T0 = 1_600_000_000;
 const iso = (s: number) => new Date((T0 + s) * 1000).toISOString().replace('.000Z', 'Z');
@@ -51,71 +44,88 @@ class Receiver {
 
 let server: Server;
 let url: string;
-let engine: StreamEngine;
 let dataDir: string;
 const clock = new ManualClock({ ms: 1_700_000_000_000, ns: 0 });
 const influx = new Receiver();
 const hooks = new Receiver();
 
+/** A server on a free port with a temporary data directory and the given config sections. */
+async function startServer(sections: Record<string, unknown>, serverClock: ManualClock) {
+  const dir = mkdtempSync(join(tmpdir(), 'inductor-stream-'));
+  const config = defaultConfig();
+  config.dataDir = dir;
+  config.http.port = 0;
+  config.logging.level = 'silent';
+  Object.assign(config.sections, sections);
+  const s = await createServer({ config, clock: serverClock });
+  return { server: s, dir, url: await s.listen() };
+}
+
 before(async () => {
   await influx.start();
   await hooks.start();
-  dataDir = mkdtempSync(join(tmpdir(), 'inductor-stream-'));
-  const config = defaultConfig();
-  config.dataDir = dataDir;
-  config.http.port = 0;
-  config.logging.level = 'silent';
-  server = await createServer({ config });
-  const writer = new InfluxDBHttpWriter({ url: influx.url });
-  engine = new StreamEngine({
-    clock,
-    subscribe: (db, rp, fn) => server.router.subscribe(db, rp, fn),
-    repeat: () => () => {},
-    logger: { log: () => {} },
-    writers: () => writer,
-    http: fetchPoster,
-  });
-  // The tasks API is another module: tasks are started on the engine directly, data goes over HTTP.
-  await server.app.register(
-    async (scope) => {
-      scope.setErrorHandler((err: Error, _req, reply) => {
-        const status = isDomainError(err) ? statusOfKind(err.kind) : 500;
-        reply.code(status).send({ error: err.message });
-      });
-      httpOutRoutes(new HttpOutService(engine))(scope);
-    },
-    { prefix: '/kapacitor/v1' },
-  );
-  url = await server.listen();
+  // influxDBOut without .cluster() writes to the default [[influxdb]] entry: here, a local receiver.
+  const started = await startServer({ influxdb: [{ name: 'local', url: influx.url, default: true }] }, clock);
+  server = started.server;
+  url = started.url;
+  dataDir = started.dir;
 });
 
 after(async () => {
-  engine.stopAll();
   await server.close();
   await influx.stop();
   await hooks.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function define(id: string, script: string, dbrps = [{ db: id, rp: 'rp' }]) {
-  return engine.start({ id, pipeline: evaluateProgram(parse(script), 'stream').pipeline, dbrps });
+async function define(id: string, script: string, dbrps = [{ db: id, rp: 'rp' }], base = url): Promise<void> {
+  const res = await fetch(`${base}/kapacitor/v1/tasks`, {
+    method: 'POST',
+    body: JSON.stringify({ id, type: 'stream', dbrps, script, status: 'enabled' }),
+  });
+  assert.equal(res.status, 200, await res.text());
 }
 
-async function write(db: string, lines: string[], precision = 's', rp = 'rp'): Promise<void> {
-  const res = await fetch(`${url}/write?db=${db}&rp=${rp}&precision=${precision}`, { method: 'POST', body: lines.join('\n') });
+async function setStatus(id: string, status: 'enabled' | 'disabled'): Promise<void> {
+  const res = await fetch(`${url}/kapacitor/v1/tasks/${id}`, { method: 'PATCH', body: JSON.stringify({ status }) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the task JSON is inspected field by field
+async function task(id: string, query = '', base = url): Promise<any> {
+  const res = await fetch(`${base}/kapacitor/v1/tasks/${id}${query}`);
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+/** The task's node stats, from its JSON. */
+async function nodeStats(id: string, base = url): Promise<Record<string, Record<string, number>>> {
+  return (await task(id, '', base)).stats['node-stats'];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Moves the manual wall clock and lets the engine's 100 ms ticker see it. */
+async function tick(ms = 0, c = clock): Promise<void> {
+  c.advance(ms * 1e6);
+  await sleep(250);
+}
+
+async function write(db: string, lines: string[], precision = 's', rp = 'rp', base = url): Promise<void> {
+  const res = await fetch(`${base}/write?db=${db}&rp=${rp}&precision=${precision}`, { method: 'POST', body: lines.join('\n') });
   assert.equal(res.status, 204, await res.text());
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: rows are compared field by field
-async function out(id: string, endpoint = 'out'): Promise<any> {
-  const res = await fetch(`${url}/kapacitor/v1/tasks/${id}/${endpoint}`);
+async function out(id: string, endpoint = 'out', base = url): Promise<any> {
+  const res = await fetch(`${base}/kapacitor/v1/tasks/${id}/${endpoint}`);
   assert.equal(res.status, 200);
   return res.json();
 }
 
 /** Runs a script, writes lines, returns the httpOut series. */
 async function run(id: string, script: string, lines: string[], precision = 's') {
-  define(id, script);
+  await define(id, script);
   await write(id, lines, precision);
   return (await out(id)).series;
 }
@@ -127,7 +137,7 @@ const agg = (fn: string) => `stream|from().measurement('m')|window().period(10s)
 
 describe('reference cases over HTTP', () => {
   it('case 1: window + count (httpOut null before data)', async () => {
-    define('c1', `stream|from().measurement('test')|window().period(10s).every(10s)|count('value')|httpOut('count')`, [
+    await define('c1', `stream|from().measurement('test')|window().period(10s).every(10s)|count('value')|httpOut('count')`, [
       { db: 'mydb', rp: 'myrp' },
     ]);
     assert.deepEqual(await out('c1', 'count'), { series: null });
@@ -163,7 +173,7 @@ stream|from().measurement('cpu').where(lambda: "host" == 'serverA')|window().per
       v.map((x, i) => (x === null ? `packets value2=0 ${T0 + i}` : `packets value=${x} ${T0 + i}`)),
     );
     assert.deepEqual(s, [{ name: 'packets', columns: ['time', 'mean'], values: [[iso(11), 1]] }]);
-    assert.equal(engine.stats('c3')!['node-stats'].derivative2.errors, 1);
+    assert.equal((await nodeStats('c3')).derivative2.errors, 1);
   });
 
   it('case 4: stateful lambda per group', async () => {
@@ -227,7 +237,7 @@ data|stateDuration(lambda: "value" > 95)`,
       ['A', 'B', 'C'].map((x, i) => ({ name: 'cpu', tags: { host: `server${x}` }, columns: ['time', 'value'], values: [[iso(0), [9, 6, 3][i]]] })),
     );
     assert.deepEqual(
-      (({ fields_deleted, tags_deleted }) => ({ fields_deleted, tags_deleted }))(engine.stats('c6')!['node-stats'].delete2),
+      (({ fields_deleted, tags_deleted }) => ({ fields_deleted, tags_deleted }))((await nodeStats('c6')).delete2),
       { fields_deleted: 3, tags_deleted: 3 },
     );
   });
@@ -306,7 +316,7 @@ trigger
 trigger
     |httpOut('output')
 `;
-    define('seed', script, [{ db: 'api', rp: 'autogen' }]);
+    await define('seed', script, [{ db: 'api', rp: 'autogen' }]);
     const lines: string[] = [];
     for (let m = 0; m <= 11; m++) {
       lines.push(`account_login,third_type=qq value=${100 + 10 * m}i ${T0 + 60 * m}`);
@@ -463,7 +473,7 @@ describe('stream transformations', () => {
 
 describe('from, where, eval, groupBy', () => {
   it('from filters measurement, database and retention policy', async () => {
-    define('from_filter', `stream|from().measurement('cpu').database('from_filter').retentionPolicy('rp')|httpOut('out')`, [
+    await define('from_filter', `stream|from().measurement('cpu').database('from_filter').retentionPolicy('rp')|httpOut('out')`, [
       { db: 'from_filter', rp: 'rp' },
       { db: 'from_filter', rp: 'other' },
     ]);
@@ -543,7 +553,7 @@ describe('from, where, eval, groupBy', () => {
   it('eval errors drop the point and count', async () => {
     const s = await run('eval_err', `stream|from().measurement('m')|eval(lambda: "missing" * 2.0).as('x').quiet()|httpOut('out')`, [`m value=1.0 ${T0}`]);
     assert.equal(s, null);
-    assert.equal(engine.stats('eval_err')!['node-stats'].eval2.errors, 1);
+    assert.equal((await nodeStats('eval_err')).eval2.errors, 1);
   });
 
   it('groupBy node regroups and exclude() removes a dimension', async () => {
@@ -684,7 +694,7 @@ describe('field and state nodes', () => {
   it('default fills missing fields and tags and counts', async () => {
     const s = await run('default', `stream|from().measurement('m')|default().field('value', 0.0).tag('host', 'none')|httpOut('out')`, [`m other=1 ${T0}`]);
     assert.deepEqual(s, [{ name: 'm', tags: { host: 'none' }, columns: ['time', 'other', 'value'], values: [[iso(0), 1, 0]] }]);
-    const st = engine.stats('default')!['node-stats'].default2;
+    const st = (await nodeStats('default')).default2;
     assert.deepEqual([st.fields_defaulted, st.tags_defaulted], [1, 1]);
   });
 
@@ -721,7 +731,7 @@ describe('field and state nodes', () => {
   });
 
   it('noOp-style chains: two httpOut endpoints on one task', async () => {
-    define('two_outs', `var d = stream|from().measurement('m')
+    await define('two_outs', `var d = stream|from().measurement('m')
 d|httpOut('raw')
 d|eval(lambda: "value" + 1.0).as('value')|httpOut('plus')`);
     await write('two_outs', [`m value=1 ${T0}`]);
@@ -733,7 +743,7 @@ d|eval(lambda: "value" + 1.0).as('value')|httpOut('plus')`);
 describe('outputs', () => {
   it('httpPost sends each point as a series row', async () => {
     const before = hooks.bodies.length;
-    define('post', `stream|from().measurement('m')|httpPost('${hooks.url}/hook').header('X-Test', 'yes')|httpOut('out')`);
+    await define('post', `stream|from().measurement('m')|httpPost('${hooks.url}/hook').header('X-Test', 'yes')|httpOut('out')`);
     await write('post', [`m,host=a value=1 ${T0}`]);
     await hooks.waitFor(before + 1);
     assert.equal(hooks.bodies[before].url, '/hook');
@@ -743,61 +753,56 @@ describe('outputs', () => {
   });
 
   it('kapacitorLoopback feeds another task', async () => {
-    define('loop_src', `stream|from().measurement('m')|eval(lambda: "value" * 10.0).as('value')|kapacitorLoopback().database('loop_dst').retentionPolicy('rp').measurement('looped')`);
-    define('loop_dst', `stream|from().measurement('looped')|httpOut('out')`);
+    await define('loop_src', `stream|from().measurement('m')|eval(lambda: "value" * 10.0).as('value')|kapacitorLoopback().database('loop_dst').retentionPolicy('rp').measurement('looped')`);
+    await define('loop_dst', `stream|from().measurement('looped')|httpOut('out')`);
     await write('loop_src', [`m value=2 ${T0}`]);
     await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual((await out('loop_dst')).series, [{ name: 'looped', columns: ['time', 'value'], values: [[iso(0), 20]] }]);
-    assert.equal(engine.stats('loop_src')!['node-stats'].kapacitor_loopback3.points_written, 1);
+    assert.equal((await nodeStats('loop_src')).kapacitor_loopback3.points_written, 1);
   });
 
   it('influxDBOut writes buffered points on flushInterval with tags and measurement', async () => {
     const before = influx.bodies.length;
-    define('idbout', `stream|from().measurement('m')|influxDBOut().database('out').retentionPolicy('autogen').measurement('copy').tag('k', 'v').flushInterval(1s)`);
+    await define('idbout', `stream|from().measurement('m')|influxDBOut().database('out').retentionPolicy('autogen').measurement('copy').tag('k', 'v').flushInterval(1s)`);
     await write('idbout', [`m value=1 ${T0}`, `m value=2 ${T0 + 1}`]);
     assert.equal(influx.bodies.length, before);
-    clock.advance(2e9);
-    engine.tick();
+    await tick(2000);
     await influx.waitFor(before + 1);
     assert.equal(influx.bodies[before].body, `copy,k=v value=1 ${T0}000000000\ncopy,k=v value=2 ${T0 + 1}000000000`);
     await new Promise((r) => setTimeout(r, 10));
-    assert.equal(engine.stats('idbout')!['node-stats'].influxdb_out2.points_written, 2);
+    assert.equal((await nodeStats('idbout')).influxdb_out2.points_written, 2);
   });
 });
 
 describe('wall-clock nodes, stats, lifecycle and memory', () => {
   it('barrier idle keeps emitting barriers that close windows without new data', async () => {
-    define('barrier', `stream|from().measurement('m').groupBy('h')|barrier().idle(5s)|window().period(10s).every(10s)|count('value')|httpOut('out')`);
+    await define('barrier', `stream|from().measurement('m').groupBy('h')|barrier().idle(5s)|window().period(10s).every(10s)|count('value')|httpOut('out')`);
     await write('barrier', [`m,h=a value=1 ${T0}`, `m,h=a value=1 ${T0 + 1}`]);
-    engine.tick();
+    await tick();
     assert.deepEqual((await out('barrier')).series, null);
-    clock.advance(6e9);
-    engine.tick(); // barrier at T0+6: the window is not due yet
+    await tick(6000); // barrier at T0+6: the window is not due yet
     assert.deepEqual((await out('barrier')).series, null);
-    clock.advance(6e9);
-    engine.tick(); // barrier at T0+11
+    await tick(6000); // barrier at T0+11
     assert.deepEqual((await out('barrier')).series, [{ name: 'm', tags: { h: 'a' }, columns: ['time', 'count'], values: [[iso(10), 2]] }]);
   });
 
   it('barrier delete(TRUE) drops the group downstream', async () => {
-    define('barrier_del', `stream|from().measurement('m').groupBy('h')|barrier().idle(5s).delete(TRUE)|window().period(10s).every(10s)|httpOut('out')`);
+    await define('barrier_del', `stream|from().measurement('m').groupBy('h')|barrier().idle(5s).delete(TRUE)|window().period(10s).every(10s)|httpOut('out')`);
     await write('barrier_del', [`m,h=a value=1 ${T0}`, `m,h=a value=1 ${T0 + 10}`]);
-    engine.tick();
+    await tick();
     assert.equal((await out('barrier_del')).series.length, 1);
-    clock.advance(6e9);
-    engine.tick();
+    await tick(6000);
     assert.equal((await out('barrier_del')).series, null);
-    const stats = engine.stats('barrier_del')!['node-stats'];
+    const stats = (await nodeStats('barrier_del'));
     assert.deepEqual([stats.barrier2.working_cardinality, stats.window3.working_cardinality, stats.http_out4.working_cardinality], [0, 0, 0]);
   });
 
   it('stats emits the observed node counts every interval', async () => {
-    define('stats', `var d = stream|from().measurement('m').groupBy('h')
+    await define('stats', `var d = stream|from().measurement('m').groupBy('h')
 d|stats(1s)|httpOut('out')`);
     await write('stats', [`m,h=a value=1 ${T0}`, `m,h=a value=1 ${T0 + 1}`, `m,h=b value=1 ${T0 + 1}`]);
-    engine.tick();
-    clock.advance(1.5e9);
-    engine.tick();
+    await tick();
+    await tick(1500);
     const s = (await out('stats')).series;
     assert.deepEqual(
       s.map((r: { name: string; tags: Record<string, string>; values: unknown[][] }) => [r.name, r.tags.h, r.values[0][1]]),
@@ -809,11 +814,11 @@ d|stats(1s)|httpOut('out')`);
   });
 
   it('executing DOT shows stats in both views', async () => {
-    define('dot', `stream|from().measurement('m')|httpOut('out')`);
+    await define('dot', `stream|from().measurement('m')|httpOut('out')`);
     await write('dot', [`m value=1 ${T0}`, `x value=1 ${T0}`]);
-    const task = engine.get('dot')!;
+    const attributes = (await task('dot')).dot;
     assert.equal(
-      task.dot().replace(/avg_exec_time_ns="[^"]*"/g, 'avg_exec_time_ns="T"'),
+      attributes.replace(/avg_exec_time_ns="[^"]*"/g, 'avg_exec_time_ns="T"'),
       `digraph dot {
 graph [throughput="0.00 points/s"];
 
@@ -826,43 +831,46 @@ from1 -> http_out2 [processed="1"];
 http_out2 [avg_exec_time_ns="T" errors="0" working_cardinality="1" ];
 }`,
     );
-    assert.match(task.dot(true), /^digraph dot \{\ngraph \[label="Throughput: 0\.00 points\/s" forcelabels=true pad="0\.8,0\.5"\];\n\nstream0 \[xlabel="avg_exec_time_ns=[^\\]+\\rerrors=0\\rworking_cardinality=0"\];\nstream0 -> from1 \[label="processed=2"\];/);
-    const st = engine.stats('dot')!;
-    assert.equal(st['node-stats'].from1.collected, 2);
-    assert.equal(st['node-stats'].from1.emitted, 1);
+    assert.match(
+      (await task('dot', '?dot-view=labels')).dot,
+      /^digraph dot \{\ngraph \[label="Throughput: 0\.00 points\/s" forcelabels=true pad="0\.8,0\.5"\];\n\nstream0 \[xlabel="avg_exec_time_ns=[^\\]+\\rerrors=0\\rworking_cardinality=0"\];\nstream0 -> from1 \[label="processed=2"\];/,
+    );
+    const st = await nodeStats('dot');
+    assert.equal(st.from1.collected, 2);
+    assert.equal(st.from1.emitted, 1);
   });
 
-  it('stopping a task removes its endpoint and restarting starts clean', async () => {
-    define('life', `stream|from().measurement('m')|httpOut('out')`);
+  it('disabling a task removes its endpoint and enabling again starts clean', async () => {
+    await define('life', `stream|from().measurement('m')|httpOut('out')`);
     await write('life', [`m value=1 ${T0}`]);
     assert.notEqual((await out('life')).series, null);
-    engine.stop('life');
+    await setStatus('life', 'disabled');
     const gone = await fetch(`${url}/kapacitor/v1/tasks/life/out`);
     assert.equal(gone.status, 404);
     await write('life', [`m value=2 ${T0 + 1}`]);
-    define('life', `stream|from().measurement('m')|httpOut('out')`);
+    await setStatus('life', 'enabled');
     assert.deepEqual(await out('life'), { series: null });
   });
 
-  it('idle groups expire: rows and working cardinality drop', async () => {
-    engine.start({
-      id: 'idle',
-      pipeline: evaluateProgram(parse(`stream|from().measurement('m').groupBy('h')|last('value')|httpOut('out')`), 'stream').pipeline,
-      dbrps: [{ db: 'idle', rp: 'rp' }],
-      groupIdleMs: 1000,
-    });
-    await write('idle', [`m,h=a value=1 ${T0}`, `m,h=b value=1 ${T0}`, `m,h=a value=2 ${T0 + 1}`, `m,h=b value=2 ${T0 + 1}`]);
-    assert.equal((await out('idle')).series.length, 2);
-    clock.advance(0.6e9);
-    engine.tick();
-    await write('idle', [`m,h=a value=3 ${T0 + 2}`]);
-    clock.advance(0.6e9);
-    engine.tick();
-    const s = (await out('idle')).series;
-    assert.deepEqual(
-      s.map((r: { tags: Record<string, string> }) => r.tags.h),
-      ['a'],
-    );
-    assert.equal(engine.stats('idle')!['node-stats'].last2.working_cardinality, 1);
+  it('idle groups expire ([stream] group-idle-timeout): rows and working cardinality drop', async () => {
+    const idleClock = new ManualClock({ ms: 1_700_000_000_000, ns: 0 });
+    const idle = await startServer({ stream: { 'group-idle-timeout': '1s' } }, idleClock);
+    try {
+      await define('idle', `stream|from().measurement('m').groupBy('h')|last('value')|httpOut('out')`, [{ db: 'idle', rp: 'rp' }], idle.url);
+      await write('idle', [`m,h=a value=1 ${T0}`, `m,h=b value=1 ${T0}`, `m,h=a value=2 ${T0 + 1}`, `m,h=b value=2 ${T0 + 1}`], 's', 'rp', idle.url);
+      assert.equal((await out('idle', 'out', idle.url)).series.length, 2);
+      await tick(600, idleClock);
+      await write('idle', [`m,h=a value=3 ${T0 + 2}`], 's', 'rp', idle.url);
+      await tick(600, idleClock);
+      const s = (await out('idle', 'out', idle.url)).series;
+      assert.deepEqual(
+        s.map((r: { tags: Record<string, string> }) => r.tags.h),
+        ['a'],
+      );
+      assert.equal((await nodeStats('idle', idle.url)).last2.working_cardinality, 1);
+    } finally {
+      await idle.server.close();
+      rmSync(idle.dir, { recursive: true, force: true });
+    }
   });
 });

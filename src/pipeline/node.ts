@@ -113,6 +113,9 @@ export abstract class RunNode {
   /** Per-group emitted counts, kept only while a stats node observes this node. */
   groupEmitted: Map<string, { group: Group; count: number }> | undefined;
   #calls = 0;
+  /** Set while a sampled call is timed; forwarding then measures the children's share. */
+  #timing = false;
+  #childMs = 0;
 
   constructor(
     readonly spec: PipelineNode,
@@ -155,8 +158,8 @@ export abstract class RunNode {
 
   receivePoint(p: Point, g: Group, parent: number): void {
     this.collected++;
-    if (++this.#calls % TIMING_SAMPLE === 0) {
-      const start = performance.now();
+    if (++this.#calls % TIMING_SAMPLE === 0 && !this.#timing) {
+      const start = this.#startTiming();
       this.#guard(() => this.onPoint(p, g, parent));
       this.#time(start);
     } else {
@@ -170,7 +173,11 @@ export abstract class RunNode {
 
   receiveBatch(b: Batch, parent: number): void {
     this.collected++;
-    const start = performance.now();
+    if (this.#timing) {
+      this.#guard(() => this.onBatch(b, parent));
+      return;
+    }
+    const start = this.#startTiming();
     this.#guard(() => this.onBatch(b, parent));
     this.#time(start);
   }
@@ -191,8 +198,16 @@ export abstract class RunNode {
     }
   }
 
+  #startTiming(): number {
+    this.#timing = true;
+    this.#childMs = 0;
+    return performance.now();
+  }
+
+  /** Records the node's own time: what its children took while it forwarded is left out. */
   #time(startMs: number): void {
-    const ns = (performance.now() - startMs) * 1e6;
+    this.#timing = false;
+    const ns = (performance.now() - startMs - this.#childMs) * 1e6;
     this.avgExecNs = this.avgExecNs === 0 ? ns : this.avgExecNs * 0.9 + ns * 0.1;
   }
 
@@ -232,22 +247,26 @@ export abstract class RunNode {
 
   protected emitPoint(p: Point, g: Group): void {
     if (this.groupEmitted !== undefined) this.#countGroup(g);
+    const t0 = this.#timing ? performance.now() : 0;
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i];
       e.collected++;
       e.child.receivePoint(p, g, e.parentIndex);
     }
+    if (this.#timing) this.#childMs += performance.now() - t0;
   }
 
   protected emitBatch(b: Batch): void {
     if (this.groupEmitted !== undefined) this.#countGroup(b.group);
+    const t0 = this.#timing ? performance.now() : 0;
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i];
       e.collected++;
       e.child.receiveBatch(b, e.parentIndex);
     }
+    if (this.#timing) this.#childMs += performance.now() - t0;
   }
 
   protected emitBarrier(g: Group, timeMs: number, timeNs: number): void {
