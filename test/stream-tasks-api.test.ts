@@ -1,6 +1,6 @@
-// The stream engine behind the real tasks API on a listening server: tasks defined with
-// POST /kapacitor/v1/tasks, data through /write, results from httpOut, an InfluxDB receiver and the
-// task JSON (executing DOT, stats). Includes seed 000 with its alert node.
+// The composed server (src/server.ts): stream tasks defined with POST /kapacitor/v1/tasks, data
+// through /write, results from httpOut, an InfluxDB receiver ([[influxdb]]) and the task JSON
+// (executing DOT, stats). Includes seed 000 with its alert node, and deadman.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,36 +8,19 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { alertConfig } from '../src/alert/alert-config.ts';
-import { AlertService } from '../src/alert/alert-service.ts';
-import { httpOutRoutes } from '../src/api/kapacitor/http-out-routes.ts';
-import { registerKapacitorApi } from '../src/api/kapacitor/kapacitor-api.ts';
-import { tasksRoutes } from '../src/api/kapacitor/tasks-routes.ts';
-import { writeRoutes } from '../src/api/kapacitor/write-routes.ts';
+import { defaultConfig } from '../src/config/config.ts';
 import { ManualClock } from '../src/core/time.ts';
-import { PointRouter } from '../src/ingest/point-router.ts';
-import { WriteService } from '../src/ingest/write-service.ts';
-import { SqliteMetaStore } from '../src/meta/sqlite-meta-store.ts';
-import { StreamEngine } from '../src/pipeline/engine.ts';
-import { HttpOutService } from '../src/pipeline/http-out-service.ts';
-import { alertNodeFactory } from '../src/pipeline/nodes/alert.ts';
-import { InfluxDBHttpWriter } from '../src/pipeline/outputs/influxdb-http-writer.ts';
-import { StreamTaskExecutor } from '../src/pipeline/task-executor.ts';
-import { TaskService } from '../src/tasks/task-service.ts';
+import { createServer, type Server } from '../src/server.ts';
 
 const T0 = 1_600_000_000;
 const iso = (s: number) => new Date((T0 + s) * 1000).toISOString().replace('.000Z', 'Z');
 
-/** A fake-free InfluxDB endpoint: records what /write and /query receive. */
+/** A local HTTP endpoint in the place of InfluxDB: records what /write and /query receive. */
 const received: { url: string; body: string }[] = [];
 let influx: HttpServer;
 let influxUrl = '';
-let app: FastifyInstance;
+let server: Server;
 let url = '';
-let meta: SqliteMetaStore;
-let alerts: AlertService;
-let engine: StreamEngine;
 let dataDir: string;
 const clock = new ManualClock({ ms: 1_700_000_000_000, ns: 0 });
 
@@ -53,40 +36,29 @@ before(async () => {
   });
   await new Promise<void>((r) => influx.listen(0, '127.0.0.1', () => r()));
   influxUrl = `http://127.0.0.1:${(influx.address() as { port: number }).port}`;
-
   dataDir = mkdtempSync(join(tmpdir(), 'inductor-stream-api-'));
-  meta = new SqliteMetaStore({ path: join(dataDir, 'meta.db') });
-  alerts = new AlertService({ meta, config: alertConfig({}), logger: { log: () => {} } });
-  await alerts.open();
-  const router = new PointRouter();
-  const writer = new InfluxDBHttpWriter({ url: influxUrl });
-  engine = new StreamEngine({
-    clock,
-    subscribe: (db, rp, fn) => router.subscribe(db, rp, fn),
-    repeat: () => () => {},
-    logger: { log: () => {} },
-    writers: () => writer,
-  });
-  engine.registry.register('alert', alertNodeFactory({ service: alerts, server: { hostname: 'localhost', clusterId: 'c', serverId: 's' } }));
-  const tasks = new TaskService({ meta, clock, executor: new StreamTaskExecutor(engine) });
-  await tasks.open();
-  app = Fastify();
-  const write = writeRoutes({ writes: new WriteService(router, clock), maxBodySize: 1 << 22 });
-  await registerKapacitorApi(app, {
-    routes: [tasksRoutes(tasks), write, (a) => httpOutRoutes(new HttpOutService(engine))(a)],
-    rootRoutes: [write],
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const config = defaultConfig();
+  config.dataDir = dataDir;
+  config.http.port = 0;
+  config.logging.level = 'silent';
+  config.sections.influxdb = [{ name: 'chronograf', url: influxUrl, default: true }];
+  server = await createServer({ config, clock });
+  url = await server.listen();
 });
 
 after(async () => {
-  engine.stopAll();
-  await app.close();
-  await alerts.close();
-  await meta.close();
+  await server.close();
   await new Promise<void>((r) => influx.close(() => r()));
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Moves the manual wall clock and lets the engine's 100 ms ticker see it. */
+async function tick(ms = 0): Promise<void> {
+  clock.advance(ms * 1e6);
+  await sleep(250);
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary response shapes
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -98,7 +70,6 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
 async function write(db: string, rp: string, lines: string[]): Promise<void> {
   const res = await fetch(`${url}/write?db=${db}&rp=${rp}&precision=s`, { method: 'POST', body: lines.join('\n') });
   assert.equal(res.status, 204, await res.text());
-  await alerts.idle();
 }
 
 describe('stream tasks through the tasks API', () => {
@@ -123,7 +94,7 @@ describe('stream tasks through the tasks API', () => {
       'digraph testTaskID {\ngraph [throughput="0.00 points/s"];\n\nstream0 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\nstream0 -> from1 [processed="0"];\n\nfrom1 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n}',
     );
     assert.equal((await api('PATCH', '/tasks/testTaskID', { status: 'disabled' })).status, 200);
-    assert.equal(engine.isExecuting('testTaskID'), false);
+    assert.equal((await api('GET', '/tasks/testTaskID')).body.executing, false);
   });
 
   it('TestServer_StreamTask: count over a window, null before data, gone after disable', async () => {
@@ -184,8 +155,9 @@ describe('stream tasks through the tasks API', () => {
         },
       ],
     });
-    // The same event went to InfluxDB with the extra tags.
-    await engine.get('dutianze-t')!.drain();
+    // The same event went to InfluxDB with the extra tags, once the buffer's flush interval passed.
+    await tick(11_000);
+    for (let i = 0; i < 100 && !received.some((r) => r.url.startsWith('/write')); i++) await sleep(10);
     const writes = received.filter((r) => r.url.startsWith('/write')).map((r) => r.body);
     assert.deepEqual(writes, [
       `alerts,alertID=dutianze-t-third_type\\=qq,alertName=dutianze-t,level=CRITICAL,third_type=qq,triggerType=relative past.value=100,current.value=150,value=50,message="",duration=0i ${T0 + 660}000000000`,
@@ -207,13 +179,10 @@ describe('stream tasks through the tasks API', () => {
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     assert.match(created.body.dot, /stats2 -> derivative4/);
-    engine.tick();
+    await tick();
     await write('dm', 'autogen', [`m value=1 ${T0}`]);
-    clock.advance(10e9);
-    engine.tick(); // stats: emitted=1
-    clock.advance(10e9);
-    engine.tick(); // stats: emitted=1 again → rate 0 → CRITICAL
-    await alerts.idle();
+    await tick(10_000); // stats: emitted=1
+    await tick(10_000); // stats: emitted=1 again → rate 0 → CRITICAL
     const out = (await api('GET', '/tasks/deadman/x')).body;
     assert.equal(out.series.length, 1);
     assert.equal(out.series[0].name, 'stats');
