@@ -3,25 +3,46 @@
 
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import pino, { type Logger } from 'pino';
 import { alertConfig } from './alert/alert-config.ts';
 import { AlertService } from './alert/alert-service.ts';
+import { annotateAlerts } from './alert/annotations.ts';
+import { influxdbApi } from './api/influxdb/query-routes.ts';
 import { alertsRoutes } from './api/kapacitor/alerts-routes.ts';
+import { httpOutRoutes } from './api/kapacitor/http-out-routes.ts';
 import { registerKapacitorApi } from './api/kapacitor/kapacitor-api.ts';
 import { type ExpvarStat, type ServerIdentity, systemRoutes } from './api/kapacitor/system-routes.ts';
+import { tasksRoutes } from './api/kapacitor/tasks-routes.ts';
+import { templatesRoutes } from './api/kapacitor/templates-routes.ts';
 import { writeRoutes } from './api/kapacitor/write-routes.ts';
 import { setupOpentsdb } from './api/opentsdb/setup.ts';
+import { setupPandora } from './api/pandora/setup.ts';
 import { setupSeatunnel } from './api/seatunnel/setup.ts';
 import { installAuthentication } from './api/http/principal.ts';
 import { RouteCatalogue } from './api/http/route-catalogue.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { Config } from './config/config.ts';
+import { readInfluxdbClusters } from './config/output-clusters.ts';
+import { readStreamSection } from './config/stream-section.ts';
 import { type Clock, systemClock } from './core/time.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { PointRouter } from './ingest/point-router.ts';
 import { WriteService } from './ingest/write-service.ts';
 import type { MetaStore } from './meta/meta-store.ts';
 import { SqliteMetaStore } from './meta/sqlite-meta-store.ts';
+import { StreamEngine } from './pipeline/engine.ts';
+import { HttpOutService } from './pipeline/http-out-service.ts';
+import type { LogLevel, PipelineLogger } from './pipeline/node.ts';
+import { alertNodeFactory } from './pipeline/nodes/alert.ts';
+import { fetchPoster } from './pipeline/outputs/fetch-poster.ts';
+import { InfluxDBHttpWriter } from './pipeline/outputs/influxdb-http-writer.ts';
+import type { PointWriter } from './pipeline/outputs/point-writer.ts';
+import { SeriesStoreWriter } from './pipeline/outputs/series-store-writer.ts';
+import { StreamTaskExecutor } from './pipeline/task-executor.ts';
+import { openSeriesStore } from './store/open-series-store.ts';
+import type { SeriesStore } from './store/series-store.ts';
+import { TaskService } from './tasks/task-service.ts';
 
 export interface ServerOptions {
   config: Config;
@@ -52,18 +73,45 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   /** Closed in reverse order of opening. */
   const closers: Array<() => Promise<void> | void> = [];
 
+  const log = pino({ level: config.logging.level });
+  const pipelineLog = pipelineLogger(log);
+  const streamSection = readStreamSection(config.sections.stream);
+  const clusters = readInfluxdbClusters(config.sections.influxdb);
+
   // ── Stores ───────────────────────────────────────────────────────────────────────────────
   const meta = new SqliteMetaStore({ path: join(dataDir, 'meta.db') });
   closers.push(() => meta.close());
   const identity = await loadIdentity(meta, config.hostname);
+  const series = await openSeriesStore({
+    dataDir,
+    section: config.sections.storage,
+    clock,
+    onRawWriteError: (err, batch) => log.error({ err, database: batch.database }, 'storing raw points failed'),
+    onBackgroundError: (err) => log.error({ err }, 'series store background work failed'),
+  });
+  closers.push(() => series.close());
 
   // ── Engines ──────────────────────────────────────────────────────────────────────────────
   const router = new PointRouter();
-  const writes = new WriteService(router, clock);
+  router.subscribeAll(series.rawWrites.subscriber);
+  const writes = new WriteService(router, clock, { durable: (batch) => series.rawWrites.settled(batch) });
+  const engine = new StreamEngine({
+    clock,
+    subscribe: (db, rp, fn) => router.subscribe(db, rp, fn),
+    repeat: (ms, fn) => {
+      const timer = setInterval(fn, ms);
+      return () => clearInterval(timer);
+    },
+    logger: pipelineLog,
+    writers: outputWriters(series.store, clusters),
+    http: fetchPoster,
+    groupIdleMs: streamSection.groupIdleMs,
+  });
+  closers.push(() => engine.stopAll());
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────────
   const app = Fastify({
-    logger: { level: config.logging.level },
+    loggerInstance: log as FastifyBaseLogger,
     // Per-request log lines would dominate the write path; errors are logged by the dialects.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.maxBodySize,
@@ -82,14 +130,37 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     : undefined;
   installAuthentication(app, authenticator);
 
-  // Alerting: topics, events and handlers ([alert], [slack], [pagerduty], [smtp], [[mqtt]], [[httppost]] sections).
-  const alerts = new AlertService({
+  // OpenTSDB dialect (/api/annotation, /api/query ...; [opentsdb] section, optional native port);
+  // /api/v1/export/... belongs to Pandora.
+  const opentsdb = await setupOpentsdb({
+    app,
     meta,
-    config: alertConfig(config.sections),
-    logger: { log: (level, message, context) => app.log[level === 'WARN' ? 'warn' : level === 'ERROR' ? 'error' : 'info'](context, message) },
+    section: config.sections.opentsdb,
+    bindAddress: config.http.bindAddress,
+    clock,
+    store: series.store,
+    foreignPaths: /^\/api\/v1\/export(\/|$)/i,
   });
+  closers.push(() => opentsdb.close());
+
+  // Alerting: topics, events and handlers ([alert], [slack], [pagerduty], [smtp], [[mqtt]], [[httppost]] sections).
+  const alerts = new AlertService({ meta, config: alertConfig(config.sections), logger: pipelineLog });
   await alerts.open();
   closers.push(() => alerts.close());
+  engine.registry.register(
+    'alert',
+    alertNodeFactory({
+      service: alerts,
+      server: { hostname: identity.hostname, clusterId: identity.clusterId, serverId: identity.serverId },
+      groupTtlMs: alerts.config.groupTtlMs,
+      annotate: alerts.config.annotations ? annotateAlerts(opentsdb.alerts, pipelineLog) : undefined,
+    }),
+  );
+
+  // Kapacitor tasks and templates; enabled tasks start again here.
+  const tasks = new TaskService({ meta, clock, executor: new StreamTaskExecutor(engine) });
+  await tasks.open();
+  closers.push(() => tasks.close());
 
   const statSources: Array<() => ExpvarStat[]> = [() => ingressStats(router), () => httpdStats(writes)];
   const write = writeRoutes({ writes, maxBodySize: config.http.maxBodySize });
@@ -98,27 +169,33 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       systemRoutes({
         identity,
         catalogue,
-        taskCounts: () => ({ total: 0, enabled: 0 }),
+        taskCounts: () => tasks.counts(),
         statSources,
         setLogLevel: (level) => {
           app.log.level = level;
         },
       }),
       write,
+      tasksRoutes(tasks),
+      templatesRoutes(tasks),
+      httpOutRoutes(new HttpOutService(engine)),
       alertsRoutes(alerts),
     ],
     rootRoutes: [write],
   });
-  // OpenTSDB dialect (/api/annotation...; [opentsdb] section, optional native port); /api/v1/export/... is Pandora's.
-  const opentsdb = await setupOpentsdb({
+  // InfluxDB 1.x /query (Grafana's and Chronograf's InfluxDB data sources).
+  await app.register(influxdbApi({ queries: series.queries }));
+  // Pandora export tasks (/api/v1/export/...; [exports] section); missed runs are caught up here.
+  const pandora = await setupPandora({
     app,
     meta,
-    section: config.sections.opentsdb,
-    bindAddress: config.http.bindAddress,
+    store: series.store,
     clock,
-    foreignPaths: /^\/api\/v1\/export(\/|$)/i,
+    dataDir,
+    section: config.sections.exports,
+    log,
   });
-  closers.push(() => opentsdb.close());
+  closers.push(() => pandora.close());
   // SeaTunnel dialect (/submit-job, /job-info/..., /hazelcast/rest/maps/...) and its job engine.
   const seatunnel = await setupSeatunnel({
     app,
@@ -161,6 +238,33 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       await app.close();
       for (const close of closers.reverse()) await close();
     },
+  };
+}
+
+/** The engines' logger, writing through the server's pino logger. */
+function pipelineLogger(log: Logger): PipelineLogger {
+  const method: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
+  return { log: (level, message, context) => log[method[level]](context, message) };
+}
+
+/**
+ * influxDBOut's writers by cluster name: named `[[influxdb]]` entries write to that InfluxDB; the
+ * unnamed cluster writes to the `default = true` entry if there is one, else to the series store.
+ */
+function outputWriters(store: SeriesStore, clusters: ReturnType<typeof readInfluxdbClusters>) {
+  const embedded = new SeriesStoreWriter(store);
+  const remote = new Map<string, PointWriter>(
+    clusters.map((c) => [c.name, new InfluxDBHttpWriter({ url: c.url, username: c.username, password: c.password, timeoutMs: c.timeoutMs })]),
+  );
+  const fallback = clusters.find((c) => c.default);
+  return (cluster: string): PointWriter | undefined => {
+    if (cluster !== '') return remote.get(cluster);
+    return fallback === undefined ? embedded : remote.get(fallback.name);
   };
 }
 

@@ -28,23 +28,36 @@ export interface WriteStats {
   pointsWrittenFail: number;
 }
 
+export interface WriteServiceOptions {
+  /** Retention policy for writes that name none (Kapacitor's `default-retention-policy`; empty by default). */
+  defaultRetentionPolicy?: string;
+  /**
+   * Resolves once a routed batch is as durable as the stores promise (the series store's raw-write
+   * sink); a write is answered only after it. Without it, a write is done once routed.
+   */
+  durable?: (batch: PointBatch) => Promise<void>;
+}
+
 export class WriteService {
   readonly #router: PointRouter;
   readonly #clock: Clock;
   readonly #defaultRetentionPolicy: string;
+  readonly #durable: ((batch: PointBatch) => Promise<void>) | undefined;
   readonly stats: WriteStats = { writeRequests: 0, writeBytes: 0, pointsWrittenOk: 0, pointsWrittenFail: 0 };
 
-  constructor(router: PointRouter, clock: Clock, defaultRetentionPolicy = '') {
+  constructor(router: PointRouter, clock: Clock, options: WriteServiceOptions = {}) {
     this.#router = router;
     this.#clock = clock;
-    this.#defaultRetentionPolicy = defaultRetentionPolicy;
+    this.#defaultRetentionPolicy = options.defaultRetentionPolicy ?? '';
+    this.#durable = options.durable;
   }
 
   /**
-   * Parses and routes one write. Throws LineProtocolError (listing every bad line) before anything
-   * is delivered, or `databaseRequired`. Returns the number of points accepted.
+   * Parses, routes and (when a store keeps the points) persists one write. Rejects with
+   * LineProtocolError (listing every bad line) before anything is delivered, or with
+   * `databaseRequired`. Resolves the number of points accepted.
    */
-  write(request: WriteRequest): number {
+  async write(request: WriteRequest): Promise<number> {
     this.stats.writeRequests++;
     this.stats.writeBytes += request.body.length;
     let batch: PointBatch;
@@ -63,7 +76,10 @@ export class WriteService {
       this.stats.pointsWrittenFail += batch.length;
       throw writeErrors.databaseRequired();
     }
-    if (batch.length > 0) this.#router.publish(batch);
+    if (batch.length > 0) {
+      this.#router.publish(batch);
+      if (this.#durable !== undefined) await this.#durable(batch);
+    }
     this.stats.pointsWrittenOk += batch.length;
     return batch.length;
   }

@@ -21,7 +21,7 @@ export function writeRoutes({ writes, maxBodySize }: WriteRoutesOptions) {
         const query = request.query as Record<string, string | undefined>;
         try {
           const body = await readRawBody(request, maxBodySize);
-          writes.write({ database: query.db, retentionPolicy: query.rp, precision: query.precision, body });
+          await writes.write({ database: query.db, retentionPolicy: query.rp, precision: query.precision, body });
         } catch (err) {
           if (isDomainError(err)) return sendPlainError(reply, statusOfKind(err.kind), err.message);
           throw err;
