@@ -294,6 +294,19 @@ sink { Console { plugin_input = fake } Console { plugin_input = fake } }`;
   jsonForm.append('config_file', new Blob([batchBody()]), 'job.json');
   const upJson = await call('/hazelcast/rest/maps/submit-job/upload', { body: jsonForm });
   assert.equal(upJson.json.jobName, 'test测试');
+  const sql = `/* config
+env { job.mode = "BATCH", job.name = "sql_job" }
+*/
+CREATE TABLE fake WITH ('connector' = 'FakeSource', 'type' = 'source', 'row.num' = '6', 'schema' = '{ fields { a = int } }');
+CREATE TABLE out WITH ('connector' = 'Assert', 'type' = 'sink', 'rules' = '{ row_rules = [{ rule_type = MIN_ROW, rule_value = 6 }] }');
+INSERT INTO out SELECT a FROM fake;`;
+  const s = await call('/submit-job?format=sql', { body: sql, type: 'text/plain' });
+  assert.equal(s.json.jobName, 'sql_job');
+  assert.equal((await statusOf(s.json.jobId, 'FINISHED')).metrics.SinkWriteCount, '6');
+  const sqlForm = new FormData();
+  sqlForm.append('config_file', new Blob([sql]), 'job.sql');
+  const upSql = await call('/submit-job/upload', { body: sqlForm });
+  await statusOf(upSql.json.jobId, 'FINISHED');
   const empty = new FormData();
   empty.append('other', 'x');
   assert.equal((await call('/submit-job/upload', { body: empty })).status, 400);

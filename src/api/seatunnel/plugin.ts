@@ -186,12 +186,12 @@ export function seatunnelApi(services: SeatunnelServices): FastifyPluginAsync {
     async submitJob(req: FastifyRequest): Promise<Result> {
       const q = query(req);
       const format = (q.format ?? 'json').toLowerCase();
-      if (format !== 'json' && format !== 'hocon') throw badFormat(format);
+      if (format !== 'json' && format !== 'hocon' && format !== 'sql') throw badFormat(format);
       const text = bodyText(req);
       if (text.trim() === '') throw bodyEmpty();
       let config: JsonObject;
       if (format === 'json') config = jsonObjectBody(req);
-      else config = parseJobText(text, 'hocon', services.env);
+      else config = parseJobText(text, format, services.env);
       return { json: await submitOne(config, submitOptions(q)) };
     },
     async upload(req: FastifyRequest): Promise<Result> {
@@ -201,7 +201,8 @@ export function seatunnelApi(services: SeatunnelServices): FastifyPluginAsync {
       if (!file) throw uploadMissing();
       const text = file.body.toString('utf8');
       if (text.trim() === '') throw bodyEmpty();
-      const format: ConfigFormat = (file.filename ?? '').toLowerCase().endsWith('.json') ? 'json' : 'hocon';
+      const name = (file.filename ?? '').toLowerCase();
+      const format: ConfigFormat = name.endsWith('.json') ? 'json' : name.endsWith('.sql') ? 'sql' : 'hocon';
       let config: JsonObject;
       try {
         config = parseJobText(text, format, services.env);

@@ -4,6 +4,7 @@ import { isDomainError } from '../../core/errors.ts';
 import { parseHocon } from './hocon.ts';
 import { buildJobConfig, envOptionsAsStrings, parseJobText } from './job-config.ts';
 import { parseSchema, parseType } from './schema.ts';
+import { parseSqlConfig } from './sql-config.ts';
 
 test('repeated plugin blocks stay an ordered list with plugin_name', () => {
   const c = parseHocon(`
@@ -118,4 +119,36 @@ test('schema field types', () => {
   assert.throws(() => parseType('decimal', 'x'), /bad type/);
   const s = parseSchema({ columns: [{ name: 'id', type: 'bigint', nullable: false }], primaryKey: { name: 'pk', columnNames: ['id'] } }, 't', 'x');
   assert.deepEqual(s, { table: 't', fields: [{ name: 'id', type: { kind: 'bigint' }, nullable: false }], primaryKey: ['id'] });
+});
+
+test('SQL job files: config comment, CREATE TABLE WITH, AS SELECT, INSERT INTO', () => {
+  const c = parseSqlConfig(`/* config
+env {
+  parallelism = 1
+  job.mode = "BATCH"
+}
+*/
+-- a comment
+CREATE TABLE source_table WITH (
+  'connector'='FakeSource',
+  'type'='source',
+  'row.num' = '3',
+  'schema' = '{ fields { id = int, name = string } }'
+);
+CREATE TABLE named AS SELECT id, name FROM source_table WHERE id > 0;
+CREATE TABLE sink_table WITH ('connector'='Console', 'type'='sink', 'note' = 'it''s; fine');
+INSERT INTO sink_table SELECT * FROM named;
+INSERT INTO sink_table SELECT id FROM source_table;`);
+  assert.deepEqual(c.env, { parallelism: 1, 'job.mode': 'BATCH' });
+  assert.deepEqual(c.source, [{ plugin_name: 'FakeSource', 'row.num': '3', schema: { fields: { id: 'int', name: 'string' } }, plugin_output: 'source_table' }]);
+  assert.deepEqual(c.transform, [
+    { plugin_name: 'Sql', plugin_input: 'source_table', plugin_output: 'named', query: 'SELECT id, name FROM source_table WHERE id > 0' },
+    { plugin_name: 'Sql', plugin_input: 'source_table', plugin_output: '__insert_1', query: 'SELECT id FROM source_table' },
+  ]);
+  assert.deepEqual(c.sink, [
+    { plugin_name: 'Console', note: "it's; fine", plugin_input: 'named' },
+    { plugin_name: 'Console', note: "it's; fine", plugin_input: '__insert_1' },
+  ]);
+  assert.throws(() => parseSqlConfig('CREATE TABLE x WITH (\'type\'=\'source\')'), /line 1: table x has no 'connector'/);
+  assert.throws(() => parseSqlConfig('\nDROP TABLE x'), /line 2: unsupported statement/);
 });

@@ -2,6 +2,7 @@
 
 import { configInvalid, configSyntax } from '../errors.ts';
 import { type JsonObject, type JsonValue, parseHocon } from './hocon.ts';
+import { parseSqlConfig } from './sql-config.ts';
 
 export type JobMode = 'BATCH' | 'STREAMING';
 export type Section = 'source' | 'transform' | 'sink';
@@ -38,7 +39,7 @@ export interface JobConfig {
   sinks: PluginConfig[];
 }
 
-export type ConfigFormat = 'json' | 'hocon';
+export type ConfigFormat = 'json' | 'hocon' | 'sql';
 
 /** Parses the text of a job file. JSON is checked strictly, then read again so that int64 values keep every digit. */
 export function parseJobText(text: string, format: ConfigFormat, env: Record<string, string | undefined> = {}): JsonObject {
@@ -53,6 +54,7 @@ export function parseJobText(text: string, format: ConfigFormat, env: Record<str
     // JSON is HOCON; reading it again through the HOCON parser keeps big integers exact.
     return parseHocon(text, { env: {}, pluginSections: [] });
   }
+  if (format === 'sql') return parseSqlConfig(text, env);
   return parseHocon(text, { env });
 }
 
