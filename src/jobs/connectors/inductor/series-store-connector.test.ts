@@ -75,3 +75,27 @@ test('Inductor source schema and exact nanosecond times; a job moves points stor
   const noStore = seriesStoreSourceFactory.create({ ...ctx({ database: 'db', measurement: 'cpu' }), services: {} });
   await assert.rejects(noStore.prepare!(), /no series store is configured/);
 });
+
+test('Inductor sink with write_path = ingest sends line protocol through the write path (what stream tasks see)', async () => {
+  const requests: { database: string; retentionPolicy: string | undefined; precision: string; body: string }[] = [];
+  const ingest = async (r: { database: string; retentionPolicy: string | undefined; precision: string; body: Uint8Array }) => {
+    requests.push({ ...r, body: new TextDecoder().decode(r.body) });
+    return 1;
+  };
+  const sink = seriesStoreSinkFactory.create({
+    ...ctx({ database: 'telegraf', measurement: 'cpu usage', key_time: 'ts', key_tags: ['host'], write_path: 'ingest' }),
+    services: { ingest },
+  });
+  await sink.open(schema);
+  await sink.write(rows.slice(1, 3));
+  await sink.prepareCommit(1);
+  assert.deepEqual(requests, [
+    {
+      database: 'telegraf',
+      retentionPolicy: undefined,
+      precision: 'ns',
+      body: 'cpu\\ usage,host=h1 v=0.25,n=1i 1704067200000000001\ncpu\\ usage,host=h0 v=0.5,n=2i 1704067200000000002',
+    },
+  ]);
+  assert.throws(() => seriesStoreSinkFactory.create(ctx({ database: 'x', measurement: 'm', write_path: 'ingest' })), /no write path/);
+});

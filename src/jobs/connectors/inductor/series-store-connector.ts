@@ -6,10 +6,17 @@ import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Field, Row, SeaType, TableSchema, Value } from '../../row.ts';
 import type { FieldValue, Point, Tags } from '../../../core/point.ts';
 import { formatRFC3339Nano, type Instant, instant, parseRFC3339 } from '../../../core/time.ts';
+import { formatPoint } from '../../../lineproto/format.ts';
 import { columnValue, type ScanRequest, type SeriesChunk, type SeriesStore } from '../../../store/series-store.ts';
 import type { ConnectorContext, ReadStatus, Sink, SinkFactory, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 
 const BATCH = 1024;
+
+/**
+ * The server's write path (the same as `/write`: stream tasks see the points, and the store keeps
+ * them when the database stores raw writes). Shaped like WriteService.write.
+ */
+export type IngestFn = (request: { database: string; retentionPolicy: string | undefined; precision: string; body: Uint8Array }) => Promise<number>;
 
 function storeOf(ctx: ConnectorContext): SeriesStore {
   const store = ctx.services.seriesStore as SeriesStore | undefined;
@@ -159,6 +166,8 @@ class SeriesStoreSink implements Sink {
   readonly #precision: number;
   readonly #batch: number;
   readonly #create: boolean;
+  /** `store` writes to the series store; `ingest` goes through the write path so stream tasks see the points. */
+  readonly #path: 'store' | 'ingest';
   #store!: SeriesStore;
   #schema!: TableSchema;
   #timeIndex = -1;
@@ -185,10 +194,14 @@ class SeriesStoreSink implements Sink {
     this.#precision = per[precision];
     this.#batch = Math.max(1, intOption(o, 'batch_size', 1024, this.#where));
     this.#create = String(option(o, 'create_database') ?? 'true') !== 'false';
+    const path = (stringOption(o, 'write_path') ?? 'store').toLowerCase();
+    if (path !== 'store' && path !== 'ingest') throw optionInvalid(this.#where, "write_path must be 'store' or 'ingest'");
+    this.#path = path;
+    if (path === 'ingest' && typeof ctx.services.ingest !== 'function') throw connectorFailed(this.#where, 'this server offers no write path to ingest into');
   }
 
   async open(input: TableSchema): Promise<void> {
-    this.#store = storeOf(this.#ctx);
+    if (this.#path === 'store') this.#store = storeOf(this.#ctx);
     this.#schema = input;
     const names = input.fields.map((f) => f.name);
     if (this.#keyTime !== undefined) {
@@ -202,7 +215,7 @@ class SeriesStoreSink implements Sink {
     });
     this.#fieldIndexes = names.map((_, i) => i).filter((i) => i !== this.#timeIndex && !this.#tagIndexes.includes(i));
     if (this.#fieldIndexes.length === 0) throw optionInvalid(this.#where, 'no columns are left for fields');
-    if (this.#create) await this.#store.createDatabase(this.#database);
+    if (this.#create && this.#path === 'store') await this.#store.createDatabase(this.#database);
   }
 
   #time(v: Value): Instant {
@@ -257,7 +270,12 @@ class SeriesStoreSink implements Sink {
     const points = this.#pending;
     if (points.length === 0) return;
     this.#pending = [];
-    await this.#store.write(points);
+    if (this.#path === 'store') {
+      await this.#store.write(points);
+      return;
+    }
+    const body = new TextEncoder().encode(points.map((p) => formatPoint(p)).join('\n'));
+    await (this.#ctx.services.ingest as IngestFn)({ database: this.#database, retentionPolicy: this.#rp || undefined, precision: 'ns', body });
   }
 
   async prepareCommit(): Promise<undefined> {
