@@ -1,26 +1,16 @@
-// Stream task throughput through the HTTP write path: points/s for three task shapes, fed by the
-// shared load generator (../shared/bench/ingest-load.mjs) against a listening server.
+// Stream task throughput through the HTTP write path: points/s for three task shapes, each defined
+// through the tasks API of a fresh `inductor serve` process and fed by the shared load generator
+// (../shared/bench/ingest-load.mjs), plus the same load with no task as the baseline.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defaultConfig } from '../src/config/config.ts';
-import { systemClock } from '../src/core/time.ts';
-import { StreamEngine } from '../src/pipeline/engine.ts';
-import { SeriesStoreWriter } from '../src/pipeline/outputs/series-store-writer.ts';
-import { createServer } from '../src/server.ts';
-import { EmbeddedSeriesStore } from '../src/store/embedded-store.ts';
-import { MemoryDisk } from '../src/store/memory-disk.ts';
-import { evaluateProgram } from '../src/tick/evaluate.ts';
-import { parse } from '../src/tick/parser.ts';
 import type { Figure } from './support/figure.ts';
 import { runIngestLoad } from './support/ingest-load.ts';
+import { startInductor } from './support/processes.ts';
 
 const LOAD = { points: 2_000_000, series: 1000, batch: 5000, conns: 4 };
 /** The seed task joins against 10 minutes earlier: 1,000 s of data at 1,000 series, 400 s of it joined. */
 const SEED_LOAD = { ...LOAD, points: 1_000_000 };
 
-/** Seed 000 without its alert node (another module): shift + join + eval, into influxDBOut and httpOut. */
+/** Seed 000 as its author wrote it (alert included), on the load generator's measurement and fields. */
 const SEED = `var data = stream
     |from()
         .database('bench')
@@ -39,6 +29,15 @@ var trigger = past
     |eval(lambda: abs(float("current.value" - "past.value")) / float("past.value") * 100.0)
         .keep()
         .as('value')
+    |alert()
+        .crit(lambda: "value" > 10)
+        .stateChangesOnly()
+        .message('')
+        .id('bench-{{.Group}}')
+        .idTag('alertID')
+        .levelTag('level')
+        .messageField('message')
+        .durationField('duration')
 trigger
     |eval(lambda: float("value"))
         .as('value')
@@ -62,45 +61,35 @@ const SHAPES: [string, string, string, typeof LOAD][] = [
     '≥ 500,000',
     LOAD,
   ],
-  ['(c) seed 000 relative change (shift + join + eval → influxDBOut, httpOut)', SEED, '≥ 500,000', SEED_LOAD],
+  ['(c) seed 000 relative change (shift + join + eval + alert → influxDBOut, httpOut)', SEED, '≥ 500,000', SEED_LOAD],
 ];
 
-async function measure(script: string, load: typeof LOAD): Promise<{ rate: number; processed: number; joined: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'inductor-bench-stream-'));
-  const config = defaultConfig();
-  config.dataDir = dataDir;
-  config.http.port = 0;
-  config.logging.level = 'silent';
-  config.http.maxBodySize = 64 * 1024 * 1024;
-  const server = await createServer({ config });
-  const store = await EmbeddedSeriesStore.open({ dir: '/bench', disk: new MemoryDisk(), fsync: 'never' });
-  const writer = new SeriesStoreWriter(store);
-  const engine = new StreamEngine({
-    clock: systemClock,
-    subscribe: (db, rp, fn) => server.router.subscribe(db, rp, fn),
-    repeat: (ms, fn) => {
-      const t = setInterval(fn, ms);
-      return () => clearInterval(t);
-    },
-    logger: { log: () => {} },
-    writers: () => writer,
-  });
-  engine.start({ id: 'bench', pipeline: evaluateProgram(parse(script), 'stream').pipeline, dbrps: [{ db: 'bench', rp: 'autogen' }] });
-  const url = await server.listen();
+async function measure(script: string | undefined, load: typeof LOAD): Promise<{ rate: number; processed: number; joined: number }> {
+  const inductor = await startInductor();
   try {
-    const result = await runIngestLoad(`${url}/kapacitor/v1/write?db=bench&rp=autogen`, load);
-    const stats = engine.stats('bench')!['node-stats'];
+    if (script !== undefined) {
+      const res = await fetch(`${inductor.url}/kapacitor/v1/tasks`, {
+        method: 'POST',
+        body: JSON.stringify({ id: 'bench', type: 'stream', dbrps: [{ db: 'bench', rp: 'autogen' }], script, status: 'enabled' }),
+      });
+      if (res.status !== 200) throw new Error(`task not created: ${await res.text()}`);
+    }
+    const result = await runIngestLoad(`${inductor.url}/kapacitor/v1/write?db=bench&rp=autogen`, load);
+    if (script === undefined) return { rate: result.points_per_s, processed: load.points, joined: 0 };
+    const task = (await (await fetch(`${inductor.url}/kapacitor/v1/tasks/bench`)).json()) as {
+      stats: { 'node-stats': Record<string, Record<string, number>> };
+    };
+    const stats = task.stats['node-stats'];
     return { rate: result.points_per_s, processed: stats.from1.collected, joined: stats.join5?.emitted ?? 0 };
   } finally {
-    engine.stopAll();
-    await server.close();
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await inductor.stop();
   }
 }
 
 export async function run(): Promise<Figure[]> {
   const figures: Figure[] = [];
+  const baseline = await measure(undefined, LOAD);
+  figures.push({ name: 'stream baseline: same load, no task (write path + series store)', value: baseline.rate, unit: 'points/s' });
   for (const [name, script, target, load] of SHAPES) {
     const { rate, processed, joined } = await measure(script, load);
     if (processed !== load.points) throw new Error(`${name}: task saw ${processed} of ${load.points} points`);
