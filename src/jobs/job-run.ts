@@ -101,12 +101,16 @@ export class JobRun {
   stop(kind: 'cancel' | 'savepoint', force = false): void {
     // `force` turns a pending savepoint into a plain cancel (SeaTunnel 2.3.11's stop-job force flag).
     if (this.#stop === undefined || force) this.#stop = kind;
+    this.#requested = this.#stop;
     this.#wake?.();
   }
 
+  /** The stop a caller asked for (a failure stops the run too, but is not a request). */
   get stopping(): 'cancel' | 'savepoint' | undefined {
-    return this.#stop;
+    return this.#requested;
   }
+
+  #requested: 'cancel' | 'savepoint' | undefined;
 
   async run(): Promise<RunEnd> {
     const { restore, metrics } = this.#opts;
@@ -162,7 +166,8 @@ export class JobRun {
       return 'FINISHED';
     } catch (err) {
       metrics.stop();
-      this.stop('cancel');
+      this.#stop ??= 'cancel';
+      this.#wake?.();
       await this.#closeAll(opened, false).catch(() => {});
       throw err;
     } finally {

@@ -188,3 +188,20 @@ test('force stop ends a job whose savepoint is still pending as CANCELED', async
   assert.equal(rec?.status, 'CANCELED');
   assert.deepEqual(rec?.transitions.map((t) => t.status).slice(-3), ['DOING_SAVEPOINT', 'CANCELING', 'CANCELED']);
 });
+
+test('job.retry.times restarts a failed run from its last checkpoint; the job stays RUNNING, then fails when retries run out', async () => {
+  const svc = service();
+  const conf = (times: number): JsonObject => ({
+    env: { 'job.mode': 'BATCH', 'job.retry.times': times, 'job.retry.interval.seconds': 0 },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { id: 'int' } }, rows: [{ fields: [1] }, { fields: [2] }] }],
+    sink: [{ plugin_name: 'Assert', rules: { field_rules: [{ field_name: 'id', field_value: [{ rule_type: 'MAX', rule_value: 1 }] }] } }],
+  });
+  const { jobId } = await svc.submit(conf(2));
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'FAILED');
+  assert.equal(rec?.restarts, 2);
+  assert.deepEqual(rec?.transitions.map((t) => t.status), ['INITIALIZING', 'CREATED', 'PENDING', 'RUNNING', 'FAILING', 'FAILED']);
+  assert.equal(svc.logLines(jobId).filter((l) => /restart \d of 2/.test(l)).length, 2);
+  const none = await svc.submit(conf(0));
+  assert.equal((await svc.waitFor(none.jobId))?.restarts, 0);
+});

@@ -58,6 +58,7 @@ export interface JobServiceOptions {
 
 interface LiveJob {
   record: JobRecord;
+  config: JobConfig;
   plan: JobPlan;
   run: JobRun;
   metrics: JobMetrics;
@@ -151,8 +152,8 @@ export class JobService {
     return { jobId, jobName };
   }
 
-  /** Builds the plan (option errors surface to the caller), persists the record and starts the run. */
-  async #start(record: JobRecord, config: JobConfig, restore: Checkpoint | undefined, fresh: boolean): Promise<void> {
+  /** A plan and a run over it (fresh connectors each time: a retried run never reuses a failed one's). */
+  async #prepareRun(record: JobRecord, config: JobConfig, restore: Checkpoint | undefined): Promise<{ plan: JobPlan; run: JobRun; metrics: JobMetrics }> {
     const jobId = record.jobId;
     const plan = await buildPlan(config, {
       jobId,
@@ -161,11 +162,6 @@ export class JobService {
       services: this.#opts.services ?? {},
       log: (line) => this.#log(jobId, line),
     });
-    record.dag = jobDagOf(plan, jobId, record.envOptions);
-    if (fresh) {
-      this.#transition(record, 'CREATED');
-      this.#transition(record, 'PENDING');
-    }
     const metrics = new JobMetrics(this.#now, restore?.metrics);
     const run = new JobRun(plan, {
       mode: config.env.mode,
@@ -178,26 +174,65 @@ export class JobService {
         this.#log(jobId, `checkpoint ${cp.id} completed`);
       },
     });
+    return { plan, run, metrics };
+  }
+
+  /** Builds the plan (option errors surface to the caller), persists the record and starts the run. */
+  async #start(record: JobRecord, config: JobConfig, restore: Checkpoint | undefined, fresh: boolean): Promise<void> {
+    const jobId = record.jobId;
+    const { plan, run, metrics } = await this.#prepareRun(record, config, restore);
+    record.dag = jobDagOf(plan, jobId, record.envOptions);
+    if (fresh) {
+      this.#transition(record, 'CREATED');
+      this.#transition(record, 'PENDING');
+    }
     this.#transition(record, 'RUNNING');
     this.#records.set(jobId, record);
     await this.#jobs.put(jobId, record);
     this.#log(jobId, `job ${record.jobName} (${jobId}) is RUNNING${restore ? ` from checkpoint ${restore.id}` : ''}`);
-    const live: LiveJob = { record, plan, run, metrics, done: Promise.resolve() };
+    const live: LiveJob = { record, config, plan, run, metrics, done: Promise.resolve() };
     this.#live.set(jobId, live);
     live.done = this.#drive(live);
   }
 
   async #drive(live: LiveJob): Promise<void> {
     const rec = live.record;
+    const retries = live.config.env.retryTimes;
+    let attempt = 0;
     let pipeline: 'FINISHED' | 'CANCELED' | 'FAILED';
     let errorMsg: string | null = null;
-    try {
-      const outcome = await live.run.run();
-      pipeline = outcome === 'CANCELED' || rec.status === 'CANCELING' ? 'CANCELED' : 'FINISHED';
-    } catch (err) {
-      pipeline = 'FAILED';
-      errorMsg = this.#errorText(err, rec.config);
-      this.#log(rec.jobId, `job failed: ${errorMsg}`);
+    for (;;) {
+      try {
+        const outcome = await live.run.run();
+        pipeline = outcome === 'CANCELED' || rec.status === 'CANCELING' ? 'CANCELED' : 'FINISHED';
+        break;
+      } catch (err) {
+        const text = this.#errorText(err, rec.config);
+        if (this.#closing || live.run.stopping || rec.status !== 'RUNNING' || attempt >= retries) {
+          pipeline = 'FAILED';
+          errorMsg = text;
+          this.#log(rec.jobId, `job failed: ${errorMsg}`);
+          break;
+        }
+        // SeaTunnel restarts a failed pipeline from its last checkpoint; the job stays RUNNING.
+        attempt++;
+        rec.restarts++;
+        this.#log(rec.jobId, `run failed (${text.split('\n')[0]}); restart ${attempt} of ${retries} in ${live.config.env.retryIntervalSeconds}s`);
+        await this.#retryPause(live);
+        if (rec.status !== 'RUNNING' || this.#closing) {
+          pipeline = 'CANCELED';
+          break;
+        }
+        try {
+          const restore = await this.#checkpoints.get(rec.jobId);
+          Object.assign(live, await this.#prepareRun(rec, live.config, restore));
+          await this.#jobs.put(rec.jobId, rec);
+        } catch (again) {
+          pipeline = 'FAILED';
+          errorMsg = this.#errorText(again, rec.config);
+          break;
+        }
+      }
     }
     this.#live.delete(rec.jobId);
     // A server shutdown stops runs but leaves their records as they were, to be restored on start.
@@ -208,6 +243,12 @@ export class JobService {
     } catch (err) {
       this.#log(rec.jobId, `could not record the end of the job: ${(err as Error).message}`);
     }
+  }
+
+  /** Waits the retry interval, or less when the job is stopped meanwhile. */
+  async #retryPause(live: LiveJob): Promise<void> {
+    const until = Date.now() + live.config.env.retryIntervalSeconds * 1000;
+    while (Date.now() < until && live.record.status === 'RUNNING' && !this.#closing) await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
   }
 
   async #end(rec: JobRecord, status: JobStatus, errorMsg: string | null): Promise<void> {

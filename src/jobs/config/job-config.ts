@@ -28,6 +28,9 @@ export interface EnvOptions {
   checkpointInterval?: number;
   jobName?: string;
   shadeIdentifier: string;
+  /** Restarts of a failed run from its last checkpoint (`job.retry.times`; 0 by default here, 3 in SeaTunnel). */
+  retryTimes: number;
+  retryIntervalSeconds: number;
   /** Every env key, as written. */
   raw: JsonObject;
 }
@@ -149,6 +152,8 @@ export function buildJobConfig(raw: JsonObject): JobConfig {
       checkpointInterval,
       jobName: stringOption(envRaw, 'job.name'),
       shadeIdentifier: stringOption(envRaw, 'shade.identifier') ?? 'default',
+      retryTimes: Math.max(0, intOption(envRaw, 'job.retry.times', 0, 'env')),
+      retryIntervalSeconds: Math.max(0, intOption(envRaw, 'job.retry.interval.seconds', 3, 'env')),
       raw: envRaw,
     },
     sources: plugins(raw, 'source', true),
