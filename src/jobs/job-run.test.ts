@@ -1,3 +1,5 @@
+// JobRun and plans: failure paths, fan-in/fan-out DAGs, and committing what a crashed run prepared.
+
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

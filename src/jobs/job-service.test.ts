@@ -1,3 +1,5 @@
+// JobService: jobDag and metrics, lifecycle, savepoint/resume, restart restore, history expiry, force stop, retries.
+
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// HOCON, JSON and SQL job files: plugin lists, path keys, substitutions, errors with lines, schema types.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isDomainError } from '../../core/errors.ts';

@@ -1,3 +1,5 @@
+// Transforms: the Sql dialect (reference criteria filter, functions, EXPLODE, refusals) and the column transforms.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SqliteMetaStore } from '../../meta/sqlite-meta-store.ts';

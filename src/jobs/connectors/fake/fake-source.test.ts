@@ -1,3 +1,5 @@
+// FakeSource: the source contract, explicit rows, streaming idling, generator options and option errors.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JsonObject } from '../../config/hocon.ts';

@@ -1,3 +1,5 @@
+// Http source and sink against a local HTTP fixture: contract cases, JSON paths, POST, retries, polling.
+
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, test } from 'node:test';

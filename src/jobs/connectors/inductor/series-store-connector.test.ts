@@ -1,3 +1,5 @@
+// Inductor source and sink over the embedded series store (memory disk), and the ingest write path.
+
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { SqliteMetaStore } from '../../../meta/sqlite-meta-store.ts';

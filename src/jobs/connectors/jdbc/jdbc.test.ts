@@ -1,3 +1,5 @@
+// Jdbc source and sink against the local PostgreSQL and MariaDB: contract cases, types, upserts, the reference e2e.
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SqliteMetaStore } from '../../../meta/sqlite-meta-store.ts';

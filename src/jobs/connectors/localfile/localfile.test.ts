@@ -1,3 +1,5 @@
+// LocalFile source and sink (csv, json, text): contract cases, two-phase commit, decoding and path errors.
+
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// MQTT sink and source against the local Mosquitto: contract cases and a streaming job end to end.
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { connectAsync, type MqttClient } from 'mqtt';

@@ -1,3 +1,5 @@
+// NATS JetStream source and sink against the local server: contract cases, subject filters, savepoint resume.
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';

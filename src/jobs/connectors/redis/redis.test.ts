@@ -1,3 +1,5 @@
+// Redis source and sink against the local Redis: contract cases, data types, and the reference redis-to-redis job.
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createClient } from 'redis';
