@@ -725,6 +725,11 @@ describe('field and state nodes', () => {
     assert.deepEqual(s[0].values, [[iso(10), 4]]);
   });
 
+  it('trickle turns a window back into points', async () => {
+    const s = await run('trickle', `stream|from().measurement('m')|window().period(10s).every(10s)|trickle()|httpOut('out')`, windowLines);
+    assert.deepEqual(s, [{ name: 'm', tags: { host: 'a' }, columns: ['time', 'n', 'value'], values: [[iso(9), 9, 2]] }]);
+  });
+
   it('log passes data through unchanged', async () => {
     const s = await run('log', `stream|from().measurement('m')|log().prefix('P').level('DEBUG')|httpOut('out')`, [`m value=1 ${T0}`]);
     assert.deepEqual(s[0].values, [[iso(0), 1]]);

@@ -24,6 +24,7 @@ import { SampleNode } from './nodes/sample.ts';
 import { ShiftNode } from './nodes/shift.ts';
 import { StateTrackingNode } from './nodes/state-tracking.ts';
 import { StreamNode } from './nodes/stream.ts';
+import { TrickleNode } from './nodes/trickle.ts';
 import { UnionNode } from './nodes/union.ts';
 import { WhereNode } from './nodes/where.ts';
 import { WindowNode } from './nodes/window.ts';
@@ -89,6 +90,7 @@ export function builtinRegistry(): NodeRegistry {
   r.register('barrier', (s, rt) => new BarrierNode(s, rt));
   r.register('flatten', (s, rt) => new FlattenNode(s, rt));
   r.register('combine', (s, rt) => new CombineNode(s, rt));
+  r.register('trickle', (s, rt) => new TrickleNode(s, rt));
   return r;
 }
 
