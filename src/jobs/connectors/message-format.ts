@@ -27,3 +27,30 @@ export function messageFormat(options: JsonObject, table: string, where: string)
     encode: (values, s) => encodeRow(values, format, s, delimiter),
   };
 }
+
+/** Publishes in flight (MQTT, NATS): waited for once there are `limit` of them, and at every checkpoint. */
+export class InflightPublishes {
+  #pending: Promise<unknown>[] = [];
+  constructor(private readonly limit: number) {}
+
+  add(p: Promise<unknown>): void {
+    // Observed now so that a failure before the next drain is not an unhandled rejection; drain still sees it.
+    p.catch(() => {});
+    this.#pending.push(p);
+  }
+  /** Resolves when a full window has been acknowledged; undefined (no wait) below the limit. */
+  maybeDrain(): Promise<void> | undefined {
+    return this.#pending.length >= this.limit ? this.drain() : undefined;
+  }
+  async drain(): Promise<void> {
+    const all = this.#pending;
+    this.#pending = [];
+    await Promise.all(all);
+  }
+  /** Lets outstanding publishes finish without failing (abort and close). */
+  async settle(): Promise<void> {
+    const all = this.#pending;
+    this.#pending = [];
+    await Promise.allSettled(all);
+  }
+}

@@ -5,7 +5,7 @@ import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Sink, SinkFactory, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 import { loadDriver } from '../driver.ts';
-import { type MessageFormat, messageFormat } from '../message-format.ts';
+import { InflightPublishes, type MessageFormat, messageFormat } from '../message-format.ts';
 
 interface MqttClient {
   subscribeAsync(topic: string, o: { qos: 0 | 1 | 2 }): Promise<unknown>;
@@ -102,37 +102,30 @@ class MqttSource implements Source {
 class MqttSink implements Sink {
   readonly #s: Settings;
   readonly #format: MessageFormat;
-  readonly #batch: number;
   #schema!: TableSchema;
   #client: MqttClient | undefined;
-  #inflight: Promise<unknown>[] = [];
+  #inflight: InflightPublishes;
 
   constructor(ctx: ConnectorContext) {
     this.#s = settings(ctx, `inductor-sink-${ctx.jobId}`);
     this.#format = messageFormat(ctx.options, 'mqtt', this.#s.where);
-    this.#batch = Math.max(1, intOption(ctx.options, 'batch_size', 100, this.#s.where));
+    this.#inflight = new InflightPublishes(Math.max(1, intOption(ctx.options, 'batch_size', 100, this.#s.where)));
   }
   async open(input: TableSchema): Promise<void> {
     this.#schema = input;
     this.#client = await this.#s.connect();
   }
   write(rows: Row[]): void | Promise<void> {
-    for (const r of rows) this.#inflight.push(this.#client!.publishAsync(this.#s.topic, this.#format.encode(r.values, this.#schema), { qos: this.#s.qos }));
-    if (this.#inflight.length >= this.#batch) return this.#drain();
-  }
-  async #drain(): Promise<void> {
-    const all = this.#inflight;
-    this.#inflight = [];
-    await Promise.all(all);
+    for (const r of rows) this.#inflight.add(this.#client!.publishAsync(this.#s.topic, this.#format.encode(r.values, this.#schema), { qos: this.#s.qos }));
+    return this.#inflight.maybeDrain();
   }
   async prepareCommit(): Promise<undefined> {
-    await this.#drain();
+    await this.#inflight.drain();
     return undefined;
   }
   async commit(): Promise<void> {}
   async abort(): Promise<void> {
-    await Promise.allSettled(this.#inflight);
-    this.#inflight = [];
+    await this.#inflight.settle();
   }
   async close(): Promise<void> {
     await this.abort();

@@ -6,7 +6,7 @@ import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Sink, SinkFactory, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 import { loadDriver } from '../driver.ts';
-import { type MessageFormat, messageFormat } from '../message-format.ts';
+import { InflightPublishes, type MessageFormat, messageFormat } from '../message-format.ts';
 
 interface NatsConnection {
   drain(): Promise<void>;
@@ -122,10 +122,9 @@ class NatsSink implements Sink {
   readonly #s: Settings;
   readonly #format: MessageFormat;
   readonly #subject: string;
-  readonly #batch: number;
   #schema!: TableSchema;
   #conn: { nc: NatsConnection; js: JetStream } | undefined;
-  #inflight: Promise<unknown>[] = [];
+  #inflight: InflightPublishes;
 
   constructor(ctx: ConnectorContext) {
     this.#s = settings(ctx);
@@ -133,7 +132,7 @@ class NatsSink implements Sink {
     if (!subject) throw optionInvalid(this.#s.where, "option 'subject' is required");
     this.#subject = subject;
     this.#format = messageFormat(ctx.options, 'nats', this.#s.where);
-    this.#batch = Math.max(1, intOption(ctx.options, 'batch_size', 500, this.#s.where));
+    this.#inflight = new InflightPublishes(Math.max(1, intOption(ctx.options, 'batch_size', 500, this.#s.where)));
   }
   async open(input: TableSchema): Promise<void> {
     this.#schema = input;
@@ -141,22 +140,16 @@ class NatsSink implements Sink {
   }
   write(rows: Row[]): void | Promise<void> {
     // Each publish waits for the stream's ack, so a committed checkpoint means stored messages.
-    for (const r of rows) this.#inflight.push(this.#conn!.js.publish(this.#subject, this.#format.encode(r.values, this.#schema)));
-    if (this.#inflight.length >= this.#batch) return this.#drain();
-  }
-  async #drain(): Promise<void> {
-    const all = this.#inflight;
-    this.#inflight = [];
-    await Promise.all(all);
+    for (const r of rows) this.#inflight.add(this.#conn!.js.publish(this.#subject, this.#format.encode(r.values, this.#schema)));
+    return this.#inflight.maybeDrain();
   }
   async prepareCommit(): Promise<JsonValue | undefined> {
-    await this.#drain();
+    await this.#inflight.drain();
     return undefined;
   }
   async commit(): Promise<void> {}
   async abort(): Promise<void> {
-    await Promise.allSettled(this.#inflight);
-    this.#inflight = [];
+    await this.#inflight.settle();
   }
   async close(): Promise<void> {
     await this.abort();
