@@ -375,3 +375,27 @@ test('metrics: Prometheus text with job counts and per-job counters', async () =
   assert.match(om.text, /# EOF\n$/);
   assert.equal((await call('/hazelcast/rest/instance/metrics')).status, 200);
 });
+
+test('submit-jobs stops at the first failure; paging of lists; a failed job shows errorMsg in job-info', async () => {
+  const ok = (id: string) => ({ params: { jobId: id }, env: { 'job.mode': 'BATCH' }, source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } } }], sink: [{ plugin_name: 'Console' }] });
+  const bad = { params: { jobId: '862969647010700002' }, source: [{ plugin_name: 'Nope' }], sink: [{ plugin_name: 'Console' }] };
+  const r = await call('/submit-jobs', { body: JSON.stringify([ok('862969647010700001'), bad, ok('862969647010700003')]) });
+  assert.equal(r.status, 500);
+  assert.match(r.json.message, /Plugin Source\[Nope\] not found/);
+  assert.equal((await call('/job-info/862969647010700001')).json.jobName, 'SeaTunnel_Job');
+  assert.deepEqual((await call('/job-info/862969647010700003')).json, { jobId: '862969647010700003' });
+  const all = (await call('/finished-jobs')).json as J[];
+  const page2 = (await call('/finished-jobs?page=2&rows=2')).json as J[];
+  assert.deepEqual(page2.map((j) => j.jobId), all.slice(2, 4).map((j) => j.jobId));
+  const failing = await call('/submit-job', {
+    body: JSON.stringify({
+      env: { 'job.mode': 'BATCH' },
+      source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } }, rows: [{ fields: [5] }] }],
+      sink: [{ plugin_name: 'Assert', rules: { field_rules: [{ field_name: 'a', field_value: [{ equals_to: 6 }] }] } }],
+    }),
+  });
+  const failed = await statusOf(failing.json.jobId, 'FAILED');
+  assert.match(failed.errorMsg, /fail rule/);
+  assert.equal(Object.hasOwn(failed, 'finishTime'), true);
+  assert.ok(((await call('/finished-jobs/failed')).json as J[]).some((j) => j.jobId === failing.json.jobId), 'state is case-insensitive');
+});
