@@ -11,7 +11,7 @@ import { JobService } from '../src/jobs/job-service.ts';
 import { metricsJson } from '../src/jobs/metrics.ts';
 import { SqliteMetaStore } from '../src/meta/sqlite-meta-store.ts';
 
-const ROWS = 300_000;
+const ROWS = 500_000;
 const URL = 'jdbc:postgresql://127.0.0.1:5432/test';
 
 function psql(sql: string): string {
