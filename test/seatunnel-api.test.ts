@@ -399,3 +399,18 @@ test('submit-jobs stops at the first failure; paging of lists; a failed job show
   assert.equal(Object.hasOwn(failed, 'finishTime'), true);
   assert.ok(((await call('/finished-jobs/failed')).json as J[]).some((j) => j.jobId === failing.json.jobId), 'state is case-insensitive');
 });
+
+test('context path, v1 switched off, and the body limit answered in the SeaTunnel envelope', async () => {
+  const other = await startSeatunnelListener({ services: { jobs, contextPath: '/seatunnel', v1: false }, port: 0, bodyLimit: 2048 });
+  try {
+    const ok = await fetch(`${other.address}/seatunnel/overview`);
+    assert.equal(ok.status, 200);
+    assert.equal((await fetch(`${other.address}/overview`)).status, 404);
+    assert.equal((await fetch(`${other.address}/hazelcast/rest/maps/overview`)).status, 404);
+    const big = await fetch(`${other.address}/seatunnel/submit-job`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(5000) });
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as J).status, 'fail');
+  } finally {
+    await other.close();
+  }
+});
