@@ -19,6 +19,14 @@ export interface JdbcConnection {
    * while the server ingests them, and become visible only when `end` completes; `fail` drops them.
    */
   bulkWriter?(table: string, columns: Field[]): Promise<BulkWriter>;
+  /** Reads a query's result in pieces where the database can (PostgreSQL cursors), so memory stays bounded. */
+  cursor?(sql: string, params: unknown[]): Promise<RowCursor>;
+  close(): Promise<void>;
+}
+
+export interface RowCursor {
+  /** Up to `n` rows; fewer (or none) at the end. */
+  next(n: number): Promise<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -273,7 +281,33 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
       });
       await client.connect();
       const stages = new Map<string, string>();
+      let cursors = 0;
+      let open = 0;
       return {
+        async cursor(sql, params) {
+          // Cursors live in a transaction; one stays open while any cursor of this connection does.
+          if (open++ === 0) await client.query({ text: 'BEGIN' });
+          const name = `inductor_cursor_${++cursors}`;
+          try {
+            await client.query({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, values: params });
+          } catch (err) {
+            if (--open === 0) await client.query({ text: 'ROLLBACK' }).catch(() => {});
+            throw err;
+          }
+          let closed = false;
+          return {
+            async next(n) {
+              const r = await client.query({ text: `FETCH ${n} FROM ${name}`, rowMode: 'array' });
+              return r.rows ?? [];
+            },
+            async close() {
+              if (closed) return;
+              closed = true;
+              await client.query({ text: `CLOSE ${name}` });
+              if (--open === 0) await client.query({ text: 'COMMIT' });
+            },
+          };
+        },
         async query(sql, params) {
           const r = await client.query({ text: sql, values: params, rowMode: 'array' });
           return { rows: r.rows ?? [], fields: (r.fields ?? []).map((f) => ({ name: f.name, type: pgType(f.dataTypeID, f.dataTypeModifier) })) };

@@ -6,7 +6,7 @@ import { coerce } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
-import { type Dialect, dialectFor, type JdbcConnection } from './dialect.ts';
+import { type Dialect, dialectFor, type JdbcConnection, type RowCursor } from './dialect.ts';
 
 const BATCH = 1024;
 
@@ -118,33 +118,51 @@ class JdbcSource implements Source {
   async reader(): Promise<SourceReader> {
     const schema = this.schema();
     let conn: JdbcConnection | undefined;
+    // Per split: a server-side cursor where the database has one, else the whole result in memory.
+    const cursors = new Map<string, RowCursor>();
     const results = new Map<string, unknown[][]>();
+    const convert = (raw: unknown[]): Row => ({ kind: 0, values: schema.fields.map((f, c) => coerce(raw[c], f.type, this.#where)) });
     return {
       read: async (split, emit): Promise<ReadStatus> => {
         const off = split.offset as unknown as JdbcOffset;
-        let rows = results.get(split.id);
-        if (!rows) {
-          // A restored split that was not finished is read again from its start (see `resumable`).
-          if (off.emitted === -1) return 'end';
-          off.emitted = 0;
-          conn ??= await this.#connect();
-          rows = (await conn.query(off.sql, off.params)).rows;
-          results.set(split.id, rows);
+        if (off.emitted === -1) return 'end';
+        conn ??= await this.#connect();
+        let batch: unknown[][];
+        let more: boolean;
+        const cursor = cursors.get(split.id);
+        const rows = results.get(split.id);
+        if (cursor || (!rows && conn.cursor)) {
+          let c = cursor;
+          if (!c) {
+            // A restored split that was not finished is read again from its start (see `resumable`).
+            off.emitted = 0;
+            c = await conn.cursor!(off.sql, off.params);
+            cursors.set(split.id, c);
+          }
+          batch = await c.next(BATCH);
+          more = batch.length === BATCH;
+          if (!more) {
+            cursors.delete(split.id);
+            await c.close();
+          }
+        } else {
+          let all = rows;
+          if (!all) {
+            off.emitted = 0;
+            all = (await conn.query(off.sql, off.params)).rows;
+            results.set(split.id, all);
+          }
+          batch = all.slice(off.emitted, off.emitted + BATCH);
+          more = off.emitted + batch.length < all.length;
+          if (!more) results.delete(split.id);
         }
-        const end = Math.min(rows.length, off.emitted + BATCH);
-        const out: Row[] = [];
-        for (let i = off.emitted; i < end; i++) {
-          const raw = rows[i];
-          out.push({ kind: 0, values: schema.fields.map((f, c) => coerce(raw[c], f.type, this.#where)) });
-        }
-        if (out.length > 0) await emit(out);
-        off.emitted = end;
-        if (end < rows.length) return 'more';
-        results.delete(split.id);
-        off.emitted = -1;
-        return 'end';
+        if (batch.length > 0) await emit(batch.map(convert));
+        off.emitted = more ? off.emitted + batch.length : -1;
+        return more ? 'more' : 'end';
       },
       close: async () => {
+        for (const c of cursors.values()) await c.close().catch(() => {});
+        cursors.clear();
         results.clear();
         await conn?.close();
       },

@@ -51,6 +51,15 @@ sourceConformance('Jdbc source (PostgreSQL, partitioned)', {
   parallelism: 3,
 });
 
+sourceConformance('Jdbc source (PostgreSQL, one split read through a cursor)', {
+  make: async () => {
+    const s = jdbcSourceFactory.create(ctx({ url: PG, user: 'postgres', table_path: `test.public.src_${tag}` }));
+    await s.prepare?.();
+    return s;
+  },
+  expectedRows: 1201,
+});
+
 sourceConformance('Jdbc source (MariaDB, table_path)', {
   make: async () => {
     const s = jdbcSourceFactory.create(ctx({ url: MY, user: 'root', password: '', table_path: `test.src_${tag}` }));
