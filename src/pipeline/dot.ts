@@ -1,7 +1,6 @@
 // Graphviz DOT of a task: the static graph, and the executing graph with live stats in both of Kapacitor's views.
 
 import { formatGoDuration } from '../core/time.ts';
-import type { Pipeline } from '../tick/pipeline.ts';
 import type { RunNode } from './node.ts';
 
 /** Stats shown per node: the common three plus the node's own, keys sorted. */
@@ -15,16 +14,6 @@ export function nodeStats(n: RunNode): [string, string][] {
   return Object.keys(stats)
     .sort()
     .map((k) => [k, stats[k]]);
-}
-
-/** `digraph id {\na -> b;\n}`; a batch root prints no edges of its own. */
-export function staticDot(taskId: string, pipeline: Pipeline): string {
-  let out = `digraph ${taskId} {\n`;
-  for (const n of pipeline.nodes) {
-    if (n.kind === 'batch') continue;
-    for (const c of n.children) out += `${n.name} -> ${c.name};\n`;
-  }
-  return `${out}}`;
 }
 
 /** The executing DOT; `labels` selects Kapacitor's label view instead of the attribute view. */

@@ -22,12 +22,6 @@ export const missingField = defineError(
   (field: string) => `field "${field}" missing from point`,
 );
 
-export const invalidFieldType = defineError(
-  'E_PIPELINE_FIELD_TYPE',
-  'invalid',
-  (field: string, type: string) => `field "${field}" has unsupported type ${type}`,
-);
-
 export const httpOutNotFound = defineError(
   'E_PIPELINE_HTTP_OUT_NOT_FOUND',
   'not_found',

@@ -98,11 +98,6 @@ export class GroupTable {
     return this.#groups.size;
   }
 
-  delete(id: string): void {
-    const g = this.#groups.get(id);
-    if (g !== undefined) this.#forget(g);
-  }
-
   #forget(g: Interned): void {
     this.#groups.delete(g.id);
     if (g.dims.tagNames.length === 1 && !g.dims.byName) {

@@ -15,7 +15,7 @@ import { GroupByNode } from './nodes/group-by.ts';
 import { HttpOutNode } from './nodes/http-out.ts';
 import { HttpPostNode } from './nodes/http-post.ts';
 import { InfluxDBOutNode } from './nodes/influxdb-out.ts';
-import { INFLUXQL_KINDS, InfluxQLNode } from './nodes/influxql.ts';
+import { InfluxQLNode } from './nodes/influxql.ts';
 import { JoinNode } from './nodes/join.ts';
 import { KapacitorLoopbackNode, type LoopbackSink } from './nodes/kapacitor-loopback.ts';
 import { LogNode } from './nodes/log.ts';
@@ -94,4 +94,3 @@ export function builtinRegistry(): NodeRegistry {
   return r;
 }
 
-export { INFLUXQL_KINDS };

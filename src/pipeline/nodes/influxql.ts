@@ -39,9 +39,6 @@ const SHAPES: Record<string, Shape> = {
   elapsed: 'transform',
 };
 
-/** The InfluxQL function kinds this node implements. */
-export const INFLUXQL_KINDS: readonly string[] = Object.keys(SHAPES);
-
 class InfluxQLState extends GroupState {
   /** Stream aggregation: the run of points sharing one timestamp (allocated on first use). */
   run: Point[] | undefined;

@@ -62,9 +62,6 @@ export class SampleBuffer implements Samples {
   }
 }
 
-/** Which numeric domain a run is in; a run never mixes floats and integers silently. */
-export type NumericKind = 'float' | 'integer';
-
 /** The kind of the first value, or undefined when the run is empty. */
 export function kindOf(values: ArrayLike<FieldValue>): 'float' | 'integer' | 'string' | 'boolean' | undefined {
   if (values.length === 0) return undefined;
