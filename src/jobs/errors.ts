@@ -58,3 +58,8 @@ export const serverRestarted = defineError(
   'internal',
   (status: string) => `the server restarted while the job was ${status}; batch jobs are not resumed automatically`,
 );
+export const checkpointExpired = defineError(
+  'E_JOB_CHECKPOINT_EXPIRED',
+  'internal',
+  (id: number, ms: number) => `checkpoint ${id} expired before completing within ${ms} ms`,
+);

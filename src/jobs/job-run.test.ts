@@ -18,8 +18,8 @@ import { BUILTIN_PLUGINS } from './builtins.ts';
 const dir = mkdtempSync(join(tmpdir(), 'job-run-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A sink that fails on its n-th batch or at open, to drive the failure paths. */
-function failingSink(mode: 'open' | 'write'): PluginFactory {
+/** A sink that fails at open or on write, or whose writes never finish, to drive the failure paths. */
+function failingSink(mode: 'open' | 'write' | 'hang'): PluginFactory {
   return {
     kind: 'sink',
     name: 'Broken',
@@ -29,6 +29,7 @@ function failingSink(mode: 'open' | 'write'): PluginFactory {
       },
       write() {
         if (mode === 'write') throw new Error('the target refused a row');
+        if (mode === 'hang') return new Promise<void>(() => {});
       },
       async prepareCommit() {
         return undefined;
@@ -144,4 +145,22 @@ test('a restored run commits what a crashed run prepared and checkpointed (idemp
   const lines = readdirSync(out).flatMap((f) => readFileSync(join(out, f), 'utf8').split('\n').filter(Boolean)).map(Number).sort((a, b) => a - b);
   assert.deepEqual(lines, Array.from({ length: 20 }, (_, i) => i));
   assert.equal(metricsJson(metrics.snapshot()).SinkWriteCount, '20');
+});
+
+test('a stuck sink: the checkpoint expires and fails the job; a forced stop ends it as CANCELED without waiting', async () => {
+  const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: makeRegistry([...BUILTIN_PLUGINS, failingSink('hang')]) });
+  const conf = (timeout: number) => ({
+    env: { 'job.mode': 'STREAMING', 'checkpoint.interval': 20, 'checkpoint.timeout': timeout },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } } }],
+    sink: [{ plugin_name: 'Broken' }],
+  });
+  const expired = await jobs.submit(conf(50));
+  const rec = await jobs.waitFor(expired.jobId);
+  assert.equal(rec?.status, 'FAILED');
+  assert.match(rec?.errorMsg ?? '', /checkpoint 1 expired before completing within 50 ms/);
+  const stuck = await jobs.submit(conf(600_000));
+  await jobs.stop(stuck.jobId, true);
+  assert.equal(jobs.get(stuck.jobId)?.status, 'DOING_SAVEPOINT');
+  await jobs.stop(stuck.jobId, false, true);
+  assert.equal((await jobs.waitFor(stuck.jobId))?.status, 'CANCELED');
 });

@@ -5,6 +5,7 @@ import type { JobMode } from './config/job-config.ts';
 import type { SourceReader, SourceSplit } from './connectors/contract.ts';
 import type { JobMetrics, MetricsSnapshot } from './metrics.ts';
 import type { JobPlan, PlannedSink } from './plan.ts';
+import { checkpointExpired } from './errors.ts';
 import { type Row, rowBytes } from './row.ts';
 
 /** What a checkpoint stores: every split's offset, the sinks' prepared commits, and the metrics. */
@@ -18,9 +19,14 @@ export interface Checkpoint {
 
 export type RunEnd = 'FINISHED' | 'CANCELED' | 'SAVEPOINT';
 
+/** How long a failed or forced run waits for in-flight work and for connectors to close. */
+const CLOSE_GRACE_MS = 5_000;
+
 export interface RunOptions {
   mode: JobMode;
   checkpointInterval?: number;
+  /** A checkpoint (or savepoint) that takes longer fails the run (`checkpoint.timeout`, default 60 s). */
+  checkpointTimeout?: number;
   restore?: Checkpoint;
   metrics: JobMetrics;
   saveCheckpoint: (cp: Checkpoint) => Promise<void>;
@@ -103,6 +109,29 @@ export class JobRun {
     if (this.#stop === undefined || force) this.#stop = kind;
     this.#requested = this.#stop;
     this.#wake?.();
+    // A forced stop does not wait for reads or writes that may never return.
+    if (force) this.#abandon();
+  }
+
+  /** Resolves when the run stops waiting for its workers (a forced stop, an expired checkpoint, a failure's grace). */
+  #abandonResolve: (() => void) | undefined;
+  #abandoned: Promise<void> = new Promise((r) => (this.#abandonResolve = r));
+  #abandon(): void {
+    this.#abandonResolve?.();
+  }
+
+  /** Waits for `p`, or stops waiting once the run is abandoned. */
+  #orAbandon(p: Promise<unknown>): Promise<unknown> {
+    return Promise.race([p, this.#abandoned]);
+  }
+
+  #timed<T>(p: Promise<T>, id: number): Promise<T> {
+    const ms = this.#opts.checkpointTimeout ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(checkpointExpired(id, ms)), ms);
+    });
+    return Promise.race([p, expiry]).finally(() => clearTimeout(timer));
   }
 
   /** The stop a caller asked for (a failure stops the run too, but is not a request). */
@@ -140,17 +169,17 @@ export class JobRun {
         }
       }
       const ticker = this.#ticker();
-      await Promise.all(workers);
+      await this.#orAbandon(Promise.all(workers));
       this.#wake?.();
-      await ticker;
-      if (this.#checkpointing) await this.#checkpointing;
+      await this.#orAbandon(ticker);
+      if (this.#checkpointing) await this.#orAbandon(this.#checkpointing);
       if (this.#failure !== undefined) throw this.#failure;
       if (this.#stop === 'cancel') {
         await this.#closeAll(opened, false);
         return 'CANCELED';
       }
       if (this.#stop === 'savepoint') {
-        await this.#checkpoint(true);
+        await this.#timed(this.#checkpoint(true), this.#checkpointId + 1);
         await this.#closeAll(opened, false);
         return 'SAVEPOINT';
       }
@@ -177,11 +206,13 @@ export class JobRun {
 
   async #closeAll(opened: PlannedSink[], completed: boolean): Promise<void> {
     this.#opts.metrics.stop();
+    // Releasing resources gets a bounded time: a hung connection must not keep the job from ending.
+    const bounded = (p: Promise<void>) => Promise.race([p, new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
     for (const k of opened) {
-      await k.sink.abort();
-      await k.sink.close(completed);
+      await bounded(k.sink.abort());
+      await bounded(k.sink.close(completed));
     }
-    for (const s of this.#plan.sources) await s.source.close();
+    for (const s of this.#plan.sources) await bounded(s.source.close());
   }
 
   async #sleep(ms: number): Promise<void> {
@@ -196,7 +227,12 @@ export class JobRun {
     for (;;) {
       await this.#sleep(interval);
       if (this.#stop !== undefined || this.#failure !== undefined || this.#done) return;
-      this.#checkpointing = this.#checkpoint(false).catch((err) => this.#fail(err));
+      const id = this.#checkpointId + 1;
+      this.#checkpointing = this.#timed(this.#checkpoint(false), id).catch((err) => {
+        this.#fail(err);
+        // An expired checkpoint means something is stuck: stop waiting for it at once.
+        this.#abandon();
+      });
       await this.#checkpointing;
       this.#checkpointing = undefined;
     }
@@ -208,6 +244,8 @@ export class JobRun {
   #fail(err: unknown): void {
     if (this.#failure === undefined) this.#failure = err;
     this.#wake?.();
+    // Other workers get a grace period to finish their current step, then the run stops waiting.
+    setTimeout(() => this.#abandon(), CLOSE_GRACE_MS).unref();
   }
 
   async #worker(sourceIndex: number, subtask: number, splits: SourceSplit[]): Promise<void> {

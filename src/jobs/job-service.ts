@@ -166,6 +166,7 @@ export class JobService {
     const run = new JobRun(plan, {
       mode: config.env.mode,
       checkpointInterval: config.env.checkpointInterval ?? (config.env.mode === 'STREAMING' ? 10_000 : undefined),
+      checkpointTimeout: config.env.checkpointTimeout,
       restore,
       metrics,
       now: this.#now,

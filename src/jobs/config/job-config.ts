@@ -26,6 +26,8 @@ export interface EnvOptions {
   parallelism: number;
   /** Milliseconds; undefined disables periodic checkpoints. */
   checkpointInterval?: number;
+  /** Milliseconds a checkpoint may take before the run fails (`checkpoint.timeout`). */
+  checkpointTimeout: number;
   jobName?: string;
   shadeIdentifier: string;
   /** Restarts of a failed run from its last checkpoint (`job.retry.times`; 0 by default here, 3 in SeaTunnel). */
@@ -150,6 +152,7 @@ export function buildJobConfig(raw: JsonObject): JobConfig {
       mode: modeText,
       parallelism,
       checkpointInterval,
+      checkpointTimeout: Math.max(1, intOption(envRaw, 'checkpoint.timeout', 60_000, 'env')),
       jobName: stringOption(envRaw, 'job.name'),
       shadeIdentifier: stringOption(envRaw, 'shade.identifier') ?? 'default',
       retryTimes: Math.max(0, intOption(envRaw, 'job.retry.times', 0, 'env')),
