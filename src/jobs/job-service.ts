@@ -1,6 +1,6 @@
 // The job service: submit, stop, inspect and persist SeaTunnel-style jobs; restores running jobs after a restart.
 
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetaStore } from '../meta/meta-store.ts';
 import type { JsonObject } from './config/hocon.ts';
@@ -329,6 +329,7 @@ export class JobService {
         this.#logs.delete(rec.jobId);
         await this.#jobs.delete(rec.jobId);
         await this.#checkpoints.delete(rec.jobId);
+        if (this.#opts.logDir) await rm(join(this.#opts.logDir, `job-${rec.jobId}.log`), { force: true });
       }
     }
   }
