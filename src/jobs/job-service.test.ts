@@ -207,3 +207,20 @@ test('job.retry.times restarts a failed run from its last checkpoint; the job st
   const none = await svc.submit(conf(0));
   assert.equal((await svc.waitFor(none.jobId))?.restarts, 0);
 });
+
+test('a savepoint under way when the server shuts down is recorded as SAVEPOINT_DONE, not lost', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'st-sd-'));
+  dirs.push(dir);
+  const path = join(dir, 'meta.db');
+  let svc = service(new SqliteMetaStore({ path }));
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'STREAMING' },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } }, 'row.num': 4 }],
+    sink: [{ plugin_name: 'Console', 'log.print.delay.ms': 30 }],
+  });
+  await svc.stop(jobId, true);
+  await svc.close();
+  svc = service(new SqliteMetaStore({ path }));
+  await svc.init();
+  assert.equal(svc.get(jobId)?.status, 'SAVEPOINT_DONE');
+});

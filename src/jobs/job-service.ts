@@ -200,7 +200,7 @@ export class JobService {
     const rec = live.record;
     const retries = live.config.env.retryTimes;
     let attempt = 0;
-    let pipeline: 'FINISHED' | 'CANCELED' | 'FAILED';
+    let pipeline: 'FINISHED' | 'CANCELED' | 'FAILED' = 'FAILED';
     let errorMsg: string | null = null;
     for (;;) {
       try {
@@ -210,6 +210,7 @@ export class JobService {
       } catch (err) {
         const text = this.#errorText(err, rec.config);
         if (this.#closing || live.run.stopping || rec.status !== 'RUNNING' || attempt >= retries) {
+          if (this.#closing && rec.status === 'RUNNING') break;
           pipeline = 'FAILED';
           errorMsg = text;
           this.#log(rec.jobId, `job failed: ${errorMsg}`);
@@ -236,8 +237,9 @@ export class JobService {
       }
     }
     this.#live.delete(rec.jobId);
-    // A server shutdown stops runs but leaves their records as they were, to be restored on start.
-    if (this.#closing) return;
+    // A server shutdown stops running jobs but leaves them RUNNING, to be restored on start; a stop
+    // that was already under way (savepoint, cancel) still records its end.
+    if (this.#closing && rec.status === 'RUNNING') return;
     rec.metrics = live.metrics.snapshot();
     try {
       await this.#end(rec, finalStatus([pipeline], rec.status === 'DOING_SAVEPOINT'), errorMsg);
