@@ -441,6 +441,8 @@ interface MysqlField {
 interface MysqlConn {
   query(o: { sql: string; values?: unknown[]; rowsAsArray?: boolean }): Promise<[unknown, MysqlField[] | undefined]>;
   end(): Promise<void>;
+  /** The callback-style connection underneath, which can stream a result. */
+  connection: { query(o: { sql: string; values?: unknown[]; rowsAsArray?: boolean }): { stream(o?: { highWaterMark?: number }): NodeJS.ReadableStream & { destroy(): void } } };
 }
 
 const quoteMy = (id: string) => `\`${id.replace(/`/g, '``')}\``;
@@ -455,19 +457,44 @@ export function mysqlDialect(info: ConnectionInfo, plugin: string): Dialect {
     columnType: mysqlColumnType,
     async connect() {
       const mysql = await loadDriver<{ default: { createConnection(c: object): Promise<MysqlConn> } }>('mysql2/promise', plugin);
-      const conn = await mysql.default.createConnection({
-        host: info.host,
-        port: info.port,
-        database: info.database || undefined,
-        user: info.user,
-        password: info.password,
-        supportBigNumbers: true,
-        bigNumberStrings: true,
-        dateStrings: true,
-        decimalNumbers: false,
-        multipleStatements: false,
-      });
+      const open = () =>
+        mysql.default.createConnection({
+          host: info.host,
+          port: info.port,
+          database: info.database || undefined,
+          user: info.user,
+          password: info.password,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+          dateStrings: true,
+          decimalNumbers: false,
+          multipleStatements: false,
+        });
+      const conn = await open();
       return {
+        async cursor(sql, params) {
+          // MySQL cannot interleave two streamed results on one connection: each cursor gets its own.
+          const own = await open();
+          const stream = own.connection.query({ sql, values: params.map((p) => toParam(p as Value, true)), rowsAsArray: true }).stream({ highWaterMark: 1024 });
+          const it = stream[Symbol.asyncIterator]() as AsyncIterator<unknown[]>;
+          let done = false;
+          return {
+            async next(n) {
+              const out: unknown[][] = [];
+              while (!done && out.length < n) {
+                const r = await it.next();
+                if (r.done) done = true;
+                else out.push(r.value);
+              }
+              return out;
+            },
+            async close() {
+              if (!done) stream.destroy();
+              done = true;
+              await own.end().catch(() => {});
+            },
+          };
+        },
         async query(sql, params) {
           const [rows, fields] = await conn.query({ sql, values: params?.map((p) => toParam(p as Value, true)), rowsAsArray: true });
           return {

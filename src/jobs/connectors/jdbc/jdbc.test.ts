@@ -32,9 +32,11 @@ before(async () => {
   await pg.query(`INSERT INTO src_${tag} VALUES (0, NULL, NULL, NULL, NULL, NULL)`);
   await my.query(`CREATE TABLE src_${tag} (id int primary key, name varchar(50), amount decimal(10,2), at datetime)`);
   await my.query(`INSERT INTO src_${tag} VALUES (1, 'a', 1.50, '2024-01-01 10:00:00'), (2, 'b', 2.25, '2024-01-02 11:00:00'), (3, NULL, NULL, NULL)`);
+  await my.query(`CREATE TABLE big_${tag} (id int primary key)`);
+  await my.query(`INSERT INTO big_${tag} (id) SELECT seq FROM seq_1_to_2500`);
 });
 after(async () => {
-  for (const t of [`src_${tag}`, `sink_${tag}`, `e2e_${tag}`, `conf_${tag}`, `copy_${tag}`]) {
+  for (const t of [`big_${tag}`, `src_${tag}`, `sink_${tag}`, `e2e_${tag}`, `conf_${tag}`, `copy_${tag}`]) {
     await pg.query(`DROP TABLE IF EXISTS ${t}`);
     await my.query(`DROP TABLE IF EXISTS ${t}`);
   }
@@ -67,6 +69,15 @@ sourceConformance('Jdbc source (MariaDB, table_path)', {
     return s;
   },
   expectedRows: 3,
+});
+
+sourceConformance('Jdbc source (MariaDB, two partitions streamed through their own connections)', {
+  make: async () => {
+    const s = jdbcSourceFactory.create(ctx({ url: MY, user: 'root', query: `select id from big_${tag}`, partition_column: 'id', partition_num: 2 }));
+    await s.prepare?.();
+    return s;
+  },
+  expectedRows: 2500,
 });
 
 test('Jdbc source maps column types and values exactly', async () => {
