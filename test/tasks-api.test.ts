@@ -17,7 +17,7 @@ import { WriteService } from '../src/ingest/write-service.ts';
 import { SqliteMetaStore } from '../src/meta/sqlite-meta-store.ts';
 import { StreamEngine } from '../src/pipeline/engine.ts';
 import { HttpOutService } from '../src/pipeline/http-out-service.ts';
-import { streamEngineExecutor } from '../src/tasks/engine-executor.ts';
+import { StreamTaskExecutor } from '../src/pipeline/task-executor.ts';
 import { TaskService } from '../src/tasks/task-service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tasks-api-'));
@@ -39,7 +39,7 @@ async function startServer(): Promise<void> {
     },
     logger: { log: () => {} },
   });
-  const service = new TaskService({ meta, clock: systemClock, executor: streamEngineExecutor(engine) });
+  const service = new TaskService({ meta, clock: systemClock, executor: new StreamTaskExecutor(engine) });
   await service.open();
   app = Fastify();
   const write = writeRoutes({ writes, maxBodySize: 1 << 20 });
