@@ -371,6 +371,7 @@ test('metrics: Prometheus text with job counts and per-job counters', async () =
   assert.match(r.text, /# TYPE job_count gauge/);
   assert.match(r.text, /job_count\{cluster="seatunnel",type="finished"\} [1-9]\d*/);
   assert.match(r.text, /seatunnel_job_sink_write_count_total\{job_id="862969647010611202",job_name="param_test测试",table="fake"\} 100/);
+  assert.match(r.text, /seatunnel_job_sink_committed_count_total\{job_id="862969647010611202",job_name="param_test测试",table="fake"\} 100/);
   const om = await call('/openmetrics');
   assert.match(om.text, /# EOF\n$/);
   assert.equal((await call('/hazelcast/rest/instance/metrics')).status, 200);

@@ -189,6 +189,7 @@ export class JobRun {
         const info = await slot.planned.sink.prepareCommit(++this.#checkpointId);
         if (info !== undefined) await slot.planned.sink.commit(info);
       }
+      metrics.markCommitted();
       metrics.stop();
       for (const k of opened) await k.sink.close(true);
       for (const s of this.#plan.sources) await s.source.close();
@@ -342,8 +343,13 @@ export class JobRun {
       }
       const splits: Record<string, SourceSplit[]> = {};
       for (const [i, list] of this.#splits) splits[String(i)] = structuredClone(list);
-      await this.#opts.saveCheckpoint({ id, time: this.#opts.now(), splits, commits, metrics: this.#opts.metrics.snapshot() });
+      // The stored metrics already count this checkpoint's rows as committed: a restore commits them again.
+      const metrics = this.#opts.metrics.snapshot();
+      metrics.committedCount = { ...metrics.sinkCount };
+      metrics.committedBytes = { ...metrics.sinkBytes };
+      await this.#opts.saveCheckpoint({ id, time: this.#opts.now(), splits, commits, metrics });
       for (const [i, info] of Object.entries(commits)) await this.#slots[Number(i)].planned.sink.commit(info);
+      this.#opts.metrics.markCommitted();
     } finally {
       if (!final) this.#gate.resume();
     }

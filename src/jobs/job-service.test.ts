@@ -46,6 +46,8 @@ test('a finished batch job has the reference jobDag and metrics (TC-4)', async (
   assert.equal(m.SinkWriteCount, '5');
   assert.deepEqual(m.TableSourceReceivedCount, { fake: '5' });
   assert.deepEqual(m.TableSinkWriteCount, { fake: '5' });
+  assert.equal(m.SinkCommittedCount, '5');
+  assert.deepEqual(m.TableSinkCommittedCount, { fake: '5' });
   assert.equal(rec?.envOptions['job.mode'], 'BATCH');
   assert.deepEqual(
     rec?.transitions.map((t) => t.status),
@@ -108,6 +110,7 @@ test('stop with savepoint, then resume: every row reaches the file sink exactly 
   await svc.stop(jobId, true);
   const stopped = await svc.waitFor(jobId);
   assert.equal(stopped?.status, 'SAVEPOINT_DONE');
+  assert.equal(metricsJson(stopped!.metrics).SinkCommittedCount, metricsJson(stopped!.metrics).SinkWriteCount, 'a savepoint commits everything written');
   const partial = Number(metricsJson(stopped!.metrics).SourceReceivedCount);
   assert.ok(partial > 0 && partial < 200, `stopped midway (${partial})`);
   await svc.submit(cfg, { jobId, isStartWithSavePoint: true });

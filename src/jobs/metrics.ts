@@ -6,12 +6,15 @@ export interface MetricsSnapshot {
   sourceBytes: Record<string, number>;
   sinkCount: Record<string, number>;
   sinkBytes: Record<string, number>;
+  /** Rows and bytes the sinks had written when the last checkpoint committed (absent in old records). */
+  committedCount?: Record<string, number>;
+  committedBytes?: Record<string, number>;
   /** Milliseconds the job has been running (rates divide by this). */
   runningMs: number;
 }
 
 export function emptySnapshot(): MetricsSnapshot {
-  return { sourceCount: {}, sourceBytes: {}, sinkCount: {}, sinkBytes: {}, runningMs: 0 };
+  return { sourceCount: {}, sourceBytes: {}, sinkCount: {}, sinkBytes: {}, committedCount: {}, committedBytes: {}, runningMs: 0 };
 }
 
 /** Live counters of one run. Keyed by table path; a restored run starts from the checkpointed values. */
@@ -20,6 +23,8 @@ export class JobMetrics {
   readonly sourceBytes = new Map<string, number>();
   readonly sinkCount = new Map<string, number>();
   readonly sinkBytes = new Map<string, number>();
+  #committedCount: Record<string, number> = {};
+  #committedBytes: Record<string, number> = {};
   #baseMs = 0;
   #startedAt: number | undefined;
   #stoppedAt: number | undefined;
@@ -33,6 +38,8 @@ export class JobMetrics {
       for (const [k, v] of Object.entries(from.sourceBytes)) this.sourceBytes.set(k, v);
       for (const [k, v] of Object.entries(from.sinkCount)) this.sinkCount.set(k, v);
       for (const [k, v] of Object.entries(from.sinkBytes)) this.sinkBytes.set(k, v);
+      this.#committedCount = { ...(from.committedCount ?? {}) };
+      this.#committedBytes = { ...(from.committedBytes ?? {}) };
       this.#baseMs = from.runningMs;
     }
   }
@@ -54,6 +61,12 @@ export class JobMetrics {
     this.sinkBytes.set(table, (this.sinkBytes.get(table) ?? 0) + bytes);
   }
 
+  /** Called when a checkpoint's commits succeeded: everything written so far is now committed. */
+  markCommitted(): void {
+    this.#committedCount = Object.fromEntries(this.sinkCount);
+    this.#committedBytes = Object.fromEntries(this.sinkBytes);
+  }
+
   runningMs(): number {
     if (this.#startedAt === undefined) return this.#baseMs;
     return this.#baseMs + ((this.#stoppedAt ?? this.now()) - this.#startedAt);
@@ -65,6 +78,8 @@ export class JobMetrics {
       sourceBytes: Object.fromEntries(this.sourceBytes),
       sinkCount: Object.fromEntries(this.sinkCount),
       sinkBytes: Object.fromEntries(this.sinkBytes),
+      committedCount: { ...this.#committedCount },
+      committedBytes: { ...this.#committedBytes },
       runningMs: this.runningMs(),
     };
   }
@@ -85,12 +100,14 @@ export function javaDouble(x: number): string {
   return Number.isInteger(r) ? `${r}.0` : String(r);
 }
 
-/** SeaTunnel's metrics object: the 8 aggregate values and 8 per-table maps, all strings. */
+/** SeaTunnel's metrics object: the aggregate values and per-table maps (with 2.3.12's SinkCommitted*), all strings. */
 export function metricsJson(s: MetricsSnapshot): MetricsJson {
   const secs = s.runningMs / 1000;
   const rate = (n: number) => javaDouble(secs > 0 ? n / secs : 0);
   const table = (m: Record<string, number>, f: (n: number) => string) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, f(v)]));
   const count = (n: number) => String(n);
+  const committedCount = s.committedCount ?? {};
+  const committedBytes = s.committedBytes ?? {};
   return {
     IntermediateQueueSize: '0',
     SourceReceivedCount: count(sum(s.sourceCount)),
@@ -101,6 +118,10 @@ export function metricsJson(s: MetricsSnapshot): MetricsJson {
     SinkWriteQPS: rate(sum(s.sinkCount)),
     SinkWriteBytes: count(sum(s.sinkBytes)),
     SinkWriteBytesPerSeconds: rate(sum(s.sinkBytes)),
+    SinkCommittedCount: count(sum(committedCount)),
+    SinkCommittedQPS: rate(sum(committedCount)),
+    SinkCommittedBytes: count(sum(committedBytes)),
+    SinkCommittedBytesPerSeconds: rate(sum(committedBytes)),
     TableSourceReceivedCount: table(s.sourceCount, count),
     TableSourceReceivedQPS: table(s.sourceCount, rate),
     TableSourceReceivedBytes: table(s.sourceBytes, count),
@@ -109,5 +130,9 @@ export function metricsJson(s: MetricsSnapshot): MetricsJson {
     TableSinkWriteQPS: table(s.sinkCount, rate),
     TableSinkWriteBytes: table(s.sinkBytes, count),
     TableSinkWriteBytesPerSeconds: table(s.sinkBytes, rate),
+    TableSinkCommittedCount: table(committedCount, count),
+    TableSinkCommittedQPS: table(committedCount, rate),
+    TableSinkCommittedBytes: table(committedBytes, count),
+    TableSinkCommittedBytesPerSeconds: table(committedBytes, rate),
   };
 }

@@ -48,6 +48,7 @@ export function renderMetrics(jobs: JobRecord[], openMetrics: boolean): string {
   perJob('seatunnel_job_source_received_bytes_total', 'Bytes read by the job sources', (j) => j.metrics.sourceBytes);
   perJob('seatunnel_job_sink_write_count_total', 'Rows written by the job sinks', (j) => j.metrics.sinkCount);
   perJob('seatunnel_job_sink_write_bytes_total', 'Bytes written by the job sinks', (j) => j.metrics.sinkBytes);
+  perJob('seatunnel_job_sink_committed_count_total', 'Rows the job sinks committed at checkpoints', (j) => j.metrics.committedCount ?? {});
   const mem = process.memoryUsage();
   family(out, 'process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes', [[{}, mem.rss]]);
   family(out, 'nodejs_heap_used_bytes', 'gauge', 'V8 heap used in bytes', [[{}, mem.heapUsed]]);
