@@ -74,7 +74,7 @@ export class PointBatch {
     if (i > 0) {
       const ps = c.lineStart[i - 1];
       const pe = c.measurementEnd[i - 1];
-      if (pe - ps === end - start && this.#buf.compare(this.#buf, ps, pe, start, end) === 0) {
+      if (pe - ps === end - start && sameBytes(this.#buf, ps, start, end - start)) {
         name = this.measurement(i - 1);
       }
     }
@@ -186,19 +186,10 @@ export class PointBatch {
   #fieldKey(k: number, start: number, end: number): string {
     const buf = this.#buf;
     const prev = this.#lastFieldKeys[k];
-    if (prev !== undefined && prev.end - prev.start === end - start) {
-      let same = true;
-      for (let a = prev.start, b = start; b < end; a++, b++) {
-        if (buf[a] !== buf[b]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        prev.start = start;
-        prev.end = end;
-        return prev.text;
-      }
+    if (prev !== undefined && prev.end - prev.start === end - start && sameBytes(buf, prev.start, start, end - start)) {
+      prev.start = start;
+      prev.end = end;
+      return prev.text;
     }
     const text = buf.toString('utf8', start, end);
     this.#lastFieldKeys[k] = { start, end, text };
@@ -288,6 +279,12 @@ function parseDecimal(buf: Buffer, start: number, end: number): number | undefin
   if (digits > 15 || scale > 22) return undefined;
   const value = scale === 0 ? mantissa : mantissa / POWERS_OF_TEN[scale];
   return neg ? -value : value;
+}
+
+/** Byte equality of two short ranges; a JS loop beats Buffer.compare's native call for names this short. */
+function sameBytes(buf: Buffer, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (buf[a + k] !== buf[b + k]) return false;
+  return true;
 }
 
 /** `m,b=2,a=1` → `m,a=1,b=2`: the measurement stays first, escaped text is kept as written. */
