@@ -227,3 +227,28 @@ test('a savepoint under way when the server shuts down is recorded as SAVEPOINT_
   await svc.init();
   assert.equal(svc.get(jobId)?.status, 'SAVEPOINT_DONE');
 });
+
+test('with a server shade key, stored configs keep secrets sealed; a restart still restores the job', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'st-seal-'));
+  dirs.push(dir);
+  const path = join(dir, 'meta.db');
+  const make = () => new JobService({ meta: new SqliteMetaStore({ path }), registry: builtinRegistry(), services: { consoleOut: () => {} }, shadeKey: 'k'.repeat(20) });
+  let svc = make();
+  await svc.init();
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'STREAMING' },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } }, password: 'plain-secret-value' }],
+    sink: [{ plugin_name: 'Console' }],
+  });
+  await svc.close();
+  const raw = new SqliteMetaStore({ path });
+  const stored = await raw.documents<{ config: unknown; sealed: boolean }>('seatunnel.jobs').get(jobId);
+  await raw.close();
+  assert.equal(stored?.sealed, true);
+  assert.equal(JSON.stringify(stored?.config).includes('plain-secret-value'), false);
+  svc = make();
+  await svc.init();
+  assert.equal(svc.get(jobId)?.status, 'RUNNING');
+  await svc.stop(jobId, false);
+  assert.equal((await svc.waitFor(jobId))?.status, 'CANCELED');
+});

@@ -6,21 +6,25 @@ import type { MetaStore } from '../meta/meta-store.ts';
 import type { JsonObject } from './config/hocon.ts';
 import { buildJobConfig, envOptionsAsStrings, type JobConfig } from './config/job-config.ts';
 import type { ConnectorServices } from './connectors/contract.ts';
-import { jobIdTaken, savepointNeedsJobId, serverRestarted } from './errors.ts';
+import { jobIdTaken, savepointNeedsJobId, serverRestarted, shadeFailed } from './errors.ts';
 import { JobIdGenerator, parseJobId } from './job-id.ts';
 import { type Checkpoint, JobRun } from './job-run.ts';
 import { checkTransition, finalStatus, isEndState, type JobStatus } from './job-status.ts';
 import { emptySnapshot, JobMetrics, type MetricsSnapshot } from './metrics.ts';
 import { buildPlan, type JobDag, type JobPlan, jobDagOf, type Registry } from './plan.ts';
-import { decryptConfig, maskConfig, SENSITIVE_KEYS, ShadeRegistry } from './shade.ts';
+import { decryptConfig, maskConfig, SENSITIVE_KEYS, ShadeRegistry, sealConfig, unsealConfig } from './shade.ts';
 
 /** What is persisted per job (the metadata store's `seatunnel.jobs` documents). */
 export interface JobRecord {
   jobId: string;
   jobName: string;
   status: JobStatus;
-  /** The config as submitted: values the user encrypted stay encrypted. */
+  /**
+   * The config as submitted (values the user encrypted stay encrypted). With a server shade key,
+   * sensitive values are sealed with it as well before they are stored (`sealed`).
+   */
   config: JsonObject;
+  sealed?: boolean;
   envOptions: Record<string, string>;
   mode: 'BATCH' | 'STREAMING';
   createTime: number;
@@ -104,14 +108,31 @@ export class JobService {
           const cp = await this.#checkpoints.get(rec.jobId);
           rec.restarts++;
           this.#log(rec.jobId, `restoring after a server restart from ${cp ? `checkpoint ${cp.id}` : 'the beginning'}`);
-          await this.#start(rec, this.#prepare(rec.config), cp, rec.status !== 'RUNNING');
+          await this.#start(rec, this.#prepare(this.#submitted(rec)), cp, rec.status !== 'RUNNING');
         } catch (err) {
-          await this.#end(rec, 'FAILED', this.#errorText(err, rec.config));
+          await this.#end(rec, 'FAILED', this.#errorText(err, this.#forRedaction(rec)));
         }
       } else {
         await this.#end(rec, rec.status === 'CANCELING' ? 'CANCELED' : 'FAILED', rec.status === 'CANCELING' ? null : serverRestarted(rec.status).message);
       }
     }
+  }
+
+  /** For redacting error texts: the unsealed config when possible, else the stored one. */
+  #forRedaction(rec: JobRecord): JsonObject {
+    try {
+      return this.#submitted(rec);
+    } catch {
+      return rec.config;
+    }
+  }
+
+  /** The config as the user submitted it (unsealed). */
+  #submitted(rec: JobRecord): JsonObject {
+    if (!rec.sealed) return rec.config;
+    const sealer = this.#shades.sealer;
+    if (!sealer) throw shadeFailed('the stored config is sealed, but no [seatunnel] shade_key is configured');
+    return unsealConfig(rec.config, sealer);
   }
 
   #prepare(raw: JsonObject): JobConfig {
@@ -134,7 +155,8 @@ export class JobService {
       jobId,
       jobName,
       status: 'INITIALIZING',
-      config: raw,
+      config: this.#shades.sealer ? sealConfig(raw, this.#shades.sealer) : raw,
+      sealed: this.#shades.sealer !== undefined,
       envOptions: envOptionsAsStrings(config.env.raw),
       mode: config.env.mode,
       createTime: now,
@@ -208,7 +230,7 @@ export class JobService {
         pipeline = outcome === 'CANCELED' || rec.status === 'CANCELING' ? 'CANCELED' : 'FINISHED';
         break;
       } catch (err) {
-        const text = this.#errorText(err, rec.config);
+        const text = this.#errorText(err, this.#forRedaction(rec));
         if (this.#closing || live.run.stopping || rec.status !== 'RUNNING' || attempt >= retries) {
           if (this.#closing && rec.status === 'RUNNING') break;
           pipeline = 'FAILED';
@@ -231,7 +253,7 @@ export class JobService {
           await this.#jobs.put(rec.jobId, rec);
         } catch (again) {
           pipeline = 'FAILED';
-          errorMsg = this.#errorText(again, rec.config);
+          errorMsg = this.#errorText(again, this.#forRedaction(rec));
           break;
         }
       }

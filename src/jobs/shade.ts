@@ -61,6 +61,10 @@ export class ShadeRegistry {
     this.#shades.set(s.identifier.toLowerCase(), s);
   }
   /** SeaTunnel falls back to the identity shade for an unknown identifier; AES without a key is an error. */
+  /** The server's own AES shade, when a key is configured (used to seal stored configs). */
+  get sealer(): Shade | undefined {
+    return this.#shades.get('aes-256-gcm');
+  }
   get(identifier: string): Shade {
     const s = this.#shades.get(identifier.toLowerCase());
     if (s) return s;
@@ -130,4 +134,20 @@ export function decryptConfig(config: JsonObject, registry: ShadeRegistry): Json
 /** A copy for logs: sensitive values replaced by `******` (SeaTunnel's desensitization). */
 export function maskConfig(config: JsonObject): JsonObject {
   return mapSensitive(config, () => '******');
+}
+
+/** Encrypts the sensitive values of a config for storage (on top of whatever shade the user chose). */
+export function sealConfig(config: JsonObject, sealer: Shade): JsonObject {
+  return mapSensitive(config, (v) => sealer.encrypt(v));
+}
+
+/** Reverses `sealConfig`. */
+export function unsealConfig(config: JsonObject, sealer: Shade): JsonObject {
+  return mapSensitive(config, (v, where) => {
+    try {
+      return sealer.decrypt(v);
+    } catch {
+      throw shadeFailed(`${where} could not be unsealed with the server key`);
+    }
+  });
 }
