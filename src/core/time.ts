@@ -200,7 +200,8 @@ function trimFraction(value: number): string {
   return Number(value.toFixed(9)).toString();
 }
 
-const INFLUX_UNITS: Record<string, number> = {
+/** Nanoseconds per unit of InfluxQL and TICKscript duration literals. */
+export const DURATION_UNITS: Readonly<Record<string, number>> = {
   ns: NANOSECOND,
   u: MICROSECOND,
   µ: MICROSECOND,
@@ -235,7 +236,7 @@ export function parseDuration(text: string): Duration | undefined {
     let unitEnd = i;
     while (unitEnd < text.length && !(text.charCodeAt(unitEnd) >= 48 && text.charCodeAt(unitEnd) <= 57)) unitEnd++;
     const unit = text.slice(i, unitEnd);
-    const size = INFLUX_UNITS[unit];
+    const size = DURATION_UNITS[unit];
     if (size === undefined) return undefined;
     total += digits * size;
     i = unitEnd;

@@ -1,17 +1,6 @@
 // TICKscript duration literals (`10s`, `5m`, `250ms`, `1w`) in nanoseconds, with Kapacitor's int64 limit.
 
-import { DAY, HOUR, MICROSECOND, MILLISECOND, MINUTE, SECOND, WEEK } from '../core/time.ts';
-
-const UNITS: Record<string, number> = {
-  u: MICROSECOND,
-  µ: MICROSECOND,
-  ms: MILLISECOND,
-  s: SECOND,
-  m: MINUTE,
-  h: HOUR,
-  d: DAY,
-  w: WEEK,
-};
+import { DURATION_UNITS } from '../core/time.ts';
 
 const MAX_NS = 9223372036854775807n;
 
@@ -19,7 +8,7 @@ const MAX_NS = 9223372036854775807n;
 export function parseTickDuration(text: string): number | undefined {
   const m = /^(\d+)(u|µ|ms|s|m|h|d|w)$/.exec(text);
   if (!m) return undefined;
-  const unit = UNITS[m[2]!]!;
+  const unit = DURATION_UNITS[m[2]!]!;
   const digits = m[1]!;
   if (digits.length > 15) {
     const big = BigInt(digits) * BigInt(unit);
