@@ -106,6 +106,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     writers: outputWriters(series.store, clusters),
     http: fetchPoster,
     groupIdleMs: streamSection.groupIdleMs,
+    queryStore: series.store,
   });
   closers.push(() => engine.stopAll());
 

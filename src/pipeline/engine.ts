@@ -4,6 +4,7 @@
 import type { Point } from '../core/point.ts';
 import type { Clock } from '../core/time.ts';
 import type { PointBatch } from '../lineproto/point-batch.ts';
+import type { SeriesStore } from '../store/series-store.ts';
 import type { DBRP, Pipeline } from '../tick/pipeline.ts';
 import type { PipelineLogger } from './node.ts';
 import { builtinRegistry, type NodeRegistry, type TaskServices } from './node-registry.ts';
@@ -24,6 +25,8 @@ export interface StreamEngineOptions {
   readonly writers?: PointWriterResolver;
   readonly http?: HttpPoster;
   readonly registry?: NodeRegistry;
+  /** The store batch tasks' query nodes read (the server's routing series store). */
+  readonly queryStore?: SeriesStore;
   /** Default idle expiry of per-group state in ms (0 = never); a task may override it. */
   readonly groupIdleMs?: number;
   /** Wall-clock tick period for barriers, stats, output flushes and expiry (default 100 ms). */
@@ -59,6 +62,7 @@ export class StreamEngine {
       writers: options.writers ?? (() => undefined),
       loopback: (points) => this.loopback(points),
       http: options.http,
+      queryStore: options.queryStore,
     };
   }
 

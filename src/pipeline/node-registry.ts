@@ -2,6 +2,7 @@
 // alert node, UDFs) register their kinds on the same registry from the composition root.
 
 import type { Clock } from '../core/time.ts';
+import type { SeriesStore } from '../store/series-store.ts';
 import type { PipelineNode } from '../tick/pipeline.ts';
 import { unknownNodeKind } from './errors.ts';
 import type { RunNode, TaskRuntime } from './node.ts';
@@ -31,11 +32,14 @@ import { WindowNode } from './nodes/window.ts';
 import { BarrierNode } from './nodes/barrier.ts';
 import { FlattenNode } from './nodes/flatten.ts';
 import { CombineNode } from './nodes/combine.ts';
+import { BatchNode } from './nodes/batch.ts';
+import { QueryNode, rejectQueryFlux } from './nodes/query.ts';
 import type { HttpPoster, PointWriterResolver } from './outputs/point-writer.ts';
 
-/** What the engine lends nodes: outputs and the wall clock. */
+/** What the engine lends nodes: outputs, the wall clock and the store batch queries read. */
 export interface TaskServices {
   readonly clock: Clock;
+  readonly queryStore?: SeriesStore;
   readonly writers: PointWriterResolver;
   readonly loopback: LoopbackSink;
   readonly http: HttpPoster | undefined;
@@ -91,6 +95,9 @@ export function builtinRegistry(): NodeRegistry {
   r.register('flatten', (s, rt) => new FlattenNode(s, rt));
   r.register('combine', (s, rt) => new CombineNode(s, rt));
   r.register('trickle', (s, rt) => new TrickleNode(s, rt));
+  r.register('batch', (s, rt) => new BatchNode(s, rt));
+  r.register('query', (s, rt, sv) => new QueryNode(s, rt, sv.queryStore, sv.clock.now()));
+  r.register('queryFlux', (s) => rejectQueryFlux(s));
   return r;
 }
 

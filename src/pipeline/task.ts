@@ -1,5 +1,5 @@
 // A running task: the node graph built from a pipeline description, fed with writes, ticked by the
-// wall clock for barriers, stats, buffered outputs, throughput and idle-group expiry.
+// wall clock for batch queries, barriers, stats, buffered outputs, throughput and idle-group expiry.
 
 import type { Point } from '../core/point.ts';
 import type { Instant } from '../core/time.ts';
@@ -11,8 +11,10 @@ import { GroupTable } from './group.ts';
 import type { NodeRegistry, TaskServices } from './node-registry.ts';
 import type { PipelineLogger, RunNode, TaskRuntime } from './node.ts';
 import { BarrierNode } from './nodes/barrier.ts';
+import { BatchNode } from './nodes/batch.ts';
 import { HttpOutNode } from './nodes/http-out.ts';
 import { InfluxDBOutNode } from './nodes/influxdb-out.ts';
+import { QueryNode } from './nodes/query.ts';
 import { StatsNode } from './nodes/stats.ts';
 import { StreamNode } from './nodes/stream.ts';
 
@@ -32,10 +34,12 @@ export class RunningTask {
   readonly type: 'stream' | 'batch';
   readonly nodes: RunNode[] = [];
   readonly stream: StreamNode | undefined;
+  readonly batch: BatchNode | undefined;
   readonly #rt: TaskRuntime;
   readonly #httpOuts = new Map<string, HttpOutNode>();
   readonly #stats: StatsNode[] = [];
   readonly #barriers: BarrierNode[] = [];
+  readonly #queries: QueryNode[] = [];
   readonly #options: TaskOptions;
   #throughput = 0;
   #lastRateMs = 0;
@@ -74,6 +78,7 @@ export class RunningTask {
       });
     }
     this.stream = this.nodes.find((n): n is StreamNode => n instanceof StreamNode);
+    this.batch = this.nodes.find((n): n is BatchNode => n instanceof BatchNode);
   }
 
   #create(spec: PipelineNode, registry: NodeRegistry, services: TaskServices, byId: Map<number, RunNode>): RunNode {
@@ -87,6 +92,7 @@ export class RunningTask {
     const node = registry.create(spec, this.#rt, services);
     if (node instanceof HttpOutNode) this.#httpOuts.set(node.endpoint, node);
     if (node instanceof BarrierNode) this.#barriers.push(node);
+    if (node instanceof QueryNode) this.#queries.push(node);
     return node;
   }
 
@@ -107,10 +113,11 @@ export class RunningTask {
     this.#rt.groups.nowMs = now.ms;
     for (const b of this.#barriers) b.fire(now);
     for (const s of this.#stats) s.fire(now);
+    for (const q of this.#queries) q.fire(now);
     for (const n of this.nodes) n.tick(now.ms);
     const elapsed = now.ms - this.#lastRateMs;
     if (elapsed >= 1000) {
-      const received = this.stream?.received ?? 0;
+      const received = this.stream?.received ?? this.batch?.received ?? 0;
       this.#throughput = ((received - this.#lastReceived) * 1000) / elapsed;
       this.#lastReceived = received;
       this.#lastRateMs = now.ms;
