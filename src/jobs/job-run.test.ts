@@ -12,7 +12,7 @@ import type { PluginFactory } from './connectors/contract.ts';
 import { JobRun } from './job-run.ts';
 import { JobService } from './job-service.ts';
 import { JobMetrics, metricsJson } from './metrics.ts';
-import { buildPlan, jobDagOf, makeRegistry } from './plan.ts';
+import { buildPlan, jobDagOf, makeRegistry, sinkPlaceholders } from './plan.ts';
 import { BUILTIN_PLUGINS } from './builtins.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'job-run-'));
@@ -163,4 +163,24 @@ test('a stuck sink: the checkpoint expires and fails the job; a forced stop ends
   assert.equal(jobs.get(stuck.jobId)?.status, 'DOING_SAVEPOINT');
   await jobs.stop(stuck.jobId, false, true);
   assert.equal((await jobs.waitFor(stuck.jobId))?.status, 'CANCELED');
+});
+
+/** `${name}` spelled without a template-looking literal. */
+const ph = (name: string) => `$${'{'}${name}}`;
+
+test('sink placeholders take the input table: a LocalFile path per table name', async () => {
+  const filled = sinkPlaceholders(
+    { path: `/out/${ph('database_name')}/${ph('schema_name')}/${ph('table_name')}`, list: [ph('table_full_name')], keep: ph('other'), n: 1 },
+    { table: 'db.public.users', fields: [{ name: 'id', type: { kind: 'int' } }, { name: 'name', type: { kind: 'string' } }], primaryKey: ['id'] },
+    'db.public.users',
+  );
+  assert.deepEqual(filled, { path: '/out/db/public/users', list: ['db.public.users'], keep: ph('other'), n: 1 });
+  const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });
+  const { jobId } = await jobs.submit({
+    env: { 'job.mode': 'BATCH' },
+    source: [{ plugin_name: 'FakeSource', plugin_output: 'people', schema: { fields: { a: 'int' } } }],
+    sink: [{ plugin_name: 'LocalFile', path: join(dir, 'by-table', ph('table_name')), tmp_path: join(dir, 'tmp'), file_format_type: 'json' }],
+  });
+  assert.equal((await jobs.waitFor(jobId))?.status, 'FINISHED');
+  assert.equal(readdirSync(join(dir, 'by-table', 'people')).length, 1);
 });

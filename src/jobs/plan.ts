@@ -1,5 +1,6 @@
 // The job plan: plugins built from a config, wired into datasets, grouped into pipelines, and the jobDag view.
 
+import type { JsonObject, JsonValue } from './config/hocon.ts';
 import type { EnvOptions, JobConfig, PluginConfig } from './config/job-config.ts';
 import type { ConnectorContext, ConnectorServices, PluginFactory, Sink, Source, Transform } from './connectors/contract.ts';
 import { configInvalid, factoryFailed } from './errors.ts';
@@ -135,11 +136,42 @@ export async function buildPlan(config: JobConfig, pc: PlanContext): Promise<Job
   const unwired = transforms.length > 0 ? [transforms[transforms.length - 1].dataset] : sources.map((s) => s.dataset);
   const sinks = config.sinks.map((cfg): PlannedSink => {
     const inputs = resolve(cfg, cfg.inputs ?? unwired);
-    const sink = construct(cfg, () => factoryFor(pc.registry, 'sink', cfg.pluginName).create(ctx(cfg)));
+    const placed = { ...cfg, options: sinkPlaceholders(cfg.options, datasets.get(inputs[0])!, tables.get(inputs[0])!) };
+    const sink = construct(cfg, () => factoryFor(pc.registry, 'sink', cfg.pluginName).create(ctx(placed)));
     return { cfg, sink, inputs, schema: datasets.get(inputs[0])!, parallelism: cfg.parallelism ?? pc.env.parallelism };
   });
 
   return { sources, transforms, sinks, pipelines: pipelinesOf(sources, transforms, sinks), tables };
+}
+
+const PLACEHOLDER = /\$\{(database_name|schema_name|table_name|schema_full_name|table_full_name|primary_key|unique_key|field_names)\}/g;
+
+/**
+ * SeaTunnel's reserved sink placeholders (`${table_name}`, `${database_name}`, ...), filled from the
+ * table the sink reads. The table path is `db.schema.table`, `db.table` or `table`.
+ */
+export function sinkPlaceholders(options: JsonObject, schema: TableSchema, tablePath: string): JsonObject {
+  const parts = tablePath.split('.');
+  const table = parts[parts.length - 1];
+  const database = parts.length > 1 ? parts[0] : '';
+  const schemaName = parts.length > 2 ? parts[1] : '';
+  const values: Record<string, string> = {
+    database_name: database,
+    schema_name: schemaName,
+    table_name: table,
+    schema_full_name: parts.slice(0, -1).join('.'),
+    table_full_name: tablePath,
+    primary_key: (schema.primaryKey ?? []).join(','),
+    unique_key: '',
+    field_names: schema.fields.map((f) => f.name).join(','),
+  };
+  const fill = (v: JsonValue): JsonValue => {
+    if (typeof v === 'string') return v.replace(PLACEHOLDER, (_m, name: string) => values[name]);
+    if (Array.isArray(v)) return v.map(fill);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(options) as JsonObject;
 }
 
 /** Connected components of the plugin graph, numbered from 1 in source order. */
