@@ -48,6 +48,9 @@ test('substitutions: document paths, env, optional, self-append and +=', () => {
   assert.equal(c.path, '/bin:/usr/bin');
   assert.deepEqual(c.list, [1, 2]);
   assert.equal(c.msg, 'hello 10 world');
+  const d = parseHocon(['a = $', '{HOST:localhost}\nb = $', '{EMPTY:}\nc = $', '{SET:x}\nsink { Jdbc { table = $', '{table_name} } }'].join(''), { env: { SET: 'y' } });
+  assert.deepEqual([d.a, d.b, d.c], ['localhost', '', 'y']);
+  assert.deepEqual(d.sink, [{ plugin_name: 'Jdbc', table: '$' + '{table_name}' }]);
 });
 
 test('triple quotes, comments, escapes, object merge and big integers', () => {

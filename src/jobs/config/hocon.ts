@@ -308,6 +308,9 @@ function cloneMap(map: Map<string, BNode>): Map<string, BNode> {
 // ---- substitution and conversion --------------------------------------------------------------
 
 const ABSENT = Symbol('absent');
+
+/** SeaTunnel's reserved sink placeholders, which HOCON must leave unresolved. */
+const RESERVED_PLACEHOLDERS = new Set(['database_name', 'schema_name', 'table_name', 'schema_full_name', 'table_full_name', 'primary_key', 'unique_key', 'field_names']);
 type Resolved = BNode | typeof ABSENT;
 
 class Resolver {
@@ -347,20 +350,27 @@ class Resolver {
         return { t: 'arr', items };
       }
       case 'subst': {
-        if (this.#active.has(node.path)) throw configSyntax(node.line, `substitution cycle through \${${node.path}}`);
-        const target = this.lookup(node.path);
+        // SeaTunnel's variable syntax also allows a default: `${name:default}` (`${name:}` = empty).
+        const colon = node.path.indexOf(':');
+        const path = colon < 0 ? node.path : node.path.slice(0, colon);
+        const fallback = colon < 0 ? undefined : node.path.slice(colon + 1);
+        if (this.#active.has(path)) throw configSyntax(node.line, `substitution cycle through \${${path}}`);
+        const target = this.lookup(path);
         if (target !== undefined) {
-          this.#active.add(node.path);
+          this.#active.add(path);
           try {
             return this.resolve(target);
           } finally {
-            this.#active.delete(node.path);
+            this.#active.delete(path);
           }
         }
-        const fromEnv = this.env[node.path];
+        const fromEnv = this.env[path];
         if (fromEnv !== undefined) return { t: 'lit', v: fromEnv, quoted: true };
+        if (fallback !== undefined) return { t: 'lit', v: fallback, quoted: true };
         if (node.optional) return ABSENT;
-        throw configUnresolved(node.line, node.path);
+        // Sink placeholders are filled per table later; they stay as written.
+        if (RESERVED_PLACEHOLDERS.has(path)) return { t: 'lit', v: `\${${path}}`, quoted: true };
+        throw configUnresolved(node.line, path);
       }
       case 'concat': {
         const parts: BNode[] = [];
