@@ -116,6 +116,10 @@ async function get(path: string, base = url): Promise<any> {
   return res.json();
 }
 
+async function errorOf(res: Response): Promise<string> {
+  return ((await res.json()) as { error: string }).error;
+}
+
 const out = (id: string, endpoint = 'out', base = url) => get(`tasks/${id}/${endpoint}`, base);
 const queryStats = async (id: string) => (await get(`tasks/${id}`)).stats['node-stats'].query1;
 
@@ -226,13 +230,13 @@ q|last('v')|httpOut('last')`,
     }
     const bad = await define('b_cron_bad', `${q}.cron('0 61 * * * * *')|httpOut('out')`);
     assert.equal(bad.status, 500);
-    assert.match((await bad.json()).error, /invalid cron expression|61/);
+    assert.match(await errorOf(bad), /invalid cron expression|61/);
     const both = await define('b_cron_every', `${q}.cron('*/2 * * * *').every(1m)|httpOut('out')`);
     assert.equal(both.status, 500);
-    assert.match((await both.json()).error, /must not set both 'every' and 'cron' properties/);
+    assert.match(await errorOf(both), /must not set both 'every' and 'cron' properties/);
     const neither = await define('b_no_schedule', `${q}|httpOut('out')`);
     assert.equal(neither.status, 500);
-    assert.match((await neither.json()).error, /must set either 'every' or 'cron' property/);
+    assert.match(await errorOf(neither), /must set either 'every' or 'cron' property/);
   });
 
   it('groupBy(time(d, offset)) and fill(number | none | previous)', async () => {
@@ -305,16 +309,16 @@ q|max('v')|httpOut('max')`,
     const flux = await define('b_flux', `batch|queryFlux('from(bucket: "x") |> range(start: -1m)').period(1m).every(1m)|httpOut('out')`);
     assert.equal(flux.status, 500);
     assert.equal(
-      (await flux.json()).error,
+      await errorOf(flux),
       "queryFlux1: queryFlux is not supported: batch tasks run InfluxQL only; use query('SELECT ...') instead of queryFlux('...')",
     );
     assert.equal((await get('tasks/b_flux')).executing, false);
     const parse = await define('b_badq', `batch|query('SELECT FROM').every(1m)|httpOut('out')`);
     assert.equal(parse.status, 500);
-    assert.match((await parse.json()).error, /failed to parse InfluxQL query: found FROM, expected identifier/);
+    assert.match(await errorOf(parse), /failed to parse InfluxQL query: found FROM, expected identifier/);
     const notSelect = await define('b_drop', `batch|query('DROP DATABASE b1').every(1m)|httpOut('out')`);
     assert.equal(notSelect.status, 500);
-    assert.match((await notSelect.json()).error, /query is not a select statement/);
+    assert.match(await errorOf(notSelect), /query is not a select statement/);
   });
 });
 
