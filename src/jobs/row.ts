@@ -61,10 +61,6 @@ export interface TableSchema {
   primaryKey?: string[];
 }
 
-export function fieldIndex(schema: TableSchema, name: string): number {
-  return schema.fields.findIndex((f) => f.name === name);
-}
-
 /** A rough size of a row in bytes, for the *Bytes metrics (strings count their UTF-16 length). */
 export function rowBytes(values: Value[]): number {
   let n = 0;
