@@ -22,82 +22,133 @@ interface Item {
 type Message = Point | Batch;
 
 /**
- * At most one message per parent for one rounded time. Sets of the same time form a list (FIFO:
- * a second point from a parent at that time opens the next set); the list head sits in the heap.
+ * The join state of one output group: the pending sets in time order, as parallel flat arrays
+ * (no object per set). A set holds at most one message per parent for one rounded time; sets of
+ * the same time stay in arrival order (a second point from a parent at that time opens the next
+ * set). Times usually arrive in order, so a new set is appended; sets leave from the front.
+ * Each parent's head time is kept as two numbers (NaN until the parent has reported).
  */
-class JoinSet {
-  readonly values: (Message | undefined)[];
-  size = 0;
-  first: number;
-  next: JoinSet | undefined;
+class JoinGroup extends GroupState {
+  /** Index of the oldest live set; the arrays are compacted once half of them is dead. */
+  start = 0;
+  ms: number[] = [];
+  ns: number[] = [];
+  /** Messages filled so far per set. */
+  size: number[] = [];
+  /** `parents` slots per set: a point's fields or a whole batch. */
+  values: (Fields | BatchMessage | undefined)[] = [];
+  /** Per set, the name of the message of the lowest parent index so far (the joined name). */
+  names: string[] = [];
+  /** Per set, that lowest parent index. */
+  first: number[] = [];
+  readonly headMs: number[];
+  readonly headNs: number[];
+
   constructor(
-    readonly key: number | string,
-    readonly ms: number,
-    readonly ns: number,
-    expected: number,
+    group: Group,
+    readonly parents: number,
   ) {
-    this.values = new Array(expected).fill(undefined);
-    this.first = expected;
+    super(group);
+    this.headMs = new Array<number>(parents).fill(NOT_REPORTED);
+    this.headNs = new Array<number>(parents).fill(0);
   }
-  set(i: number, msg: Message): void {
-    if (i < this.first) this.first = i;
-    this.values[i] = msg;
-    this.size++;
+
+  get pending(): number {
+    return this.ms.length - this.start;
+  }
+
+  /** The index of the first live set at time (ms, ns) or later. */
+  lowerBound(ms: number, ns: number): number {
+    const a = this.ms;
+    const b = this.ns;
+    let lo = this.start;
+    let hi = a.length;
+    // Appending is the common case: check the newest set first.
+    if (hi > lo && before(a[hi - 1], b[hi - 1], ms, ns)) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(a[mid], b[mid], ms, ns)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Opens an empty set before the set at index `at` and returns its index. The side with fewer
+   * sets moves: a stream joined with its own shifted copy opens sets just after the oldest ones.
+   */
+  open(at: number, ms: number, ns: number): number {
+    const p = this.parents;
+    const n = this.ms.length;
+    if (at === n) {
+      this.ms.push(ms);
+      this.ns.push(ns);
+      this.size.push(0);
+      this.names.push('');
+      this.first.push(p);
+      for (let i = 0; i < p; i++) this.values.push(undefined);
+      return at;
+    }
+    if (this.start > 0 && at - this.start < n - at) {
+      const v = this.values;
+      for (let i = this.start - 1; i < at - 1; i++) {
+        this.ms[i] = this.ms[i + 1];
+        this.ns[i] = this.ns[i + 1];
+        this.size[i] = this.size[i + 1];
+        this.names[i] = this.names[i + 1];
+        this.first[i] = this.first[i + 1];
+        for (let j = 0; j < p; j++) v[i * p + j] = v[(i + 1) * p + j];
+      }
+      this.start--;
+      at--;
+      this.ms[at] = ms;
+      this.ns[at] = ns;
+      this.size[at] = 0;
+      this.names[at] = '';
+      this.first[at] = p;
+      for (let j = 0; j < p; j++) v[at * p + j] = undefined;
+      return at;
+    }
+    this.ms.splice(at, 0, ms);
+    this.ns.splice(at, 0, ns);
+    this.size.splice(at, 0, 0);
+    this.names.splice(at, 0, '');
+    this.first.splice(at, 0, p);
+    this.values.splice(at * p, 0, ...new Array<undefined>(p));
+    return at;
+  }
+
+  /** Drops the oldest set. */
+  shift(): void {
+    const p = this.parents;
+    const base = this.start * p;
+    for (let i = 0; i < p; i++) this.values[base + i] = undefined;
+    this.start++;
+    const n = this.ms.length;
+    if (this.start === n) {
+      this.start = 0;
+      this.ms = [];
+      this.ns = [];
+      this.size = [];
+      this.names = [];
+      this.first = [];
+      this.values = [];
+    } else if (this.start >= 32 && this.start * 2 >= n) {
+      const k = this.start;
+      this.ms = this.ms.slice(k);
+      this.ns = this.ns.slice(k);
+      this.size = this.size.slice(k);
+      this.names = this.names.slice(k);
+      this.first = this.first.slice(k);
+      this.values = this.values.slice(k * p);
+      this.start = 0;
+    }
   }
 }
 
-/**
- * The join state of one output group: the set lists by rounded time (a map for look-up plus a
- * min-heap on time, since sets only ever leave from the oldest time), and each parent's head time.
- */
-class JoinGroup extends GroupState {
-  readonly slots = new Map<number | string, JoinSet>();
-  readonly heap: JoinSet[] = [];
-  readonly head = new Map<number, [number, number]>();
-
-  oldest(): JoinSet | undefined {
-    return this.heap[0];
-  }
-
-  insert(set: JoinSet): void {
-    const h = this.heap;
-    let i = h.length;
-    h.push(set);
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (!before(set.ms, set.ns, h[up].ms, h[up].ns)) break;
-      h[i] = h[up];
-      i = up;
-    }
-    h[i] = set;
-    this.slots.set(set.key, set);
-  }
-
-  /** Replaces the oldest list head by the next set of the same time, or removes that time. */
-  advanceOldest(): void {
-    const h = this.heap;
-    const next = h[0].next;
-    if (next !== undefined) {
-      h[0] = next;
-      this.slots.set(next.key, next);
-      return;
-    }
-    this.slots.delete(h[0].key);
-    const last = h.pop()!;
-    if (h.length === 0) return;
-    let i = 0;
-    const n = h.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && before(h[r].ms, h[r].ns, h[l].ms, h[l].ns) ? r : l;
-      if (!before(h[c].ms, h[c].ns, last.ms, last.ns)) break;
-      h[i] = h[c];
-      i = c;
-    }
-    h[i] = last;
-  }
+/** A batch waiting in a join set (points wait as their bare fields). */
+class BatchMessage {
+  constructor(readonly batch: Batch) {}
 }
 
 /** The on-dimension bookkeeping of one join key: cached less-specific and more-specific items. */
@@ -108,6 +159,7 @@ class MatchState extends GroupState {
 
 /** Whole-millisecond times (the common case) key by number, others by text. */
 const timeKey = (ms: number, ns: number): number | string => (ns === 0 ? ms : `${ms}.${ns}`);
+const NOT_REPORTED = Number.NaN;
 const before = (aMs: number, aNs: number, bMs: number, bNs: number) => aMs < bMs || (aMs === bMs && aNs < bNs);
 
 export class JoinNode extends StatefulNode<JoinGroup> {
@@ -146,7 +198,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   }
 
   protected newState(g: Group): JoinGroup {
-    return new JoinGroup(g);
+    return new JoinGroup(g, this.#prefixes.length);
   }
 
   override workingCardinality(): number {
@@ -255,32 +307,33 @@ export class JoinNode extends StatefulNode<JoinGroup> {
 
   #add(g: Group, src: number, msg: Message, ms: number, ns: number): void {
     const s = this.states.get(g);
-    const key = timeKey(ms, ns);
-    let set = s.slots.get(key);
-    if (set === undefined) {
-      set = new JoinSet(key, ms, ns, this.#prefixes.length);
-      s.insert(set);
-    } else {
-      while (set.values[src] !== undefined) {
-        if (set.next === undefined) set.next = new JoinSet(key, ms, ns, this.#prefixes.length);
-        set = set.next;
-      }
+    const p = s.parents;
+    let at = s.lowerBound(ms, ns);
+    const n = s.ms.length;
+    // The first set of this time that still misses this parent, else a new one after that time's sets.
+    while (at < n && s.ms[at] === ms && s.ns[at] === ns && s.values[at * p + src] !== undefined) at++;
+    if (at === n || s.ms[at] !== ms || s.ns[at] !== ns) at = s.open(at, ms, ns);
+    if ('points' in msg) s.values[at * p + src] = new BatchMessage(msg);
+    else s.values[at * p + src] = msg.fields;
+    s.size[at]++;
+    if (src < s.first[at]) {
+      s.first[at] = src;
+      s.names[at] = msg.name;
     }
-    set.set(src, msg);
-    const head = s.head.get(src);
-    if (head === undefined) s.head.set(src, [ms, ns]);
-    else {
-      head[0] = ms;
-      head[1] = ns;
-    }
+    s.headMs[src] = ms;
+    s.headNs[src] = ns;
     this.#emit(s, this.#onlyReady(s));
   }
 
   /** True while some parent's head has not passed the oldest buffered time. */
   #onlyReady(s: JoinGroup): boolean {
-    const o = s.oldest();
-    if (o === undefined) return true;
-    for (const [ms, ns] of s.head.values()) if (!before(o.ms, o.ns, ms, ns)) return true;
+    if (s.pending === 0) return true;
+    const oMs = s.ms[s.start];
+    const oNs = s.ns[s.start];
+    for (let i = 0; i < s.parents; i++) {
+      const ms = s.headMs[i];
+      if (!Number.isNaN(ms) && !before(oMs, oNs, ms, s.headNs[i])) return true;
+    }
     return false;
   }
 
@@ -288,7 +341,8 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     const s = this.states.peek(g.id);
     if (s !== undefined) {
       const t = this.#tolerance > 0 ? round({ ms: timeMs, ns: timeNs }, this.#tolerance) : { ms: timeMs, ns: timeNs };
-      s.head.set(parent, [t.ms, t.ns]);
+      s.headMs[parent] = t.ms;
+      s.headNs[parent] = t.ns;
       this.#emit(s, this.#onlyReady(s));
     }
     this.emitBarrier(g, timeMs, timeNs);
@@ -296,56 +350,57 @@ export class JoinNode extends StatefulNode<JoinGroup> {
 
   #emit(s: JoinGroup, onlyReady: boolean): void {
     for (;;) {
-      let set = s.oldest();
-      while (set !== undefined && !(onlyReady && set.size !== set.values.length)) {
-        this.#emitSet(s, set);
-        s.advanceOldest();
-        const next = s.oldest();
+      if (s.pending > 0) {
+        const ms = s.ms[s.start];
+        const ns = s.ns[s.start];
         // Stay within one time: the loop below moves on to the next time.
-        set = next !== undefined && next.key === set.key ? next : undefined;
+        while (s.pending > 0 && s.ms[s.start] === ms && s.ns[s.start] === ns && !(onlyReady && s.size[s.start] !== s.parents)) {
+          this.#emitSet(s, s.start);
+          s.shift();
+        }
       }
       if (onlyReady) return;
       onlyReady = this.#onlyReady(s);
-      if (s.oldest() === undefined) return;
+      if (s.pending === 0) return;
     }
   }
 
-  #emitSet(s: JoinGroup, set: JoinSet): void {
-    const first = set.values[set.first]!;
-    const name = this.#streamName !== '' ? this.#streamName : first.name;
-    if ('points' in first) {
-      this.#emitBatchSet(set, first, name);
+  #emitSet(s: JoinGroup, at: number): void {
+    const p = s.parents;
+    const base = at * p;
+    const firstValue = s.values[base + s.first[at]]!;
+    const name = this.#streamName !== '' ? this.#streamName : s.names[at];
+    if (firstValue instanceof BatchMessage) {
+      this.#emitBatchSet(s, at, firstValue.batch, name);
       return;
     }
-    const firstFields = first.fields;
     const fields: Fields = {};
-    for (let i = 0; i < set.values.length; i++) {
-      const v = set.values[i];
+    for (let i = 0; i < p; i++) {
+      const f = s.values[base + i] as Fields | undefined;
       const prefix = this.#prefixes[i] + this.#delimiter;
-      if (v === undefined) {
+      if (f === undefined) {
         if (this.#fill === 'none') return;
         // A null fill has no field value to carry; the joined point simply lacks those fields.
         if (this.#fill === 'null') continue;
-        for (const k in firstFields) fields[prefix + k] = this.#fill;
+        for (const k in firstValue) fields[prefix + k] = this.#fill;
       } else {
-        const f = (v as Point).fields;
         for (const k in f) fields[prefix + k] = f[k];
       }
     }
     const g = s.group;
-    this.emitPoint({ name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: set.ms, timeNs: set.ns }, g);
+    this.emitPoint({ name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: s.ms[at], timeNs: s.ns[at] }, g);
   }
 
   /** Batches join point by point on rounded point times. */
-  #emitBatchSet(set: JoinSet, first: Batch, name: string): void {
+  #emitBatchSet(s: JoinGroup, at: number, first: Batch, name: string): void {
     const byTime = new Map<number | string, { ms: number; ns: number; tags: BatchPoint['tags']; fields: Fields; count: number }>();
-    for (let i = 0; i < set.values.length; i++) {
-      const v = set.values[i];
+    for (let i = 0; i < s.parents; i++) {
+      const v = s.values[at * s.parents + i];
       if (v === undefined) {
         if (this.#fill === 'none') return;
         continue;
       }
-      for (const p of (v as Batch).points) {
+      for (const p of (v as BatchMessage).batch.points) {
         const t = this.#tolerance > 0 ? round({ ms: p.timeMs, ns: p.timeNs }, this.#tolerance) : { ms: p.timeMs, ns: p.timeNs };
         const key = timeKey(t.ms, t.ns);
         let row = byTime.get(key);
@@ -356,10 +411,10 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     }
     const points: BatchPoint[] = [];
     for (const row of byTime.values()) {
-      if (row.count < set.size && this.#fill === 'none') continue;
+      if (row.count < s.size[at] && this.#fill === 'none') continue;
       points.push({ tags: row.tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
     }
     points.sort((a, b) => (a.timeMs - b.timeMs) || (a.timeNs - b.timeNs));
-    this.emitBatch({ name, group: first.group, tmaxMs: set.ms, tmaxNs: set.ns, points });
+    this.emitBatch({ name, group: first.group, tmaxMs: s.ms[at], tmaxNs: s.ns[at], points });
   }
 }
