@@ -122,9 +122,7 @@ function asBatches(series: Row[] | undefined): Row[] | null {
     const points: { time: string; fields: Record<string, unknown> }[] = [];
     for (const v of s.values ?? []) {
       const fields: Record<string, unknown> = {};
-      cols.forEach((col, i) => {
-        if (col !== 'time' && v[i] !== null) fields[col] = v[i];
-      });
+      for (let i = 0; i < cols.length; i++) if (cols[i] !== 'time' && v[i] !== null) fields[cols[i]] = v[i];
       if (Object.keys(fields).length > 0) points.push({ time: v[0] as string, fields });
     }
     if (points.length === 0) continue;
@@ -146,7 +144,7 @@ function assertClose(x: unknown, y: unknown, path: string): void {
   }
   if (Array.isArray(x) && Array.isArray(y)) {
     assert.equal(x.length, y.length, `${path}: ${JSON.stringify(x).slice(0, 400)} vs ${JSON.stringify(y).slice(0, 400)}`);
-    x.forEach((v, i) => assertClose(v, y[i], `${path}[${i}]`));
+    for (let i = 0; i < x.length; i++) assertClose(x[i], y[i], `${path}[${i}]`);
     return;
   }
   if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object') {
