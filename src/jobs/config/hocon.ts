@@ -47,6 +47,12 @@ class Parser {
     const prev = this.#toks[this.#pos - 1];
     return prev !== undefined && (prev.kind === '}' || prev.kind === ']');
   }
+  skipNewlinesBeforeBracket(): void {
+    let k = this.#pos;
+    while (this.#toks[k].kind === 'nl') k++;
+    const t = this.#toks[k].kind;
+    if (k > this.#pos && (t === '{' || t === '[')) this.#pos = k;
+  }
   skipNewlines(): void {
     while (this.peek().kind === 'nl') this.#pos++;
   }
@@ -92,6 +98,8 @@ class Parser {
       } else if (sep.kind === ':' || sep.kind === '=' || sep.kind === '+=') {
         this.next();
         append = sep.kind === '+=';
+        // `key =` followed by an object or list on the next line is accepted (SeaTunnel's configs use it).
+        this.skipNewlinesBeforeBracket();
         value = this.parseValue();
       } else {
         throw configSyntax(sep.line, `expected ':' or '=' after key '${path.join('.')}'${sep.kind === 'eof' ? '' : `, got '${sep.text}'`}`);

@@ -6,6 +6,7 @@ import type { ConnectorContext, Transform, TransformFactory } from '../connector
 import { optionInvalid, sqlEval, sqlUnsupported } from '../errors.ts';
 import type { Field, Row, SeaType, TableSchema, Value } from '../row.ts';
 import { lookupFunction, num, str } from './sql/sql-functions.ts';
+import { formatTimestamp } from './sql/sql-time.ts';
 import { type Expr, parseSelect, type Select } from './sql/sql-parser.ts';
 
 type Eval = (v: Value[]) => Value;
@@ -63,6 +64,30 @@ function castTo(type: string, where: string): SeaType {
   const k = map[t];
   if (!k) throw sqlUnsupported(`CAST to ${type}`);
   return { kind: k } as SeaType;
+}
+
+/**
+ * CAST to DATE/TIME/TIMESTAMP as SeaTunnel does it: epoch milliseconds to a timestamp, `yyyyMMdd`
+ * and `HHmmss` integers to a date or time, and the date or time part of a timestamp.
+ */
+function castTemporal(a: Value, kind: string): Value | undefined {
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  if (kind === 'timestamp' && (typeof a === 'number' || typeof a === 'bigint')) return formatTimestamp(new Date(Number(a)));
+  if (kind === 'date') {
+    if ((typeof a === 'number' || typeof a === 'bigint') && /^\d{8}$/.test(String(a))) {
+      const t = String(a);
+      return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
+    }
+    if (typeof a === 'string' && /^\d{4}-\d{2}-\d{2}[T ]/.test(a)) return a.slice(0, 10);
+  }
+  if (kind === 'time') {
+    if ((typeof a === 'number' || typeof a === 'bigint') && Number(a) >= 0 && Number(a) < 240000) {
+      const n = Number(a);
+      return `${p2(Math.floor(n / 10000))}:${p2(Math.floor(n / 100) % 100)}:${p2(n % 100)}`;
+    }
+    if (typeof a === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(a)) return a.slice(11, 19).padEnd(8, ':00');
+  }
+  return undefined;
 }
 
 function arith(op: string, a: Value, b: Value, kind: 'int' | 'bigint' | 'double'): Value {
@@ -220,6 +245,8 @@ class Compiler {
             if ((type.kind === 'int' || type.kind === 'bigint' || type.kind === 'tinyint' || type.kind === 'smallint') && typeof a === 'number') a = Math.trunc(a);
             if ((type.kind === 'int' || type.kind === 'bigint') && typeof a === 'string' && /^\s*-?\d+\.\d+\s*$/.test(a)) a = a.trim().split('.')[0];
             if (type.kind === 'string' && typeof a === 'number' && Number.isInteger(a) && numericKind(x.type) === 'double') return a.toFixed(1);
+            const temporal = castTemporal(a, type.kind);
+            if (temporal !== undefined) return temporal;
             try {
               return coerce(a, type, 'CAST');
             } catch {

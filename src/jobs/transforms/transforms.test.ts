@@ -90,6 +90,25 @@ test('Sql: dates, numbers and regexps', () => {
   ]);
 });
 
+test('Sql: casts to temporal types, exact decimal MOD, whole-number CEIL/FLOOR', () => {
+  const schema = parseSchema({ fields: { ms: 'bigint', ymd: 'int', hms: 'int', ts: 'timestamp', d: 'double', n: 'int' } }, 't', 't')!;
+  const r = run(
+    sqlTransformFactory,
+    {
+      query:
+        'select cast(ms as timestamp) a, cast(ymd as date) b, cast(hms as time) c, cast(ts as date) e, cast(ts as time) f, ' +
+        'mod(n, 5.4) g, mod(n, 5) h, ceil(d) i, floor(d) j, cast(ms as decimal(17,4)) k from t',
+    },
+    schema,
+    [[1687747869032n, 20230625, 235109, '2012-12-21T12:34:56', 13.2, 13]],
+  );
+  assert.deepEqual(r.rows[0], ['2023-06-26T02:51:09.032', '2023-06-25', '23:51:09', '2012-12-21', '12:34:56', 2.2, 3, 14, 13, '1687747869032.0000']);
+  assert.deepEqual(
+    r.schema.fields.map((f) => f.type.kind),
+    ['timestamp', 'date', 'time', 'date', 'time', 'double', 'int', 'int', 'int', 'decimal'],
+  );
+});
+
 test('Sql: LATERAL VIEW [OUTER] EXPLODE multiplies rows', () => {
   const schema = parseSchema({ fields: { id: 'int', tags: 'string', nums: 'array<int>' } }, 't', 't')!;
   const data: Value[][] = [

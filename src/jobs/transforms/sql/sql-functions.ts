@@ -61,6 +61,15 @@ const fixed =
   (): SeaType =>
     t;
 const sameAsFirst = (args: SeaType[]): SeaType => args[0] ?? STRING;
+/** CEIL and FLOOR give whole numbers: bigint stays bigint, everything else becomes int (as SeaTunnel types them). */
+const integral = (args: SeaType[]): SeaType => (args[0]?.kind === 'bigint' ? BIGINT : INT);
+
+function decimals(x: number): number {
+  const t = String(x);
+  const e = t.indexOf('e-');
+  if (e >= 0) return Number(t.slice(e + 2)) + (t.split('.')[1]?.split('e')[0].length ?? 0);
+  return t.split('.')[1]?.length ?? 0;
+}
 
 function regexFlags(flags: string | undefined): string {
   let out = 'u';
@@ -258,21 +267,27 @@ export const FUNCTIONS: Record<string, SqlFunction> = {
   TAN: { type: fixed(DOUBLE), eval: math(Math.tan) },
   TANH: { type: fixed(DOUBLE), eval: math(Math.tanh) },
   MOD: {
-    type: sameAsFirst,
+    type: (a) => (a.some((t) => t.kind === 'double' || t.kind === 'float' || t.kind === 'decimal') ? DOUBLE : (a[0] ?? INT)),
     eval: ([a, b]) => {
       if (typeof a === 'bigint' || typeof b === 'bigint') {
         const d = BigInt(num(b));
         if (d === 0n) throw sqlEval('Division by zero');
         return BigInt(num(a)) % d;
       }
-      if (num(b) === 0) throw sqlEval('Division by zero');
-      return num(a) % num(b);
+      const x = num(a);
+      const y = num(b);
+      if (y === 0) throw sqlEval('Division by zero');
+      if (Number.isInteger(x) && Number.isInteger(y)) return x % y;
+      // Exact decimal remainder (13 mod 5.4 = 2.2, as H2's BigDecimal gives), not the binary one.
+      const scale = Math.max(decimals(x), decimals(y));
+      const f = 10 ** scale;
+      return (Math.round(x * f) % Math.round(y * f)) / f;
     },
   },
-  CEIL: { type: sameAsFirst, eval: math(Math.ceil) },
-  CEILING: { type: sameAsFirst, eval: math(Math.ceil) },
+  CEIL: { type: integral, eval: math(Math.ceil) },
+  CEILING: { type: integral, eval: math(Math.ceil) },
   EXP: { type: fixed(DOUBLE), eval: math(Math.exp) },
-  FLOOR: { type: sameAsFirst, eval: math(Math.floor) },
+  FLOOR: { type: integral, eval: math(Math.floor) },
   LN: { type: fixed(DOUBLE), eval: math(Math.log) },
   LOG: { type: fixed(DOUBLE), eval: ([b, x]) => (x === undefined ? Math.log(num(b)) : Math.log(num(x)) / Math.log(num(b))) },
   LOG10: { type: fixed(DOUBLE), eval: math(Math.log10) },
