@@ -74,6 +74,11 @@ test('triple quotes, comments, escapes, object merge and big integers', () => {
   assert.equal(c.n, null);
 });
 
+test('a key may put its object or list on the next line', () => {
+  const c = parseHocon('rules =\n  {\n    row_rules = [ { rule_type = MIN_ROW, rule_value = 1 } ]\n  }\nlist =\n[1, 2]');
+  assert.deepEqual(c, { rules: { row_rules: [{ rule_type: 'MIN_ROW', rule_value: 1 }] }, list: [1, 2] });
+});
+
 test('errors carry line numbers', () => {
   const cases: [string, RegExp][] = [
     ['a = 1\nb = \nc = 2', /^line 2: expected a value/],
