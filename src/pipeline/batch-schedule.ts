@@ -34,8 +34,9 @@ export function everySchedule(start: Instant, every: Duration, align: boolean): 
 
 /**
  * `.cron(expr)`: Kapacitor's gorhill/cronexpr fields. Five fields are a Unix crontab; six are
- * minutes … year (a 0 seconds field is prepended); seven are seconds … year. A `*` day-of-month or
- * day-of-week becomes Quartz's `?` so that the other one decides, as cronexpr reads them.
+ * minutes … year (a 0 seconds field is prepended); seven are seconds … year. Those are read as
+ * Quartz: a `*` day-of-month or day-of-week becomes `?` so that the other one decides, and
+ * cronexpr's day numbers (Sunday = 0) become Quartz's (Sunday = 1).
  */
 export function cronBatchSchedule(expression: string): BatchSchedule {
   const fields = expression.trim().split(/\s+/);
@@ -44,6 +45,7 @@ export function cronBatchSchedule(expression: string): BatchSchedule {
     schedule = cronSchedule(fields.join(' '));
   } else {
     const quartz = fields.length === 6 ? ['0', ...fields] : [...fields];
+    if (quartz.length === 7) quartz[5] = quartzWeekdays(quartz[5]);
     if (quartz.length === 7 && quartz[3] !== '?' && quartz[5] !== '?') {
       if (quartz[5] === '*') quartz[5] = '?';
       else if (quartz[3] === '*') quartz[3] = '?';
@@ -60,4 +62,9 @@ export function cronBatchSchedule(expression: string): BatchSchedule {
       return ms === undefined ? undefined : fromMillis(ms);
     },
   };
+}
+
+/** Day numbers of a cronexpr day-of-week field in Quartz's numbering; steps and `#n` stay. */
+function quartzWeekdays(field: string): string {
+  return field.replace(/(^|[,-])(\d+)/g, (_m, sep: string, day: string) => `${sep}${(Number(day) % 7) + 1}`);
 }
