@@ -53,6 +53,15 @@ export function evalJsonPath(doc: unknown, steps: Step[]): unknown {
   return cur;
 }
 
+/** Rows are addressed by position in JSONPath (SeaTunnel turns a row into a JSON array); maps stay objects. */
+function toPathDocument(v: Value, t: SeaType): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return v;
+  if (t.kind === 'row' && !Array.isArray(v)) return t.fields.map((f) => toPathDocument((v as Record<string, Value>)[f.name] ?? null, f.type));
+  if (t.kind === 'array' && Array.isArray(v)) return v.map((x) => toPathDocument(x, t.element));
+  if (t.kind === 'map' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPathDocument(x, t.value)]));
+  return v;
+}
+
 interface Column {
   src: string;
   steps: Step[];
@@ -61,6 +70,7 @@ interface Column {
   /** FAIL the job, SKIP (leave the column null) or SKIP_ROW. */
   onError: 'FAIL' | 'SKIP' | 'SKIP_ROW';
   srcIndex: number;
+  srcType: SeaType;
 }
 
 class JsonPath implements Transform {
@@ -89,6 +99,7 @@ class JsonPath implements Transform {
         type: parseType(c.dest_type ?? 'string', this.#where),
         onError: way,
         srcIndex: -1,
+        srcType: { kind: 'string' },
       };
     });
   }
@@ -98,6 +109,7 @@ class JsonPath implements Transform {
     for (const c of this.#columns) {
       c.srcIndex = names.indexOf(c.src);
       if (c.srcIndex < 0) throw optionInvalid(this.#where, `field '${c.src}' is not in the input`);
+      c.srcType = input.fields[c.srcIndex].type;
     }
     const added = this.#columns.filter((c) => !names.includes(c.dest)).map((c) => ({ name: c.dest, type: c.type, nullable: true }));
     this.#destIndex = this.#columns.map((c) => (names.includes(c.dest) ? names.indexOf(c.dest) : names.length + added.findIndex((a) => a.name === c.dest)));
@@ -118,7 +130,7 @@ class JsonPath implements Transform {
         const c = this.#columns[k];
         try {
           const raw = r.values[c.srcIndex];
-          const doc = typeof raw === 'string' ? JSON.parse(raw) : raw;
+          const doc = typeof raw === 'string' ? JSON.parse(raw) : toPathDocument(raw, c.srcType);
           const found = evalJsonPath(doc, c.steps);
           values[this.#destIndex[k]] = found === undefined ? null : coerce(c.type.kind === 'string' && typeof found === 'object' ? JSON.stringify(found) : found, c.type, this.#where);
         } catch (err) {

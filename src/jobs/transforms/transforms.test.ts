@@ -167,6 +167,12 @@ test('JsonPath extracts typed values; errors fail or skip as configured', () => 
   const r = run(jsonPathFactory, { columns: cols, row_error_handle_way: 'SKIP' }, schema, docs);
   assert.deepEqual(r.rows, [['{"a":{"b":[10,20]},"name":"x"}', 20, 'x']]);
   assert.equal(r.schema.fields[1].type.kind, 'int');
+  // A row column is addressed by position, as SeaTunnel turns rows into JSON arrays.
+  const rowSchema = parseSchema({ fields: { c_row: { c_map: 'map<string, string>', c_array: 'array<int>', c_string: 'string' } } }, 't', 't')!;
+  const byPos = run(jsonPathFactory, { columns: [{ src_field: 'c_row', path: '$[2]', dest_field: 's' }, { src_field: 'c_row', path: '$[1][0]', dest_field: 'first', dest_type: 'int' }] }, rowSchema, [
+    [{ c_map: { k: 'v' }, c_array: [7, 8], c_string: 'hello' }],
+  ]);
+  assert.deepEqual(byPos.rows[0].slice(1), ['hello', 7]);
 });
 
 test('FakeSource → Sql → Assert as a job: pass and the fail-rule variant', async () => {
