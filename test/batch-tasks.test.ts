@@ -199,12 +199,15 @@ q|last('v')|httpOut('last')`,
     assert.deepEqual((await out('b_offset', 'last')).series[0].values, [[iso(b - 60_000), 7]]);
   });
 
-  it('align() fires on multiples of every; without it the first fire is one every after the start', async () => {
+  it('align() fires on multiples of every, else one every after the start; alignGroup() starts buckets at the window', async () => {
     const b = base(25);
     await seed('b4', series(b, { a: 0 }));
     const q = `batch|query('SELECT count("v") FROM "b4"."autogen"."m"').period(1m).every(1m)`;
     await defineOk('b_aligned', `${q}.align()|httpOut('out')`);
     await defineOk('b_unaligned', `${q}|httpOut('out')`);
+    const buckets = `batch|query('SELECT count("v") FROM "b4"."autogen"."m"').period(2m).every(1m).groupBy(time(1m))`;
+    await defineOk('b_buckets', `${buckets}|httpOut('out')`);
+    await defineOk('b_align_group', `${buckets}.alignGroup()|httpOut('out')`);
     await advance(35);
     assert.deepEqual((await out('b_aligned')).series, [{ name: 'm', columns: ['time', 'count'], values: [[iso(b), 2]] }]);
     assert.deepEqual(await out('b_unaligned'), { series: null });
@@ -212,6 +215,9 @@ q|last('v')|httpOut('last')`,
     // [b+25 s, b+85 s): the points at b+30 s and b+60 s.
     assert.deepEqual((await out('b_unaligned')).series[0].values, [[iso(b + 25_000), 2]]);
     assert.equal((await queryStats('b_aligned')).batches_queried, 1);
+    // [b−35 s, b+85 s) holds b−30 s, b, b+30 s, b+60 s: whole-minute buckets, or buckets from the window start.
+    assert.deepEqual((await out('b_buckets')).series[0].values, [[iso(b - 60_000), 1], [iso(b), 2], [iso(b + 60_000), 1]]);
+    assert.deepEqual((await out('b_align_group')).series[0].values, [[iso(b - 35_000), 2], [iso(b + 25_000), 2]]);
   });
 
   it('cron() fires on the schedule (Kapacitor 7-field and Unix 5-field); bad expressions fail the start', async () => {
@@ -302,6 +308,16 @@ q|max('v')|httpOut('max')`,
     const stats = await queryStats('b_empty');
     assert.equal(stats.batches_queried, 0);
     assert.equal(stats.errors, 0);
+  });
+
+  it('a failing query counts an error and the task keeps its schedule', async () => {
+    base();
+    await defineOk('b_missing', `batch|query('SELECT mean("v") FROM "nodb"."autogen"."m"').period(1m).every(1m)|httpOut('out')`);
+    await advance(60);
+    assert.equal((await queryStats('b_missing')).errors, 1);
+    await advance(60);
+    assert.equal((await queryStats('b_missing')).errors, 2);
+    assert.equal((await get('tasks/b_missing')).executing, true);
   });
 
   it('queryFlux and invalid queries are rejected with clear errors', async () => {
