@@ -135,7 +135,7 @@ test('a restored run commits what a crashed run prepared and checkpointed (idemp
     id: 3,
     time: 0,
     splits: { '0': splits },
-    commits: { '0': { tmp: prepared, target: join(out, 'T_77_crashed.csv') } },
+    commits: { '0': { files: [{ tmp: prepared, target: join(out, 'T_77_crashed.csv') }] } },
     metrics: { sourceCount: { fake: 10 }, sourceBytes: {}, sinkCount: { fake: 10 }, sinkBytes: {}, runningMs: 5 },
   };
   mkdirSync(out, { recursive: true });

@@ -69,3 +69,30 @@ test('LocalFile source: json lines and text without schema; a missing path is a 
   await assert.rejects(missing.splits(1), /cannot read path .*nope: ENOENT/);
   assert.throws(() => localFileSourceFactory.create(ctx({ path: jf, file_format_type: 'parquet' })), /not supported/);
 });
+
+test('LocalFile sink partitions by fields into k=v directories (partition fields left out of the files by default)', async () => {
+  const out = join(dir, 'parts');
+  const sink = localFileSinkFactory.create(ctx({ path: out, tmp_path: join(dir, 'tmp'), file_format_type: 'csv', partition_by: ['name'] }));
+  const s = parseSchema({ fields: { id: 'int', name: 'string' } }, 't', 'x')!;
+  await sink.open(s);
+  await sink.write([
+    { kind: 0, values: [1, 'a'] },
+    { kind: 0, values: [2, 'b'] },
+    { kind: 0, values: [3, 'a'] },
+    { kind: 0, values: [4, '../evil'] },
+  ]);
+  const info = await sink.prepareCommit(1);
+  await sink.commit(info!);
+  await sink.close(true);
+  const read = (p: string) => readdirSync(join(out, p)).flatMap((f) => readFileSync(join(out, p, f), 'utf8').split('\n').filter(Boolean));
+  assert.deepEqual(read('name=a'), ['1', '3']);
+  assert.deepEqual(read('name=b'), ['2']);
+  assert.deepEqual(read('name=.._evil'), ['4'], 'a value cannot climb out of the output directory');
+  const custom = localFileSinkFactory.create(
+    ctx({ path: join(dir, 'parts2'), tmp_path: join(dir, 'tmp'), file_format_type: 'csv', partition_by: ['name'], partition_dir_expression: 'p_$' + '{v0}', is_partition_field_write_in_file: true }),
+  );
+  await custom.open(s);
+  await custom.write([{ kind: 0, values: [5, 'z'] }]);
+  await custom.commit((await custom.prepareCommit(1))!);
+  assert.deepEqual(readFileSync(join(dir, 'parts2', 'p_z', readdirSync(join(dir, 'parts2', 'p_z'))[0]), 'utf8'), '5,z\n');
+});
