@@ -299,6 +299,29 @@ q|max('v')|httpOut('max')`,
     });
   });
 
+  it('two queries under one batch root, joined', async () => {
+    const b = base();
+    await seed('b9', series(b, { a: 0, b: 100 }));
+    await defineOk(
+      'b_join',
+      `var mean = batch|query('SELECT mean("v") AS v FROM "b9"."autogen"."m"').period(2m).every(1m).groupBy('host')
+var sum = batch|query('SELECT sum("v") AS v FROM "b9"."autogen"."m"').period(2m).every(1m).groupBy('host')
+mean|join(sum).as('mean', 'sum')|eval(lambda: "sum.v" - "mean.v").as('diff')|httpOut('out')`,
+    );
+    const edges = async (n: number) => {
+      const dot = (await get('tasks/b_join')).dot;
+      for (const q of ['query1', 'query2']) assert.match(dot, new RegExp(`\nbatch0 -> ${q} \\[processed="${n}"\\];\n`));
+    };
+    await edges(0);
+    await advance(60);
+    // [b−60 s, b+60 s): i = 8 … 11 → mean 9.5, sum 38 (+100 and +400 for host b); both rows at the window start.
+    assert.deepEqual((await out('b_join')).series, [
+      { name: 'm', tags: { host: 'a' }, columns: ['time', 'diff'], values: [[iso(b - 60_000), 28.5]] },
+      { name: 'm', tags: { host: 'b' }, columns: ['time', 'diff'], values: [[iso(b - 60_000), 328.5]] },
+    ]);
+    await edges(2);
+  });
+
   it('an empty result emits nothing', async () => {
     base();
     await seed('b8', ['m,host=a v=1 1000']);
