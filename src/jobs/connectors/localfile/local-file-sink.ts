@@ -40,7 +40,6 @@ class LocalFileSink implements Sink {
   readonly #partitionBy: string[];
   readonly #partitionExpr: string | undefined;
   readonly #partitionInFile: boolean;
-  #schema!: TableSchema;
   /** The schema of what goes into the files (without partition fields unless asked for). */
   #fileSchema!: TableSchema;
   #fileColumns: number[] = [];
@@ -74,7 +73,6 @@ class LocalFileSink implements Sink {
   }
 
   async open(input: TableSchema): Promise<void> {
-    this.#schema = input;
     const names = input.fields.map((f) => f.name);
     this.#partitionColumns = this.#partitionBy.map((p) => {
       const i = names.indexOf(p);
