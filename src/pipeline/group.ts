@@ -39,11 +39,17 @@ interface Interned extends Group {
   seen: number;
 }
 
-/** Interns groups of one task. Entries idle past the cutoff are dropped with the nodes' state. */
+/**
+ * Interns groups of one task. Entries idle past the cutoff are dropped with the nodes' state.
+ * Single-dimension groups live only in a map by tag value, the others only in a map by id, so a
+ * group costs one map entry; a point whose tags are exactly the one dimension lends the group its
+ * (shared, frozen) tag object.
+ */
 export class GroupTable {
   readonly #groups = new Map<string, Interned>();
   /** Single-dimension groups by tag name, then tag value. */
   readonly #byTag = new Map<string, Map<string, Interned>>();
+  #singles = 0;
   readonly root: Group = { id: '', tags: {}, dims: NO_DIMENSIONS };
   /** Coarse wall time in ms, set by the task's ticker. */
   nowMs = 0;
@@ -77,44 +83,66 @@ export class GroupTable {
     if (byValue === undefined) this.#byTag.set(tag, (byValue = new Map()));
     let g = byValue.get(value);
     if (g === undefined) {
-      const id = `${tag}=${value}`;
-      g = this.#groups.get(id);
-      if (g === undefined) {
-        g = { id, tags: { [tag]: value }, dims, seen: this.nowMs };
-        this.#groups.set(id, g);
-      }
+      const own = tags[tag] !== undefined && onlyKey(tags, tag);
+      g = { id: `${tag}=${value}`, tags: own ? tags : { [tag]: value }, dims, seen: this.nowMs };
       byValue.set(value, g);
+      this.#singles++;
+    } else {
+      g.seen = this.nowMs;
     }
-    g.seen = this.nowMs;
     return g;
   }
 
-  /** When any node last produced this group (wall ms), or undefined when it is not interned. */
+  /** When any node last produced the group with this id (wall ms), or undefined when it is not interned. */
   lastSeen(id: string): number | undefined {
-    return this.#groups.get(id)?.seen;
+    const g = this.#groups.get(id);
+    if (g !== undefined) return g.seen;
+    for (const [tag, byValue] of this.#byTag) {
+      if (id.length > tag.length && id.startsWith(tag) && id.charCodeAt(tag.length) === 61 /* = */) {
+        const s = byValue.get(id.slice(tag.length + 1));
+        if (s !== undefined) return s.seen;
+      }
+    }
+    return undefined;
+  }
+
+  /** When the group interned under the same key as `g` was last produced, or undefined. */
+  lastSeenOf(g: Group): number | undefined {
+    if (g.dims.tagNames.length === 1 && !g.dims.byName) {
+      const tag = g.dims.tagNames[0];
+      return this.#byTag.get(tag)?.get(g.tags[tag])?.seen;
+    }
+    return this.#groups.get(g.id)?.seen;
   }
 
   get size(): number {
-    return this.#groups.size;
-  }
-
-  #forget(g: Interned): void {
-    this.#groups.delete(g.id);
-    if (g.dims.tagNames.length === 1 && !g.dims.byName) {
-      const tag = g.dims.tagNames[0];
-      this.#byTag.get(tag)?.delete(g.tags[tag]);
-    }
+    return this.#groups.size + this.#singles;
   }
 
   /** Forgets groups not used since `cutoffMs`. */
   expire(cutoffMs: number): void {
-    for (const g of this.#groups.values()) if (g.seen < cutoffMs) this.#forget(g);
+    for (const g of this.#groups.values()) if (g.seen < cutoffMs) this.#groups.delete(g.id);
+    for (const byValue of this.#byTag.values()) {
+      for (const [value, g] of byValue) {
+        if (g.seen < cutoffMs) {
+          byValue.delete(value);
+          this.#singles--;
+        }
+      }
+    }
   }
 
   clear(): void {
     this.#groups.clear();
     this.#byTag.clear();
+    this.#singles = 0;
   }
+}
+
+/** True when `tags` has no key but `key`. */
+function onlyKey(tags: Tags, key: string): boolean {
+  for (const k in tags) if (k !== key) return false;
+  return true;
 }
 
 /** Sorted, de-duplicated dimension names; the same list yields the same frozen object per caller. */

@@ -71,7 +71,7 @@ export class GroupStates<S extends GroupState> {
     const gone: S[] = [];
     const groups = this.rt.groups;
     for (const [id, s] of this.#map) {
-      if (s.seen < cutoffMs && !((groups.lastSeen(id) ?? Number.NEGATIVE_INFINITY) >= cutoffMs)) {
+      if (s.seen < cutoffMs && !((groups.lastSeenOf(s.group) ?? Number.NEGATIVE_INFINITY) >= cutoffMs)) {
         this.#map.delete(id);
         gone.push(s);
       }

@@ -9,9 +9,16 @@ import type { BatchPoint } from '../messages.ts';
 import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
 import { propDuration, propFlag, propInt } from '../props.ts';
 
-/** Time-ordered buffer with a moving start, compacted when the dead prefix grows. */
+const EMPTY: BatchPoint[] = [];
+
+/**
+ * Time-ordered buffer with a moving start, compacted when the dead prefix grows. Between messages
+ * a buffer of one point is kept as that point alone (`one`), with no array: the common state of an
+ * idle group. Points are kept as their parts (tags, fields, time), not as the decoded point.
+ */
 class WindowState extends GroupState {
-  buf: Point[] = [];
+  buf: BatchPoint[] = EMPTY;
+  one: BatchPoint | undefined = undefined;
   start = 0;
   nextMs = 0;
   nextNs = 0;
@@ -79,8 +86,31 @@ export class WindowNode extends StatefulNode<WindowState> {
     } else {
       s.seen = this.rt.nowMs;
     }
-    if (this.#periodCount > 0) this.#byCount(s, p);
-    else this.#byTime(s, p);
+    if (s.one !== undefined) {
+      s.buf = [s.one];
+      s.one = undefined;
+    }
+    const q: BatchPoint = { tags: p.tags, fields: p.fields, timeMs: p.timeMs, timeNs: p.timeNs };
+    if (this.#periodCount > 0) this.#byCount(s, q);
+    else this.#byTime(s, q);
+    this.#settle(s);
+  }
+
+  /** An idle group keeps a single buffered point without an array. */
+  #settle(s: WindowState): void {
+    if (s.buf.length - s.start === 1) {
+      s.one = s.buf[s.start];
+      s.buf = EMPTY;
+      s.start = 0;
+    }
+  }
+
+  /** The buffer as one array again (before a barrier works on it). */
+  #unsettle(s: WindowState): void {
+    if (s.one !== undefined) {
+      s.buf = [s.one];
+      s.one = undefined;
+    }
   }
 
   #open(s: WindowState, p: Point): void {
@@ -111,7 +141,7 @@ export class WindowNode extends StatefulNode<WindowState> {
     s.nextNs = t[1];
   }
 
-  #byTime(s: WindowState, p: Point): void {
+  #byTime(s: WindowState, p: BatchPoint): void {
     const t = this.#tmp;
     if (this.#every === 0) {
       // Emitting on every point: a right-closed window (t − period, t].
@@ -144,7 +174,7 @@ export class WindowNode extends StatefulNode<WindowState> {
       let from = s.start;
       while (from < s.buf.length && before(s.buf[from].timeMs, s.buf[from].timeNs, t[0], t[1])) from++;
       const kept = s.buf.length - from;
-      const next = new Array<Point>(kept + 1);
+      const next = new Array<BatchPoint>(kept + 1);
       for (let i = 0; i < kept; i++) next[i] = s.buf[from + i];
       next[kept] = p;
       s.buf = next;
@@ -154,7 +184,7 @@ export class WindowNode extends StatefulNode<WindowState> {
     this.#push(s, p);
   }
 
-  #byCount(s: WindowState, p: Point): void {
+  #byCount(s: WindowState, p: BatchPoint): void {
     this.#push(s, p);
     if (s.buf.length - s.start > this.#periodCount) s.start++;
     s.count++;
@@ -178,7 +208,7 @@ export class WindowNode extends StatefulNode<WindowState> {
   }
 
   /** An empty buffer restarts as a one-element literal: V8 gives `[].push` room for 17. */
-  #push(s: WindowState, p: Point): void {
+  #push(s: WindowState, p: BatchPoint): void {
     if (s.buf.length === 0) s.buf = [p];
     else s.buf.push(p);
   }
@@ -187,7 +217,7 @@ export class WindowNode extends StatefulNode<WindowState> {
   #compact(s: WindowState): void {
     if (s.start === 0) return;
     if (s.start === s.buf.length) {
-      s.buf = [];
+      s.buf = EMPTY;
       s.start = 0;
     } else if (s.buf.length <= 64) {
       s.buf.splice(0, s.start);
@@ -207,6 +237,7 @@ export class WindowNode extends StatefulNode<WindowState> {
   protected override onBarrier(g: Group, timeMs: number, timeNs: number): void {
     const s = this.states.peek(g.id);
     if (s !== undefined && this.#periodCount === 0 && !before(timeMs, timeNs, s.nextMs, s.nextNs)) {
+      this.#unsettle(s);
       const t = this.#tmp;
       if (this.#every === 0) {
         plus(timeMs, timeNs, -this.#period, t);
@@ -227,6 +258,7 @@ export class WindowNode extends StatefulNode<WindowState> {
         s.nextMs = t[0];
         s.nextNs = t[1];
       }
+      this.#settle(s);
     }
     this.emitBarrier(g, timeMs, timeNs);
   }
