@@ -158,7 +158,15 @@ class JdbcSink implements Sink {
     if (this.#query) {
       // A user statement with `?` in field order: executed row by row.
       const sql = this.#dialect.name === 'postgresql' ? convertPlaceholders(this.#query) : this.#query;
-      for (const item of buf) if (item.op === 'upsert') await conn.query(sql, item.values);
+      // One transaction per batch: far fewer commits, and a batch lands whole or not at all.
+      await conn.query('BEGIN');
+      try {
+        for (const item of buf) if (item.op === 'upsert') await conn.query(sql, item.values);
+        await conn.query('COMMIT');
+      } catch (err) {
+        await conn.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
       return;
     }
     const table = this.#table!;

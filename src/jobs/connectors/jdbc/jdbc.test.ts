@@ -199,3 +199,22 @@ test('reference e2e: Jdbc source (query, partition_num 2) → Jdbc sink (generat
   });
   await assert.rejects(badSubmit, (e: Error) => /ErrorCode|missing_tbl/.test(e.message) && !e.message.includes('sekrit-pw'));
 });
+
+test('Jdbc sink with a user INSERT query (? placeholders in field order), batched in transactions', async () => {
+  for (const [url, user, conn] of [[PG, 'postgres', () => pg], [MY, 'root', () => my]] as const) {
+    await conn().query(`DROP TABLE IF EXISTS conf_${tag}`);
+    await conn().query(`CREATE TABLE conf_${tag} (id int, v varchar(20))`);
+    const schema = parseSchema({ fields: { id: 'int', v: 'string' } }, 't', 'x')!;
+    const sink = jdbcSinkFactory.create(ctx({ url, user, query: `INSERT INTO conf_${tag} (id, v) VALUES (?, ?)`, batch_size: 2 }));
+    await sink.open(schema);
+    await sink.write([
+      { kind: 0, values: [1, "it's ?"] },
+      { kind: 0, values: [2, 'b'] },
+      { kind: 0, values: [3, null] },
+    ]);
+    await sink.prepareCommit(1);
+    await sink.close(true);
+    const r = await conn().query(`SELECT id, v FROM conf_${tag} ORDER BY id`);
+    assert.deepEqual(r.rows.map((x) => [Number(x[0]), x[1]]), [[1, "it's ?"], [2, 'b'], [3, null]], url);
+  }
+});
