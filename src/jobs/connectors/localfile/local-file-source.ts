@@ -1,12 +1,12 @@
 // LocalFile source: one split per file, resumable from a line offset.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { JsonValue } from '../../config/hocon.ts';
-import { intOption, option, stringOption } from '../../config/job-config.ts';
+import { boolOption, intOption, option, stringOption } from '../../config/job-config.ts';
 import { parseSchema } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
-import type { Row, TableSchema } from '../../row.ts';
+import type { Row, TableSchema, Value } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 import { decodeLine, type FileFormat, parseFormat } from './file-format.ts';
 
@@ -22,7 +22,11 @@ class LocalFileSource implements Source {
   readonly resumable = true;
   readonly #path: string;
   readonly #format: FileFormat;
-  readonly #schema: TableSchema;
+  #schema: TableSchema;
+  /** Fields of the file itself; partition columns (`k=v` directories) follow them in `#schema`. */
+  #fileFields = 0;
+  #partitionKeys: string[] = [];
+  readonly #parsePartitions: boolean;
   readonly #delimiter: string;
   readonly #skip: number;
   readonly #pattern: RegExp | undefined;
@@ -43,26 +47,51 @@ class LocalFileSource implements Source {
     this.#skip = intOption(o, 'skip_header_row_number', 0, this.#where);
     const pattern = stringOption(o, 'file_filter_pattern');
     this.#pattern = pattern ? new RegExp(pattern) : undefined;
+    this.#fileFields = this.#schema.fields.length;
+    this.#parsePartitions = boolOption(o, 'parse_partition_from_path', true);
+  }
+
+  /** `k=v` directory segments between the root and a file. */
+  #partitionsOf(file: string): [string, string][] {
+    if (!this.#parsePartitions) return [];
+    const parts = relative(this.#path, file).split(sep).slice(0, -1);
+    return parts.filter((p) => /^[^=]+=/.test(p)).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]);
+  }
+
+  /** Discovers partition directories, so that their keys become string columns of the schema. */
+  async prepare(): Promise<void> {
+    const keys = new Set<string>();
+    for (const f of await this.#files()) for (const [k] of this.#partitionsOf(f)) keys.add(k);
+    const own = new Set(this.#schema.fields.map((f) => f.name));
+    this.#partitionKeys = [...keys].filter((k) => !own.has(k)).sort();
+    this.#schema = { ...this.#schema, fields: [...this.#schema.fields, ...this.#partitionKeys.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true }))] };
   }
 
   schema(): TableSchema {
     return this.#schema;
   }
 
-  async splits(): Promise<SourceSplit[]> {
-    let files: string[];
+  async #files(): Promise<string[]> {
+    const walk = async (dir: string): Promise<string[]> => {
+      const out: string[] = [];
+      for (const d of await readdir(dir, { withFileTypes: true })) {
+        if (d.name.startsWith('.')) continue;
+        const full = join(dir, d.name);
+        if (d.isDirectory()) out.push(...(await walk(full)));
+        else if (d.isFile() && (!this.#pattern || this.#pattern.test(d.name))) out.push(full);
+      }
+      return out;
+    };
     try {
       const st = await stat(this.#path);
-      files = st.isDirectory()
-        ? (await readdir(this.#path, { withFileTypes: true }))
-            .filter((d) => d.isFile() && !d.name.startsWith('.') && (!this.#pattern || this.#pattern.test(d.name)))
-            .map((d) => join(this.#path, d.name))
-            .sort()
-        : [this.#path];
+      return st.isDirectory() ? (await walk(this.#path)).sort() : [this.#path];
     } catch (err) {
       throw connectorFailed(this.#where, `cannot read path ${this.#path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    return files.map((f) => ({ id: f, offset: { path: f, line: 0 } satisfies FileOffset as unknown as JsonValue }));
+  }
+
+  async splits(): Promise<SourceSplit[]> {
+    return (await this.#files()).map((f) => ({ id: f, offset: { path: f, line: 0 } satisfies FileOffset as unknown as JsonValue }));
   }
 
   async reader(): Promise<SourceReader> {
@@ -82,11 +111,14 @@ class LocalFileSource implements Source {
           return 'end';
         }
         const end = Math.min(lines.length, off.line + BATCH);
+        const fileSchema = { ...this.#schema, fields: this.#schema.fields.slice(0, this.#fileFields) };
+        const raw = this.#format === 'text' && this.#fileFields === 1 && fileSchema.fields[0].name === 'content';
+        const found = new Map(this.#partitionsOf(off.path));
+        const extra: Value[] = this.#partitionKeys.map((k) => found.get(k) ?? null);
         const rows: Row[] = [];
         for (let i = off.line; i < end; i++) {
-          if (this.#format === 'text' && this.#schema.fields.length === 1 && this.#schema.fields[0].name === 'content') {
-            rows.push({ kind: 0, values: [lines[i]] });
-          } else rows.push({ kind: 0, values: decodeLine(lines[i], this.#format, this.#schema, this.#delimiter, this.#where) });
+          const values = raw ? [lines[i]] : decodeLine(lines[i], this.#format, fileSchema, this.#delimiter, this.#where);
+          rows.push({ kind: 0, values: extra.length > 0 ? [...values, ...extra] : values });
         }
         await emit(rows);
         off.line = end;

@@ -95,4 +95,10 @@ test('LocalFile sink partitions by fields into k=v directories (partition fields
   await custom.write([{ kind: 0, values: [5, 'z'] }]);
   await custom.commit((await custom.prepareCommit(1))!);
   assert.deepEqual(readFileSync(join(dir, 'parts2', 'p_z', readdirSync(join(dir, 'parts2', 'p_z'))[0]), 'utf8'), '5,z\n');
+  // Reading the partitioned tree back: `name=...` directories become a column again.
+  const src = localFileSourceFactory.create(ctx({ path: out, file_format_type: 'csv', schema: { fields: { id: 'int' } } }));
+  await src.prepare?.();
+  assert.deepEqual(src.schema().fields.map((f) => f.name), ['id', 'name']);
+  const back = (await drain(src, await src.splits(1))).map((r) => r.values).sort((a, b) => Number(a[0]) - Number(b[0]));
+  assert.deepEqual(back, [[1, 'a'], [2, 'b'], [3, 'a'], [4, '.._evil']]);
 });
