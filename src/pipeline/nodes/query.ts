@@ -21,7 +21,7 @@ export class QueryNode extends RunNode {
   readonly #byName: boolean;
   readonly #schedule: BatchSchedule;
   readonly #store: SeriesStore;
-  /** The batch root this node hangs from; set when the task links it. */
+  /** The batch root this node hangs from (always one); set when the task links it. */
   #root: BatchNode | undefined;
   /** The next fire time; undefined once the schedule has no more fires. */
   #next: Instant | undefined;
@@ -102,8 +102,7 @@ export class QueryNode extends RunNode {
       this.#pointsQueried += q.points.length;
       const group = this.rt.groups.of(q.name, q.tags, dimensions(Object.keys(q.tags), this.#byName));
       const batch: Batch = { name: q.name, group, tmaxMs: q.tmaxMs, tmaxNs: q.tmaxNs, points: q.points };
-      if (this.#root !== undefined) this.#root.deliver(this, batch);
-      else this.receiveBatch(batch, 0);
+      this.#root?.deliver(this, batch);
     }
   }
 
