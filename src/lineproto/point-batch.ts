@@ -196,6 +196,50 @@ export class PointBatch {
     return text;
   }
 
+  /**
+   * Points `cursor` (a fresh one when omitted) at the fields of line `i`, for readers that want the
+   * values without a `Fields` object per line. Field keys are shared strings, as with `fields()`.
+   */
+  fieldCursor(i: number, cursor: FieldCursor = new FieldCursor()): FieldCursor {
+    const c = this.#cols;
+    cursor.reset(this.#buf, c.fieldsStart[i], c.fieldsEnd[i], (c.flags[i] & FLAG_FIELDS_ESCAPED) !== 0, this.#fieldKeyOf);
+    return cursor;
+  }
+
+  readonly #fieldKeyOf = (k: number, start: number, end: number): string => this.#fieldKey(k, start, end);
+
+  /**
+   * A hash of line `i`'s series key as written (before tags are sorted), in the small-integer
+   * range, for indexes that look series up by bytes instead of by a decoded string.
+   */
+  seriesKeyHash(i: number): number {
+    const buf = this.#buf;
+    const end = this.#cols.keyEnd[i];
+    let h = 0x811c9dc5;
+    for (let p = this.#cols.lineStart[i]; p < end; p++) h = Math.imul(h ^ buf[p], 0x01000193);
+    return h & 0x3fffffff;
+  }
+
+  /** Whether line `i`'s series key as written is exactly `bytes`. */
+  seriesKeyIs(i: number, bytes: Uint8Array): boolean {
+    const start = this.#cols.lineStart[i];
+    const length = this.#cols.keyEnd[i] - start;
+    if (length !== bytes.length) return false;
+    const buf = this.#buf;
+    for (let k = 0; k < length; k++) if (buf[start + k] !== bytes[k]) return false;
+    return true;
+  }
+
+  /** A copy of line `i`'s series key as written. */
+  seriesKeyBytes(i: number): Uint8Array {
+    return Uint8Array.prototype.slice.call(this.#buf, this.#cols.lineStart[i], this.#cols.keyEnd[i]);
+  }
+
+  /** The request body the lines point into (every line of it belongs to this batch). */
+  body(): Buffer {
+    return this.#buf;
+  }
+
   /** Line `i` as a point. Decoded once and shared; treat it as read-only. */
   point(i: number): Point {
     const points = (this.#points ??= new Array<Point>(this.length));
@@ -224,6 +268,117 @@ export class PointBatch {
     end = nl < 0 ? this.#buf.length : nl;
     while (end > c.lineStart[i] && (this.#buf[end - 1] === 13 || this.#buf[end - 1] === 32)) end--;
     return this.#buf.toString('utf8', c.lineStart[i], end);
+  }
+}
+
+export const FIELD_FLOAT = 1;
+export const FIELD_INTEGER = 2;
+export const FIELD_STRING = 3;
+export const FIELD_BOOLEAN = 4;
+
+/**
+ * A walk over one line's fields that allocates nothing but the values asked for: `next()` moves to
+ * the next field and sets `key` and `kind` (FIELD_*); `float()`, `integer()`, `string()` and
+ * `boolean()` decode the current value. Reusable across lines (`PointBatch.fieldCursor(i, cursor)`).
+ */
+export class FieldCursor {
+  key = '';
+  kind = 0;
+  #buf: Buffer = Buffer.alloc(0);
+  #pos = 0;
+  #end = 0;
+  #escaped = false;
+  #k = 0;
+  #keyOf: (k: number, start: number, end: number) => string = (_k, start, end) => this.#buf.toString('utf8', start, end);
+  #valueStart = 0;
+  #valueEnd = 0;
+  #valueEscaped = false;
+
+  /** Used by `PointBatch.fieldCursor`. */
+  reset(buf: Buffer, start: number, end: number, escaped: boolean, keyOf: (k: number, start: number, end: number) => string): void {
+    this.#buf = buf;
+    this.#pos = start;
+    this.#end = end;
+    this.#escaped = escaped;
+    this.#keyOf = keyOf;
+    this.#k = 0;
+  }
+
+  next(): boolean {
+    const buf = this.#buf;
+    const end = this.#end;
+    let p = this.#pos;
+    if (p >= end) return false;
+    const keyStart = p;
+    while (buf[p] !== EQUALS) p += buf[p] === BACKSLASH ? 2 : 1;
+    this.key = this.#escaped ? unescapeTag(buf.toString('utf8', keyStart, p)) : this.#keyOf(this.#k, keyStart, p);
+    this.#k++;
+    p++;
+    if (buf[p] === QUOTE) {
+      p++;
+      this.#valueStart = p;
+      let hasEscape = false;
+      while (buf[p] !== QUOTE) {
+        if (buf[p] === BACKSLASH) {
+          hasEscape = true;
+          p++;
+        }
+        p++;
+      }
+      this.#valueEnd = p;
+      this.#valueEscaped = hasEscape;
+      this.kind = FIELD_STRING;
+      p++;
+    } else {
+      const valueStart = p;
+      while (p < end && buf[p] !== COMMA) p++;
+      this.#valueStart = valueStart;
+      this.#valueEnd = p;
+      const first = buf[valueStart];
+      this.kind =
+        buf[p - 1] === 105 /* i */ ? FIELD_INTEGER : first === 116 || first === 84 || first === 102 || first === 70 ? FIELD_BOOLEAN : FIELD_FLOAT;
+    }
+    this.#pos = p + 1; // past the comma (or one past the end)
+    return true;
+  }
+
+  float(): number {
+    const buf = this.#buf;
+    return parseDecimal(buf, this.#valueStart, this.#valueEnd) ?? Number(buf.toString('latin1', this.#valueStart, this.#valueEnd));
+  }
+
+  /** The integer as a number when it has at most 15 digits (exact), else undefined (use `integer()`). */
+  smallInteger(): number | undefined {
+    return parseSmallInteger(this.#buf, this.#valueStart, this.#valueEnd - 1);
+  }
+
+  integer(): bigint {
+    const n = this.smallInteger();
+    return n === undefined ? BigInt(this.#buf.toString('latin1', this.#valueStart, this.#valueEnd - 1)) : BigInt(n);
+  }
+
+  string(): string {
+    const text = this.#buf.toString('utf8', this.#valueStart, this.#valueEnd);
+    return this.#valueEscaped ? unescapeString(text) : text;
+  }
+
+  boolean(): boolean {
+    const first = this.#buf[this.#valueStart];
+    return first === 116 || first === 84;
+  }
+
+  /** The current value as `fields()` would give it. */
+  value(): FieldValue {
+    switch (this.kind) {
+      case FIELD_FLOAT:
+        return this.float();
+      case FIELD_INTEGER:
+        return this.integer();
+      case FIELD_STRING:
+        return this.string();
+      default:
+        return this.boolean();
+    }
   }
 }
 

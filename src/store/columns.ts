@@ -62,10 +62,30 @@ export class SeriesColumns {
 
   /** Adds a row; in order rows are appended, others wait for `compact`. */
   write(ms: number, ns: number, fields: Fields): void {
-    const n = this.length;
-    if (this.pending === undefined && (n === 0 || ms > this.timeMs[n - 1] || (ms === this.timeMs[n - 1] && ns > this.timeNs[n - 1]))) {
+    if (this.#inOrder(ms, ns)) {
       this.#append(ms, ns, fields);
       return;
+    }
+    this.#defer(ms, ns, fields);
+  }
+
+  /**
+   * Whether a row at (ms, ns) can be appended now: after the last stored row and after every
+   * pending one (so that a later pending row at an equal time still wins at compaction).
+   */
+  #inOrder(ms: number, ns: number): boolean {
+    const n = this.length;
+    if (n > 0 && (ms < this.timeMs[n - 1] || (ms === this.timeMs[n - 1] && ns <= this.timeNs[n - 1]))) return false;
+    return this.pending === undefined || ms > this.#pendingMaxMs || (ms === this.#pendingMaxMs && ns > this.#pendingMaxNs);
+  }
+
+  #pendingMaxMs = 0;
+  #pendingMaxNs = 0;
+
+  #defer(ms: number, ns: number, fields: Fields): void {
+    if (this.pending === undefined || ms > this.#pendingMaxMs || (ms === this.#pendingMaxMs && ns > this.#pendingMaxNs)) {
+      this.#pendingMaxMs = ms;
+      this.#pendingMaxNs = ns;
     }
     const pending = (this.pending ??= []);
     pending.push({ ms, ns, fields });
@@ -73,35 +93,98 @@ export class SeriesColumns {
     if (pending.length >= 4096 && pending.length * 4 >= this.length) this.compact();
   }
 
-  #append(ms: number, ns: number, fields: Fields): void {
+  /**
+   * Starts appending a row at (ms, ns) value by value (`setFloat` ... then `endRow`) and returns
+   * its index, or -1 when the row is out of order: then hand it whole to `write`.
+   */
+  beginRow(ms: number, ns: number): number {
+    if (!this.#inOrder(ms, ns)) return -1;
     const row = this.length;
     if (row === this.#cap) this.#grow(this.#cap * 2);
     this.timeMs[row] = ms;
     this.timeNs[row] = ns;
+    return row;
+  }
+
+  /**
+   * The column for the `k`-th field of a row. Rows of a series nearly always list the same keys in
+   * the same order, so the column found for position `k` last time is checked first.
+   */
+  #column(k: number, key: string, type: FieldType, row: number): Column {
+    let col = this.#shapeCols[k];
+    if (col === undefined || this.#shapeKeys[k] !== key) {
+      col = this.#lookup(key, type, row);
+      this.#shapeKeys[k] = key;
+      this.#shapeCols[k] = col;
+    }
+    if (col.valid !== undefined) col.valid[row] = 1;
+    return col;
+  }
+
+  #shapeKeys: string[] = [];
+  #shapeCols: Column[] = [];
+
+  /** Forgets the cached positions (the column objects were replaced). */
+  #reshape(): void {
+    this.#shapeKeys = [];
+    this.#shapeCols = [];
+  }
+
+  #lookup(key: string, type: FieldType, row: number): Column {
+    let col = this.columns.get(key);
+    if (col === undefined) {
+      col = { type, values: allocValues(type, this.#cap), valid: undefined };
+      if (row > 0) col.valid = new Uint8Array(this.#cap);
+      this.columns.set(key, col);
+    }
+    return col;
+  }
+
+  setFloat(row: number, k: number, key: string, value: number): void {
+    (this.#column(k, key, 'float', row).values as Float64Array)[row] = value;
+  }
+
+  setInteger(row: number, k: number, key: string, value: bigint): void {
+    (this.#column(k, key, 'integer', row).values as BigInt64Array)[row] = value;
+  }
+
+  setString(row: number, k: number, key: string, value: string): void {
+    (this.#column(k, key, 'string', row).values as string[])[row] = value;
+  }
+
+  setBoolean(row: number, k: number, key: string, value: boolean): void {
+    (this.#column(k, key, 'boolean', row).values as Uint8Array)[row] = value ? 1 : 0;
+  }
+
+  /**
+   * Completes the row `beginRow` started, after `set` values for `seen` distinct keys; when the row
+   * lacks some column, `has` says which keys it carries.
+   */
+  endRow(row: number, seen: number, has: (key: string) => boolean): void {
+    if (seen < this.columns.size) this.#markAbsent(row, has);
+    this.length = row + 1;
+  }
+
+  #markAbsent(row: number, has: (key: string) => boolean): void {
+    for (const [key, col] of this.columns) {
+      if (has(key)) continue;
+      if (col.valid === undefined) {
+        col.valid = new Uint8Array(this.#cap);
+        col.valid.fill(1, 0, row);
+      }
+      col.valid[row] = 0;
+    }
+  }
+
+  #append(ms: number, ns: number, fields: Fields): void {
+    const row = this.beginRow(ms, ns);
     let seen = 0;
     for (const key in fields) {
       const value = fields[key];
-      let col = this.columns.get(key);
-      if (col === undefined) {
-        col = { type: fieldType(value), values: allocValues(fieldType(value), this.#cap), valid: undefined };
-        if (row > 0) col.valid = new Uint8Array(this.#cap);
-        this.columns.set(key, col);
-      }
-      setValue(col, row, value);
-      if (col.valid !== undefined) col.valid[row] = 1;
+      setValue(this.#column(seen, key, fieldType(value), row), row, value);
       seen++;
     }
-    if (seen < this.columns.size) {
-      for (const [key, col] of this.columns) {
-        if (key in fields) continue;
-        if (col.valid === undefined) {
-          col.valid = new Uint8Array(this.#cap);
-          col.valid.fill(1, 0, row);
-        }
-        col.valid[row] = 0;
-      }
-    }
-    this.length = row + 1;
+    this.endRow(row, seen, (key) => key in fields);
   }
 
   #grow(cap: number): void {
@@ -131,6 +214,7 @@ export class SeriesColumns {
     this.timeMs = new Float64Array(this.#cap);
     this.timeNs = new Int32Array(this.#cap);
     this.columns.clear();
+    this.#reshape();
     let i = 0;
     let j = 0;
     while (i < oldLen || j < order.length) {
@@ -190,6 +274,7 @@ export class SeriesColumns {
       }
       this.columns.set(key, { type: col.type, values, valid });
     }
+    this.#reshape();
     this.timeMs = timeMs;
     this.timeNs = timeNs;
     this.#cap = cap;

@@ -5,7 +5,8 @@ import { crc32 } from 'node:zlib';
 import { type FieldType, type Fields, fieldType, type Point, type Tags } from '../core/point.ts';
 import { type Clock, DAY, HOUR, systemClock } from '../core/time.ts';
 import { formatSeriesKey } from '../lineproto/format.ts';
-import { PointBatch } from '../lineproto/point-batch.ts';
+import { parseLineProtocol } from '../lineproto/parse.ts';
+import { FIELD_FLOAT, FIELD_INTEGER, FIELD_STRING, FieldCursor, PointBatch } from '../lineproto/point-batch.ts';
 import { ByteReader, ByteWriter } from './codec.ts';
 import { type Column, SeriesColumns } from './columns.ts';
 import { type Disk, joinPath } from './disk.ts';
@@ -94,7 +95,16 @@ interface RpState {
   byKey: Map<string, SeriesState>;
   /** Canonical keys and raw keys as they arrived in line protocol (unsorted tags, odd escapes) → series. */
   aliases: Map<string, SeriesState>;
+  /** The same by the bytes of raw keys (`PointBatch.seriesKeyHash`), filled as lines arrive: a cache. */
+  rawKeys: Map<number, RawKey>;
   measurements: Map<string, MeasurementState>;
+}
+
+interface RawKey {
+  bytes: Uint8Array;
+  state: SeriesState;
+  /** Another key with the same hash. */
+  next: RawKey | undefined;
 }
 
 interface DbState {
@@ -116,6 +126,16 @@ interface WriteGroup {
   rowFields: Fields[];
 }
 
+type NewSeries = { id?: undefined; measurement: string; tags: Tags; key: string; alias?: string };
+
+interface ResolvedBatch {
+  series: Array<SeriesState | NewSeries>;
+  /** Per line, its index in `series`. */
+  rowSeries: Int32Array;
+  /** Lines that give a field key twice (set by validation). */
+  duplicates?: Uint8Array;
+}
+
 type GroupSeries =
   | { id: number; measurement: string }
   | { id?: undefined; measurement: string; tags: Tags; key: string; alias?: string };
@@ -128,6 +148,8 @@ const OP_ALTER_RP = 5;
 const OP_DROP_RP = 6;
 const OP_WRITE = 7;
 const OP_RETENTION = 8;
+/** A line-protocol write: the request body as received plus the times the parser resolved. */
+const OP_WRITE_LINES = 9;
 
 const TYPE_CODES: FieldType[] = ['float', 'integer', 'string', 'boolean'];
 const SNAPSHOT_FILE = 'snapshot.bin';
@@ -326,6 +348,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
       },
       byKey: new Map(),
       aliases: new Map(),
+      rawKeys: new Map(),
       measurements: new Map(),
     };
     db.rps.set(spec.name, rp);
@@ -387,7 +410,8 @@ export class EmbeddedSeriesStore implements SeriesStore {
 
   async write(points: PointBatch | readonly Point[]): Promise<WriteResult> {
     this.#open();
-    const groups = points instanceof PointBatch ? [this.#groupOfBatch(points)] : this.#groupsOfPoints(points);
+    if (points instanceof PointBatch) return this.#writeBatch(points);
+    const groups = this.#groupsOfPoints(points);
     const introduced = this.#validate(groups);
     let written = 0;
     let rows = 0;
@@ -405,25 +429,62 @@ export class EmbeddedSeriesStore implements SeriesStore {
     return { written };
   }
 
-  #groupOfBatch(batch: PointBatch): WriteGroup {
+  /**
+   * A line-protocol write, straight from the request body: series resolved per line, field types
+   * checked for the whole write first (all or nothing), then values appended into the columns,
+   * and the body itself logged with the times the parser resolved.
+   */
+  async #writeBatch(batch: PointBatch): Promise<WriteResult> {
     const db = this.#db(batch.database);
     const rp = this.#rp(db, batch.retentionPolicy);
     const n = batch.length;
+    if (n === 0) return { written: 0 };
+    const resolved = this.#resolveBatch(rp, batch);
+    const introduced = validateBatch(rp, batch, resolved);
+    this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, introduced);
+    const body = batch.body();
+    const w = new ByteWriter(64 + db.name.length * 3 + rp.info.name.length * 3 + body.length + n * 12);
+    w.u8(OP_WRITE_LINES);
+    w.str(db.name);
+    w.str(rp.info.name);
+    w.u32(n);
+    w.typed(batch.timeMs.subarray(0, n));
+    w.typed(batch.timeNs.subarray(0, n));
+    w.u32(body.length);
+    w.bytes(body);
+    await this.#log(w);
+    return { written: n };
+  }
+
+  /** The series of each line: known ones by state, new ones by their identity (created on apply). */
+  #resolveBatch(rp: RpState, batch: PointBatch): ResolvedBatch {
+    const n = batch.length;
     const rowSeries = new Int32Array(n);
-    const rowFields = new Array<Fields>(n);
-    const g: WriteGroup = { db: db.name, rp: rp.info.name, series: [], rowSeries, rowMs: batch.timeMs, rowNs: batch.timeNs, rowFields };
+    const series: Array<SeriesState | NewSeries> = [];
     // One map look-up per line: known series remember their slot in this write by a stamp.
     const stamp = ++this.#stamp;
     let fresh: Map<string, number> | undefined;
     for (let i = 0; i < n; i++) {
-      const raw = batch.seriesKey(i);
-      const known = rp.aliases.get(raw);
+      const hash = batch.seriesKeyHash(i);
+      let known: SeriesState | undefined;
+      for (let e = rp.rawKeys.get(hash); e !== undefined; e = e.next) {
+        if (batch.seriesKeyIs(i, e.bytes)) {
+          known = e.state;
+          break;
+        }
+      }
+      let raw = '';
+      if (known === undefined) {
+        raw = batch.seriesKey(i);
+        known = rp.aliases.get(raw);
+        if (known !== undefined) rp.rawKeys.set(hash, { bytes: batch.seriesKeyBytes(i), state: known, next: rp.rawKeys.get(hash) });
+      }
       let idx: number;
       if (known !== undefined) {
         if (known.stamp !== stamp) {
           known.stamp = stamp;
-          known.local = g.series.length;
-          g.series.push({ id: known.info.id, measurement: known.info.measurement });
+          known.local = series.length;
+          series.push(known);
         }
         idx = known.local;
       } else {
@@ -431,17 +492,71 @@ export class EmbeddedSeriesStore implements SeriesStore {
         const seen = fresh.get(raw);
         if (seen !== undefined) idx = seen;
         else {
-          idx = g.series.length;
+          idx = series.length;
           const measurement = batch.measurement(i);
           const tags = batch.tags(i);
-          g.series.push({ measurement, tags, key: formatSeriesKey(measurement, tags), alias: raw });
+          series.push({ measurement, tags, key: formatSeriesKey(measurement, tags), alias: raw });
           fresh.set(raw, idx);
         }
       }
       rowSeries[i] = idx;
-      rowFields[i] = batch.fields(i);
     }
-    return g;
+    return { series, rowSeries };
+  }
+
+  /** Creates the write's new series, records the field types it introduces and appends its rows. */
+  #applyBatch(
+    db: string,
+    rp: RpState,
+    batch: PointBatch,
+    timeMs: Float64Array,
+    timeNs: Int32Array,
+    resolved: ResolvedBatch,
+    introduced: Map<string, Map<string, FieldType>>,
+  ): void {
+    const states = resolved.series.map((s) => ('data' in s ? s : this.#seriesFor(rp, db, rp.info.name, s)));
+    for (const [name, types] of introduced) {
+      const m = rp.measurements.get(name);
+      if (m !== undefined) for (const [k, t] of types) if (!m.fieldTypes.has(k)) m.fieldTypes.set(k, t);
+    }
+    const cursor = new FieldCursor();
+    const rowSeries = resolved.rowSeries;
+    const duplicates = resolved.duplicates;
+    for (let i = 0; i < batch.length; i++) {
+      const data = states[rowSeries[i]].data;
+      const row = duplicates?.[i] === 1 ? -1 : data.beginRow(timeMs[i], timeNs[i]);
+      if (row < 0) {
+        // Out of order (or a key given twice): the row goes whole through `write`.
+        data.write(timeMs[i], timeNs[i], batch.fields(i));
+        continue;
+      }
+      batch.fieldCursor(i, cursor);
+      let seen = 0;
+      while (cursor.next()) {
+        const key = cursor.key;
+        switch (cursor.kind) {
+          case FIELD_FLOAT:
+            data.setFloat(row, seen, key, cursor.float());
+            break;
+          case FIELD_INTEGER:
+            data.setInteger(row, seen, key, cursor.integer());
+            break;
+          case FIELD_STRING:
+            data.setString(row, seen, key, cursor.string());
+            break;
+          default:
+            data.setBoolean(row, seen, key, cursor.boolean());
+        }
+        seen++;
+      }
+      if (seen < data.columns.size) {
+        const keys = new Set<string>();
+        for (batch.fieldCursor(i, cursor); cursor.next(); ) keys.add(cursor.key);
+        data.endRow(row, keys.size, (key) => keys.has(key));
+      } else {
+        data.endRow(row, seen, alwaysTrue);
+      }
+    }
   }
 
   #groupsOfPoints(points: readonly Point[]): WriteGroup[] {
@@ -621,6 +736,23 @@ export class EmbeddedSeriesStore implements SeriesStore {
       case OP_WRITE: {
         const n = r.u32();
         for (let i = 0; i < n; i++) this.#applyGroup(decodeGroup(r));
+        return;
+      }
+      case OP_WRITE_LINES: {
+        const db = this.#dbs.get(r.str());
+        const rp = db?.rps.get(r.str());
+        const n = r.u32();
+        const timeMs = r.f64s(n);
+        const timeNs = r.i32s(n);
+        const body = r.bytes(r.u32());
+        if (db === undefined || rp === undefined) return;
+        // The parser is deterministic, so the body decodes to the lines that were validated and
+        // acknowledged; the times are the ones it resolved then (precision, `now`).
+        const batch = parseLineProtocol(body, { database: db.name, retentionPolicy: rp.info.name, precision: 'n', now: { ms: 0, ns: 0 } });
+        if (batch.length !== n) throw storeCorrupt(`logged write has ${batch.length} lines, expected ${n}`);
+        // Replayed exactly as it was applied: it passed validation then, against the same state.
+        const resolved = this.#resolveBatch(rp, batch);
+        this.#applyBatch(db.name, rp, batch, timeMs, timeNs, resolved, validateBatch(rp, batch, resolved));
         return;
       }
       case OP_RETENTION: {
@@ -809,7 +941,10 @@ export class EmbeddedSeriesStore implements SeriesStore {
       m.series = m.series.filter((x) => x !== st);
       if (m.series.length === 0) rp.measurements.delete(m.name);
     }
-    if (dropped > 0) for (const [alias, st] of rp.aliases) if (rp.byKey.get(st.info.key) !== st) rp.aliases.delete(alias);
+    if (dropped > 0) {
+      for (const [alias, st] of rp.aliases) if (rp.byKey.get(st.info.key) !== st) rp.aliases.delete(alias);
+      rp.rawKeys.clear();
+    }
     return dropped;
   }
 
@@ -917,6 +1052,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
           },
           byKey: new Map(),
           aliases: new Map(),
+          rawKeys: new Map(),
           measurements: new Map(),
         };
         db.rps.set(spec.name, rp);
@@ -1015,6 +1151,69 @@ function sortTags(tags: Tags): Tags {
   return out;
 }
 
+
+const KIND_TYPES: FieldType[] = ['float', 'float', 'integer', 'string', 'boolean'];
+
+const alwaysTrue = () => true;
+
+/**
+ * Rejects the whole write on the first field whose type differs from the measurement's; returns
+ * the field types the write introduces, per measurement.
+ */
+function validateBatch(rp: RpState, batch: PointBatch, resolved: ResolvedBatch): Map<string, Map<string, FieldType>> {
+  const seen = new Map<string, Map<string, FieldType>>();
+  const knownOf: Array<Map<string, FieldType> | undefined> = [];
+  const localOf: Array<Map<string, FieldType>> = [];
+  for (const s of resolved.series) {
+    const name = 'data' in s ? s.measurement.name : s.measurement;
+    if (name === '') throw invalidName('measurement name required');
+    knownOf.push('data' in s ? s.measurement.fieldTypes : rp.measurements.get(name)?.fieldTypes);
+    let local = seen.get(name);
+    if (local === undefined) {
+      local = new Map();
+      seen.set(name, local);
+    }
+    localOf.push(local);
+  }
+  const cursor = new FieldCursor();
+  const rowSeries = resolved.rowSeries;
+  const keys: string[] = [];
+  const kinds: number[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const si = rowSeries[i];
+    const known = knownOf[si];
+    const local = localOf[si];
+    batch.fieldCursor(i, cursor);
+    let f = 0;
+    let duplicate = false;
+    while (cursor.next()) {
+      const key = cursor.key;
+      for (let k = 0; k < f; k++) if (keys[k] === key) duplicate = true;
+      keys[f] = key;
+      kinds[f] = cursor.kind;
+      f++;
+    }
+    if (duplicate) {
+      // A key given twice: the last value wins, as in `fields()`; such lines take the object path.
+      (resolved.duplicates ??= new Uint8Array(batch.length))[i] = 1;
+      const fields = batch.fields(i);
+      f = 0;
+      for (const key in fields) {
+        keys[f] = key;
+        kinds[f] = KIND_TYPES.indexOf(fieldType(fields[key]), 1);
+        f++;
+      }
+    }
+    for (let k = 0; k < f; k++) {
+      const key = keys[k];
+      const type = KIND_TYPES[kinds[k]];
+      const existing = known?.get(key) ?? local.get(key);
+      if (existing === undefined) local.set(key, type);
+      else if (existing !== type) throw fieldTypeConflict(key, batch.measurement(i), type, existing);
+    }
+  }
+  return seen;
+}
 
 const KIND_ABSENT = 0;
 const KIND_FLOAT = 1;

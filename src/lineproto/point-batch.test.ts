@@ -1,0 +1,50 @@
+// PointBatch's allocation-free readers agree with the object ones.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Fields } from '../core/point.ts';
+import { parseLineProtocol } from './parse.ts';
+import { FIELD_BOOLEAN, FIELD_FLOAT, FIELD_INTEGER, FIELD_STRING, FieldCursor } from './point-batch.ts';
+
+const BODY = [
+  'cpu,host=a,dc=x usage=1.5,n=-3i,big=123456789012345678i,ok=true,no=F,s="a \\"q\\" \\\\ b" 1',
+  'cpu,host=a,dc=x usage=2,n=4i 2',
+  'm\\ e,t\\=k=v\\ 1 f\\=x=1e3,g\\,h="x,y=z",f\\=x=2 3',
+  'cpu usage=-0.000001,n=0i,T=t 4',
+].join('\n');
+
+describe('PointBatch.fieldCursor', () => {
+  const batch = parseLineProtocol(Buffer.from(BODY), { database: 'db', retentionPolicy: '', precision: 'n', now: { ms: 0, ns: 0 } });
+
+  it('walks each line to the same keys, kinds and values as fields(), reusing one cursor', () => {
+    const cursor = new FieldCursor();
+    const kinds: Record<string, number> = { number: FIELD_FLOAT, bigint: FIELD_INTEGER, string: FIELD_STRING, boolean: FIELD_BOOLEAN };
+    for (let i = 0; i < batch.length; i++) {
+      const walked: Fields = {};
+      batch.fieldCursor(i, cursor);
+      while (cursor.next()) {
+        walked[cursor.key] = cursor.value();
+        assert.equal(cursor.kind, kinds[typeof cursor.value()]);
+      }
+      assert.deepEqual(walked, batch.fields(i));
+    }
+    batch.fieldCursor(0, cursor);
+    cursor.next();
+    assert.equal(cursor.float(), 1.5);
+    cursor.next();
+    assert.equal(cursor.smallInteger(), -3);
+    cursor.next();
+    assert.equal(cursor.smallInteger(), undefined);
+    assert.equal(cursor.integer(), 123456789012345678n);
+  });
+
+  it('hashes and compares series keys by their bytes as written', () => {
+    assert.equal(batch.seriesKeyHash(0), batch.seriesKeyHash(1));
+    assert.notEqual(batch.seriesKeyHash(0), batch.seriesKeyHash(3));
+    const bytes = batch.seriesKeyBytes(0);
+    assert.equal(Buffer.from(bytes).toString(), 'cpu,host=a,dc=x');
+    assert.ok(batch.seriesKeyIs(1, bytes));
+    assert.ok(!batch.seriesKeyIs(3, bytes));
+    assert.equal(batch.body().toString(), BODY);
+  });
+});
