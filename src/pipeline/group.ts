@@ -50,6 +50,9 @@ export class GroupTable {
   /** Single-dimension groups by tag name, then tag value. */
   readonly #byTag = new Map<string, Map<string, Interned>>();
   #singles = 0;
+  /** The map of the last single-dimension look-up: most tasks group by one tag only. */
+  #lastTag: string | undefined;
+  #lastByValue: Map<string, Interned> | undefined;
   readonly root: Group = { id: '', tags: {}, dims: NO_DIMENSIONS };
   /** Coarse wall time in ms, set by the task's ticker. */
   nowMs = 0;
@@ -79,8 +82,14 @@ export class GroupTable {
   #single(tags: Tags, dims: Dimensions): Group {
     const tag = dims.tagNames[0];
     const value = tags[tag] ?? '';
-    let byValue = this.#byTag.get(tag);
-    if (byValue === undefined) this.#byTag.set(tag, (byValue = new Map()));
+    let byValue: Map<string, Interned> | undefined;
+    if (tag === this.#lastTag) byValue = this.#lastByValue!;
+    else {
+      byValue = this.#byTag.get(tag);
+      if (byValue === undefined) this.#byTag.set(tag, (byValue = new Map()));
+      this.#lastTag = tag;
+      this.#lastByValue = byValue;
+    }
     let g = byValue.get(value);
     if (g === undefined) {
       const own = tags[tag] !== undefined && onlyKey(tags, tag);
@@ -135,6 +144,8 @@ export class GroupTable {
   clear(): void {
     this.#groups.clear();
     this.#byTag.clear();
+    this.#lastTag = undefined;
+    this.#lastByValue = undefined;
     this.#singles = 0;
   }
 }

@@ -56,6 +56,8 @@ export class SampleBuffer implements Samples {
 
   /** Drops references beyond the current length so buffered values can be collected. */
   trim(): void {
+    // Setting an array's length is a runtime call even when nothing changes: only shrink.
+    if (this.values.length === this.length) return;
     this.timeMs.length = this.length;
     this.timeNs.length = this.length;
     this.values.length = this.length;
