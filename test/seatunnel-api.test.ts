@@ -1,6 +1,9 @@
 // End-to-end tests of the SeaTunnel REST dialect against a listening server (the reference's e2e cases and more).
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type SeatunnelListener, startSeatunnelListener } from '../src/api/seatunnel/native-listener.ts';
 import { builtinRegistry } from '../src/jobs/builtins.ts';
@@ -229,9 +232,12 @@ test('encrypt-config with base64, then the encrypted config runs like the plain 
 });
 
 test('aes-256-gcm shade: authenticated round trip; secrets never in errorMsg or logs', async () => {
+  // A file whose bad value happens to be the secret: the runtime error would quote it.
+  const dir = mkdtempSync(join(tmpdir(), 'st-aes-'));
+  writeFileSync(join(dir, 'data.csv'), 'hunter2-secret\n');
   const config = {
-    env: { 'shade.identifier': 'aes-256-gcm' },
-    source: [{ plugin_name: 'LocalFile', path: '/nonexistent/dir/for/test', file_format_type: 'text', password: 'hunter2-secret' }],
+    env: { 'shade.identifier': 'aes-256-gcm', 'job.mode': 'BATCH' },
+    source: [{ plugin_name: 'LocalFile', path: dir, file_format_type: 'csv', schema: { fields: { n: 'int' } }, password: 'hunter2-secret' }],
     sink: [{ plugin_name: 'Console' }],
   };
   const enc = (await call('/encrypt-config', { body: JSON.stringify(config) })).json;
@@ -239,16 +245,22 @@ test('aes-256-gcm shade: authenticated round trip; secrets never in errorMsg or 
   assert.notEqual(enc.source[0].password, Buffer.from('hunter2-secret').toString('base64'));
   const id = (await call('/submit-job', { body: JSON.stringify(enc) })).json.jobId;
   const job = await statusOf(id, 'FAILED');
-  assert.match(job.errorMsg, /cannot read path/);
+  assert.match(job.errorMsg, /value "\*\*\*\*\*\*" is not a INT/);
   assert.equal(job.errorMsg.includes('hunter2'), false);
   const log = await call(`/logs/job-${id}.log`);
   assert.equal(log.status, 200);
+  assert.match(log.text, /"password":"\*\*\*\*\*\*"/);
   assert.equal(log.text.includes('hunter2'), false);
+  // Errors at submit time are plain connector errors and carry no secret either.
+  const missing = await call('/submit-job', { body: JSON.stringify({ ...enc, source: [{ ...enc.source[0], path: '/nonexistent/dir/for/test' }] }) });
+  assert.equal(missing.status, 500);
+  assert.match(missing.json.message, /cannot read path \/nonexistent\/dir\/for\/test: ENOENT/);
   const tampered = structuredClone(enc);
   tampered.source[0].password = `${enc.source[0].password.slice(0, -4)}AAAA`;
   const bad = await call('/submit-job', { body: JSON.stringify(tampered) });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.message, 'config decryption failed: source[0].password could not be decrypted with aes-256-gcm');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('submit-jobs and stop-jobs (numeric ids echoed exactly)', async () => {
