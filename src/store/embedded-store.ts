@@ -132,8 +132,6 @@ interface ResolvedBatch {
   series: Array<SeriesState | NewSeries>;
   /** Per line, its index in `series`. */
   rowSeries: Int32Array;
-  /** Lines that give a field key twice (set by validation). */
-  duplicates?: Uint8Array;
 }
 
 type GroupSeries =
@@ -440,8 +438,9 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const n = batch.length;
     if (n === 0) return { written: 0 };
     const resolved = this.#resolveBatch(rp, batch);
-    const introduced = validateBatch(rp, batch, resolved);
-    this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, introduced);
+    const staged = stageFields(batch);
+    const introduced = validateBatch(rp, batch, resolved, staged);
+    this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, staged, introduced);
     const body = batch.body();
     const w = new ByteWriter(64 + db.name.length * 3 + rp.info.name.length * 3 + body.length + n * 12);
     w.u8(OP_WRITE_LINES);
@@ -512,6 +511,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     timeMs: Float64Array,
     timeNs: Int32Array,
     resolved: ResolvedBatch,
+    staged: StagedFields,
     introduced: Map<string, Map<string, FieldType>>,
   ): void {
     const states = resolved.series.map((s) => ('data' in s ? s : this.#seriesFor(rp, db, rp.info.name, s)));
@@ -519,43 +519,36 @@ export class EmbeddedSeriesStore implements SeriesStore {
       const m = rp.measurements.get(name);
       if (m !== undefined) for (const [k, t] of types) if (!m.fieldTypes.has(k)) m.fieldTypes.set(k, t);
     }
-    const cursor = new FieldCursor();
     const rowSeries = resolved.rowSeries;
-    const duplicates = resolved.duplicates;
+    const { keys, kinds, numbers, others, lineFields, duplicates } = staged;
     for (let i = 0; i < batch.length; i++) {
       const data = states[rowSeries[i]].data;
+      const from = lineFields[i];
+      const to = lineFields[i + 1];
       const row = duplicates?.[i] === 1 ? -1 : data.beginRow(timeMs[i], timeNs[i]);
       if (row < 0) {
         // Out of order (or a key given twice): the row goes whole through `write`.
-        data.write(timeMs[i], timeNs[i], batch.fields(i));
+        data.write(timeMs[i], timeNs[i], duplicates?.[i] === 1 ? batch.fields(i) : stagedRow(staged, from, to));
         continue;
       }
-      batch.fieldCursor(i, cursor);
-      let seen = 0;
-      while (cursor.next()) {
-        const key = cursor.key;
-        switch (cursor.kind) {
+      for (let j = from; j < to; j++) {
+        const k = j - from;
+        switch (kinds[j]) {
           case FIELD_FLOAT:
-            data.setFloat(row, seen, key, cursor.float());
+            data.setFloat(row, k, keys[j], numbers[j]);
             break;
           case FIELD_INTEGER:
-            data.setInteger(row, seen, key, cursor.integer());
+            data.setInteger(row, k, keys[j], (others?.[j] as bigint | undefined) ?? BigInt(numbers[j]));
             break;
           case FIELD_STRING:
-            data.setString(row, seen, key, cursor.string());
+            data.setString(row, k, keys[j], others?.[j] as string);
             break;
           default:
-            data.setBoolean(row, seen, key, cursor.boolean());
+            data.setBoolean(row, k, keys[j], numbers[j] === 1);
         }
-        seen++;
       }
-      if (seen < data.columns.size) {
-        const keys = new Set<string>();
-        for (batch.fieldCursor(i, cursor); cursor.next(); ) keys.add(cursor.key);
-        data.endRow(row, keys.size, (key) => keys.has(key));
-      } else {
-        data.endRow(row, seen, alwaysTrue);
-      }
+      if (to - from < data.columns.size) data.endRow(row, to - from, (key) => hasKey(keys, from, to, key));
+      else data.endRow(row, to - from, alwaysTrue);
     }
   }
 
@@ -752,7 +745,8 @@ export class EmbeddedSeriesStore implements SeriesStore {
         if (batch.length !== n) throw storeCorrupt(`logged write has ${batch.length} lines, expected ${n}`);
         // Replayed exactly as it was applied: it passed validation then, against the same state.
         const resolved = this.#resolveBatch(rp, batch);
-        this.#applyBatch(db.name, rp, batch, timeMs, timeNs, resolved, validateBatch(rp, batch, resolved));
+        const staged = stageFields(batch);
+        this.#applyBatch(db.name, rp, batch, timeMs, timeNs, resolved, staged, validateBatch(rp, batch, resolved, staged));
         return;
       }
       case OP_RETENTION: {
@@ -1160,7 +1154,7 @@ const alwaysTrue = () => true;
  * Rejects the whole write on the first field whose type differs from the measurement's; returns
  * the field types the write introduces, per measurement.
  */
-function validateBatch(rp: RpState, batch: PointBatch, resolved: ResolvedBatch): Map<string, Map<string, FieldType>> {
+function validateBatch(rp: RpState, batch: PointBatch, resolved: ResolvedBatch, staged: StagedFields): Map<string, Map<string, FieldType>> {
   const seen = new Map<string, Map<string, FieldType>>();
   const knownOf: Array<Map<string, FieldType> | undefined> = [];
   const localOf: Array<Map<string, FieldType>> = [];
@@ -1175,44 +1169,102 @@ function validateBatch(rp: RpState, batch: PointBatch, resolved: ResolvedBatch):
     }
     localOf.push(local);
   }
-  const cursor = new FieldCursor();
   const rowSeries = resolved.rowSeries;
-  const keys: string[] = [];
-  const kinds: number[] = [];
+  const { keys, kinds, lineFields, duplicates } = staged;
   for (let i = 0; i < batch.length; i++) {
     const si = rowSeries[i];
     const known = knownOf[si];
     const local = localOf[si];
-    batch.fieldCursor(i, cursor);
-    let f = 0;
-    let duplicate = false;
-    while (cursor.next()) {
-      const key = cursor.key;
-      for (let k = 0; k < f; k++) if (keys[k] === key) duplicate = true;
-      keys[f] = key;
-      kinds[f] = cursor.kind;
-      f++;
-    }
-    if (duplicate) {
-      // A key given twice: the last value wins, as in `fields()`; such lines take the object path.
-      (resolved.duplicates ??= new Uint8Array(batch.length))[i] = 1;
+    if (duplicates?.[i] === 1) {
+      // Only the last value of a key counts, as in `fields()`.
       const fields = batch.fields(i);
-      f = 0;
-      for (const key in fields) {
-        keys[f] = key;
-        kinds[f] = KIND_TYPES.indexOf(fieldType(fields[key]), 1);
-        f++;
-      }
+      for (const key in fields) checkType(known, local, key, fieldType(fields[key]), batch, i);
+      continue;
     }
-    for (let k = 0; k < f; k++) {
-      const key = keys[k];
-      const type = KIND_TYPES[kinds[k]];
-      const existing = known?.get(key) ?? local.get(key);
-      if (existing === undefined) local.set(key, type);
-      else if (existing !== type) throw fieldTypeConflict(key, batch.measurement(i), type, existing);
-    }
+    for (let j = lineFields[i]; j < lineFields[i + 1]; j++) checkType(known, local, keys[j], KIND_TYPES[kinds[j]], batch, i);
   }
   return seen;
+}
+
+function checkType(known: Map<string, FieldType> | undefined, local: Map<string, FieldType>, key: string, type: FieldType, batch: PointBatch, i: number): void {
+  const existing = known?.get(key) ?? local.get(key);
+  if (existing === undefined) local.set(key, type);
+  else if (existing !== type) throw fieldTypeConflict(key, batch.measurement(i), type, existing);
+}
+
+/**
+ * The fields of every line decoded in one walk over the body: per field its key, kind and value
+ * (numbers inline; strings and integers beyond 15 digits aside), lines delimited by `lineFields`.
+ */
+interface StagedFields {
+  keys: string[];
+  kinds: Uint8Array;
+  numbers: Float64Array;
+  others: Array<string | bigint> | undefined;
+  /** Line i's fields are [lineFields[i], lineFields[i + 1]). */
+  lineFields: Int32Array;
+  /** Lines that give a field key twice. */
+  duplicates: Uint8Array | undefined;
+}
+
+function stageFields(batch: PointBatch): StagedFields {
+  const n = batch.length;
+  let cap = n * 4;
+  const keys: string[] = [];
+  let kinds = new Uint8Array(cap);
+  let numbers = new Float64Array(cap);
+  let others: Array<string | bigint> | undefined;
+  let duplicates: Uint8Array | undefined;
+  const lineFields = new Int32Array(n + 1);
+  const cursor = new FieldCursor();
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    lineFields[i] = j;
+    batch.fieldCursor(i, cursor);
+    while (cursor.next()) {
+      if (j === cap) {
+        cap *= 2;
+        const k = new Uint8Array(cap);
+        k.set(kinds);
+        kinds = k;
+        const v = new Float64Array(cap);
+        v.set(numbers);
+        numbers = v;
+      }
+      const key = cursor.key;
+      for (let p = lineFields[i]; p < j; p++) if (keys[p] === key) (duplicates ??= new Uint8Array(n))[i] = 1;
+      keys[j] = key;
+      const kind = cursor.kind;
+      kinds[j] = kind;
+      if (kind === FIELD_FLOAT) numbers[j] = cursor.float();
+      else if (kind === FIELD_INTEGER) {
+        const small = cursor.smallInteger();
+        if (small === undefined) (others ??= [])[j] = cursor.integer();
+        else numbers[j] = small;
+      } else if (kind === FIELD_STRING) (others ??= [])[j] = cursor.string();
+      else numbers[j] = cursor.boolean() ? 1 : 0;
+      j++;
+    }
+  }
+  lineFields[n] = j;
+  return { keys, kinds, numbers, others, lineFields, duplicates };
+}
+
+/** The staged fields [from, to) as an object (for rows that wait for compaction). */
+function stagedRow(staged: StagedFields, from: number, to: number): Fields {
+  const fields: Fields = {};
+  for (let j = from; j < to; j++) {
+    const kind = staged.kinds[j];
+    const v = staged.numbers[j];
+    fields[staged.keys[j]] =
+      kind === FIELD_FLOAT ? v : kind === FIELD_INTEGER ? ((staged.others?.[j] as bigint | undefined) ?? BigInt(v)) : kind === FIELD_STRING ? (staged.others?.[j] as string) : v === 1;
+  }
+  return fields;
+}
+
+function hasKey(keys: string[], from: number, to: number, key: string): boolean {
+  for (let j = from; j < to; j++) if (keys[j] === key) return true;
+  return false;
 }
 
 const KIND_ABSENT = 0;
