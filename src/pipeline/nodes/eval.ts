@@ -28,6 +28,9 @@ export class EvalNode extends StatefulNode<EvalState> {
   readonly #keepList: string[];
   readonly #stateful: boolean;
 
+  /** The tags of the last point `#apply` built. */
+  #outTags: Tags = {};
+
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
     this.#runners = spec.args.filter(isLambda).map((l) => new LambdaRunner(l));
@@ -51,16 +54,26 @@ export class EvalNode extends StatefulNode<EvalState> {
   }
 
   protected override onPoint(p: Point, g: Group): void {
-    const out = this.#apply(p, g);
-    if (out !== undefined) this.emitPoint({ ...p, fields: out.fields, tags: out.tags }, g);
+    const fields = this.#apply(p, g);
+    if (fields === undefined) return;
+    const q: Point = {
+      database: p.database,
+      retentionPolicy: p.retentionPolicy,
+      name: p.name,
+      tags: this.#outTags,
+      fields,
+      timeMs: p.timeMs,
+      timeNs: p.timeNs,
+    };
+    this.emitPoint(q, g);
   }
 
   protected override onBatch(b: Batch): void {
     const points: BatchPoint[] = [];
     for (const p of b.points) {
       try {
-        const out = this.#apply(p, b.group);
-        if (out !== undefined) points.push({ tags: out.tags, fields: out.fields, timeMs: p.timeMs, timeNs: p.timeNs });
+        const fields = this.#apply(p, b.group);
+        if (fields !== undefined) points.push({ tags: this.#outTags, fields, timeMs: p.timeMs, timeNs: p.timeNs });
       } catch (err) {
         this.fail(err);
       }
@@ -68,7 +81,8 @@ export class EvalNode extends StatefulNode<EvalState> {
     this.emitBatch({ ...b, points });
   }
 
-  #apply(p: BatchPoint, g: Group): { fields: Fields; tags: Tags } | undefined {
+  /** The new fields of `p`; its tags are left in `#outTags` (no result object per point). */
+  #apply(p: BatchPoint, g: Group): Fields | undefined {
     const states = this.#stateful ? this.states.get(g).lambdas : undefined;
     const results: Record<string, FieldValue> = {};
     let newTags: Tags | undefined;
@@ -83,7 +97,9 @@ export class EvalNode extends StatefulNode<EvalState> {
       results[name] = value;
     }
     let fields: Fields;
-    if (!this.#keep) {
+    // Without .tags() and .keep() the results are exactly the new fields.
+    if (!this.#keep && newTags === undefined && this.#tagNames.size === 0) fields = results;
+    else if (!this.#keep) {
       fields = {};
       for (const k in results) if (!this.#tagNames.has(k)) fields[k] = results[k];
     } else if (this.#keepList.length === 0) {
@@ -97,6 +113,7 @@ export class EvalNode extends StatefulNode<EvalState> {
         fields[k] = v;
       }
     }
-    return { fields, tags: newTags ?? p.tags };
+    this.#outTags = newTags ?? p.tags;
+    return fields;
   }
 }

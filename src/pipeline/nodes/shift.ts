@@ -20,7 +20,16 @@ export class ShiftNode extends RunNode {
 
   protected override onPoint(p: Point, g: Group): void {
     const t = addDuration({ ms: p.timeMs, ns: p.timeNs }, this.#d);
-    this.emitPoint({ ...p, timeMs: t.ms, timeNs: t.ns }, g);
+    const q: Point = {
+      database: p.database,
+      retentionPolicy: p.retentionPolicy,
+      name: p.name,
+      tags: p.tags,
+      fields: p.fields,
+      timeMs: t.ms,
+      timeNs: t.ns,
+    };
+    this.emitPoint(q, g);
   }
 
   protected override onBatch(b: Batch): void {
