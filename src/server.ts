@@ -28,7 +28,7 @@ import { readStreamSection } from './config/stream-section.ts';
 import { type Clock, systemClock } from './core/time.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { PointRouter } from './ingest/point-router.ts';
-import { WriteService } from './ingest/write-service.ts';
+import { type WriteRequest, WriteService } from './ingest/write-service.ts';
 import type { MetaStore } from './meta/meta-store.ts';
 import { SqliteMetaStore } from './meta/sqlite-meta-store.ts';
 import { StreamEngine } from './pipeline/engine.ts';
@@ -206,6 +206,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     host: config.hostname,
     bindAddress: config.http.bindAddress,
     authenticator,
+    // The Inductor connector reads and writes the series store, or writes through /write's path.
+    services: { seriesStore: series.store, ingest: (request: WriteRequest) => writes.write(request) },
   });
   closers.push(() => seatunnel.close());
   app.setNotFoundHandler((request, reply) => {
