@@ -204,6 +204,29 @@ describe('embedded store line-protocol WAL records', () => {
     ]);
   });
 
+  it('finds series whatever order and spelling the lines use, also after retention dropped some', async () => {
+    const disk = new MemoryDisk();
+    const clock = new ManualClock({ ms: (10 * DAY) / 1e6, ns: 0 });
+    const store = await openEmbeddedStore({ dir: '/data', disk, clock, timers: new HandTimers() });
+    await store.createDatabase('db', { retentionPolicy: { name: 'day', duration: DAY, default: true } });
+    const nowNs = BigInt(clock.now().ms) * 1_000_000n;
+    const oldNs = nowNs - BigInt(30 * HOUR);
+    await store.write(lp(`m,h=mix,z=1 v=1 ${nowNs}\nm,h=old,z=1 v=1 ${oldNs}\nm,h=c,z=1 v=1 ${nowNs}`));
+    await store.write(lp(`m,z=1,h=c v=2 ${nowNs + 1n}\nm,z=1,h=old v=2 ${oldNs + 2n}\nm,h=mix,z=1 v=2 ${nowNs + 1n}\nm,h=old,z=1 v=2 ${oldNs + 1n}`));
+    assert.equal((await store.listSeries({ database: 'db' })).length, 3);
+    clock.advance(HOUR);
+    await store.enforceRetention();
+    assert.deepEqual((await store.listSeries({ database: 'db' })).map((s) => s.key), ['m,h=c,z=1', 'm,h=mix,z=1']);
+    // The same order again: `old` comes back as a new series, not as the dropped one.
+    await store.write(lp(`m,h=mix,z=1 v=3 ${nowNs + 2n}\nm,h=old,z=1 v=3 ${nowNs + 2n}\nm,h=c,z=1 v=3 ${nowNs + 2n}`));
+    const series = await store.listSeries({ database: 'db' });
+    assert.deepEqual(series.map((s) => s.key), ['m,h=c,z=1', 'm,h=mix,z=1', 'm,h=old,z=1']);
+    assert.deepEqual(await count(store), 7);
+    const reopened = await openEmbeddedStore({ dir: '/data', disk: disk.crash(), clock, timers: new HandTimers() });
+    assert.deepEqual(await reopened.listSeries({ database: 'db' }), series);
+    assert.deepEqual(await count(reopened), 7);
+  });
+
   it('keeps a rejected write out of memory and out of the log', async () => {
     const disk = new MemoryDisk();
     const store = await open(disk);

@@ -88,6 +88,9 @@ interface SeriesState {
   /** The write that last indexed this series, and its index in that write's series table. */
   stamp: number;
   local: number;
+  /** The key as a writer last spelled it, and the series its next line named (a guess for look-ups). */
+  raw?: Uint8Array;
+  follower?: SeriesState;
 }
 
 interface RpState {
@@ -463,21 +466,37 @@ export class EmbeddedSeriesStore implements SeriesStore {
     // One map look-up per line: known series remember their slot in this write by a stamp.
     const stamp = ++this.#stamp;
     let fresh: Map<string, number> | undefined;
+    let previous: SeriesState | undefined;
     for (let i = 0; i < n; i++) {
-      const hash = batch.seriesKeyHash(i);
+      // Writers tend to list their series in the same order every time: try the series that
+      // followed the previous line's last time, then the index of raw keys, then decode the key.
       let known: SeriesState | undefined;
-      for (let e = rp.rawKeys.get(hash); e !== undefined; e = e.next) {
-        if (batch.seriesKeyIs(i, e.bytes)) {
-          known = e.state;
-          break;
+      const guess = previous?.follower;
+      if (guess !== undefined && guess.raw !== undefined && batch.seriesKeyIs(i, guess.raw)) known = guess;
+      else {
+        const hash = batch.seriesKeyHash(i);
+        let bytes: Uint8Array | undefined;
+        for (let e = rp.rawKeys.get(hash); e !== undefined; e = e.next) {
+          if (batch.seriesKeyIs(i, e.bytes)) {
+            known = e.state;
+            bytes = e.bytes;
+            break;
+          }
+        }
+        if (known === undefined) {
+          known = rp.aliases.get(batch.seriesKey(i));
+          if (known !== undefined) {
+            bytes = batch.seriesKeyBytes(i);
+            rp.rawKeys.set(hash, { bytes, state: known, next: rp.rawKeys.get(hash) });
+          }
+        }
+        if (known !== undefined) {
+          if (previous !== undefined) previous.follower = known;
+          known.raw = bytes;
         }
       }
-      let raw = '';
-      if (known === undefined) {
-        raw = batch.seriesKey(i);
-        known = rp.aliases.get(raw);
-        if (known !== undefined) rp.rawKeys.set(hash, { bytes: batch.seriesKeyBytes(i), state: known, next: rp.rawKeys.get(hash) });
-      }
+      previous = known;
+      const raw = known === undefined ? batch.seriesKey(i) : '';
       let idx: number;
       if (known !== undefined) {
         if (known.stamp !== stamp) {
@@ -938,6 +957,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     if (dropped > 0) {
       for (const [alias, st] of rp.aliases) if (rp.byKey.get(st.info.key) !== st) rp.aliases.delete(alias);
       rp.rawKeys.clear();
+      for (const st of rp.byKey.values()) st.follower = undefined;
     }
     return dropped;
   }
