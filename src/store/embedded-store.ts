@@ -232,10 +232,11 @@ export class EmbeddedSeriesStore implements SeriesStore {
     return this.#wal;
   }
 
-  #log(w: ByteWriter): Promise<void> {
+  /** Logs a record: what `w` holds, followed by `tail` when given (appended without a copy). */
+  #log(w: ByteWriter, tail?: Uint8Array): Promise<void> {
     const bytes = w.finish();
-    this.#walBytes += bytes.length + 8;
-    const done = this.#open().append(bytes);
+    this.#walBytes += bytes.length + (tail?.length ?? 0) + 8;
+    const done = this.#open().append(tail === undefined ? bytes : [bytes, tail]);
     if (this.#walBytes >= (this.#options.snapshotWalBytes ?? 256 * 1024 * 1024) && this.#snapshotting === undefined) {
       this.#background(() => this.snapshot());
     }
@@ -445,7 +446,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const introduced = validateBatch(rp, batch, resolved, staged);
     this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, staged, introduced);
     const body = batch.body();
-    const w = new ByteWriter(64 + db.name.length * 3 + rp.info.name.length * 3 + body.length + n * 12);
+    const w = new ByteWriter(64 + db.name.length * 3 + rp.info.name.length * 3 + n * 12);
     w.u8(OP_WRITE_LINES);
     w.str(db.name);
     w.str(rp.info.name);
@@ -453,8 +454,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     w.typed(batch.timeMs.subarray(0, n));
     w.typed(batch.timeNs.subarray(0, n));
     w.u32(body.length);
-    w.bytes(body);
-    await this.#log(w);
+    await this.#log(w, body);
     return { written: n };
   }
 

@@ -97,14 +97,24 @@ export class WriteAheadLog {
     return this.#segment;
   }
 
-  /** Queues a record; resolves when it is as durable as the policy promises. */
-  append(payload: Uint8Array): Promise<void> {
+  /**
+   * Queues a record, given whole or as consecutive parts (so a large part is not copied); resolves
+   * when it is as durable as the policy promises.
+   */
+  append(payload: Uint8Array | readonly Uint8Array[]): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const parts = payload instanceof Uint8Array ? [payload] : payload;
+    let length = 0;
+    let sum = 0;
+    for (const part of parts) {
+      length += part.byteLength;
+      sum = crc32(part, sum);
+    }
     const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt32LE(payload.byteLength, 0);
-    header.writeUInt32LE(crc32(payload), 4);
+    header.writeUInt32LE(length, 0);
+    header.writeUInt32LE(sum, 4);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ chunks: [header, payload], resolve, reject });
+      this.#queue.push({ chunks: [header, ...parts], resolve, reject });
       this.#kick();
     });
   }
