@@ -1,6 +1,6 @@
 // window(): buffers points per group and emits them as batches by time (period/every/align/fillPeriod) or by count.
 
-import type { Point } from '../../core/point.ts';
+import type { Fields, Point, Tags } from '../../core/point.ts';
 import { NS_PER_MS, truncate } from '../../core/time.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import { invalidNode } from '../errors.ts';
@@ -13,20 +13,29 @@ const EMPTY: BatchPoint[] = [];
 
 /**
  * Time-ordered buffer with a moving start, compacted when the dead prefix grows. Between messages
- * a buffer of one point is kept as that point alone (`one`), with no array: the common state of an
- * idle group. Points are kept as their parts (tags, fields, time), not as the decoded point.
+ * a buffer of one point is kept inline as that point's parts (tags, fields, time), with no array
+ * and no point object: the common state of an idle group.
  */
 class WindowState extends GroupState {
   buf: BatchPoint[] = EMPTY;
-  one: BatchPoint | undefined = undefined;
   start = 0;
   nextMs = 0;
   nextNs = 0;
-  /** Count mode: points seen and the count at which the next batch goes out. */
+  name = '';
+  /** The lone buffered point, when `oneFields` is set. */
+  oneFields: Fields | undefined = undefined;
+  oneTags: Tags = NO_TAGS;
+  oneMs = 0;
+  oneNs = 0;
+}
+
+/** Count mode: points seen and the count at which the next batch goes out. */
+class CountWindowState extends WindowState {
   count = 0;
   nextCount = 0;
-  name = '';
 }
+
+const NO_TAGS: Tags = Object.freeze({});
 
 function before(aMs: number, aNs: number, bMs: number, bNs: number): boolean {
   return aMs < bMs || (aMs === bMs && aNs < bNs);
@@ -74,7 +83,7 @@ export class WindowNode extends StatefulNode<WindowState> {
   }
 
   protected newState(g: Group): WindowState {
-    return new WindowState(g);
+    return this.#periodCount > 0 ? new CountWindowState(g) : new WindowState(g);
   }
 
   protected override onPoint(p: Point, g: Group): void {
@@ -86,20 +95,20 @@ export class WindowNode extends StatefulNode<WindowState> {
     } else {
       s.seen = this.rt.nowMs;
     }
-    if (s.one !== undefined) {
-      s.buf = [s.one];
-      s.one = undefined;
-    }
-    const q: BatchPoint = { tags: p.tags, fields: p.fields, timeMs: p.timeMs, timeNs: p.timeNs };
-    if (this.#periodCount > 0) this.#byCount(s, q);
-    else this.#byTime(s, q);
+    this.#unsettle(s);
+    if (this.#periodCount > 0) this.#byCount(s as CountWindowState, p);
+    else this.#byTime(s, p);
     this.#settle(s);
   }
 
   /** An idle group keeps a single buffered point without an array. */
   #settle(s: WindowState): void {
     if (s.buf.length - s.start === 1) {
-      s.one = s.buf[s.start];
+      const q = s.buf[s.start];
+      s.oneTags = q.tags;
+      s.oneFields = q.fields;
+      s.oneMs = q.timeMs;
+      s.oneNs = q.timeNs;
       s.buf = EMPTY;
       s.start = 0;
     }
@@ -107,14 +116,15 @@ export class WindowNode extends StatefulNode<WindowState> {
 
   /** The buffer as one array again (before a barrier works on it). */
   #unsettle(s: WindowState): void {
-    if (s.one !== undefined) {
-      s.buf = [s.one];
-      s.one = undefined;
+    if (s.oneFields !== undefined) {
+      s.buf = [{ tags: s.oneTags, fields: s.oneFields, timeMs: s.oneMs, timeNs: s.oneNs }];
+      s.oneFields = undefined;
+      s.oneTags = NO_TAGS;
     }
   }
 
   #open(s: WindowState, p: Point): void {
-    if (this.#periodCount > 0) {
+    if (s instanceof CountWindowState) {
       s.nextCount = this.#fill ? this.#periodCount : this.#everyCount;
       return;
     }
@@ -184,7 +194,7 @@ export class WindowNode extends StatefulNode<WindowState> {
     this.#push(s, p);
   }
 
-  #byCount(s: WindowState, p: BatchPoint): void {
+  #byCount(s: CountWindowState, p: BatchPoint): void {
     this.#push(s, p);
     if (s.buf.length - s.start > this.#periodCount) s.start++;
     s.count++;
