@@ -1,19 +1,17 @@
 // influxDBOut(): buffers points and writes them to the series store or an InfluxDB, per .cluster().
 
-import type { Point, Tags } from '../../core/point.ts';
+import type { Point } from '../../core/point.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import type { Group } from '../group.ts';
 import type { Batch } from '../messages.ts';
 import { RunNode, type TaskRuntime } from '../node.ts';
 import type { PointWriter, WriteOptions } from '../outputs/point-writer.ts';
-import { propCalls, propDuration, propFlag, propInt, propString } from '../props.ts';
+import { PointTarget } from '../outputs/point-target.ts';
+import { propDuration, propFlag, propInt, propString } from '../props.ts';
 
 export class InfluxDBOutNode extends RunNode {
   readonly #writer: PointWriter | undefined;
-  readonly #database: string;
-  readonly #rp: string;
-  readonly #measurement: string;
-  readonly #tags: [string, string][] = [];
+  readonly #target: PointTarget;
   readonly #options: WriteOptions;
   readonly #bufferSize: number;
   readonly #flushMs: number;
@@ -27,10 +25,7 @@ export class InfluxDBOutNode extends RunNode {
   constructor(spec: PipelineNode, rt: TaskRuntime, writer: PointWriter | undefined) {
     super(spec, rt);
     this.#writer = writer;
-    this.#database = propString(spec, 'database');
-    this.#rp = propString(spec, 'retentionPolicy');
-    this.#measurement = propString(spec, 'measurement');
-    for (const [k, v] of propCalls(spec, 'tag')) if (typeof k === 'string' && typeof v === 'string') this.#tags.push([k, v]);
+    this.#target = new PointTarget(spec);
     this.#options = {
       create: propFlag(spec, 'create'),
       precision: propString(spec, 'precision', 's'),
@@ -45,29 +40,12 @@ export class InfluxDBOutNode extends RunNode {
     return { points_written: this.pointsWritten, write_errors: this.writeErrors };
   }
 
-  #out(name: string, tags: Tags, p: { fields: Point['fields']; timeMs: number; timeNs: number }): Point {
-    let outTags = tags;
-    if (this.#tags.length > 0) {
-      outTags = { ...tags };
-      for (const [k, v] of this.#tags) outTags[k] = v;
-    }
-    return {
-      database: this.#database,
-      retentionPolicy: this.#rp,
-      name: this.#measurement !== '' ? this.#measurement : name,
-      tags: outTags,
-      fields: p.fields,
-      timeMs: p.timeMs,
-      timeNs: p.timeNs,
-    };
-  }
-
   protected override onPoint(p: Point, _g: Group): void {
-    this.#add(this.#out(p.name, p.tags, p));
+    this.#add(this.#target.retarget(p.name, p.tags, p));
   }
 
   protected override onBatch(b: Batch): void {
-    for (const p of b.points) this.#add(this.#out(b.name, p.tags, p));
+    for (const p of b.points) this.#add(this.#target.retarget(b.name, p.tags, p));
   }
 
   #add(p: Point): void {
