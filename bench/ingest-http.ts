@@ -1,7 +1,7 @@
 // HTTP write throughput of this server (no task attached) against InfluxDB 1.x, same client, same run.
 
 import type { Figure } from './support/figure.ts';
-import { findInfluxd, startInfluxd } from './support/influxd.ts';
+import { influxdPeerFigures } from './support/influxd.ts';
 import { runIngestLoad } from './support/ingest-load.ts';
 import { startInductor } from './support/processes.ts';
 
@@ -18,19 +18,14 @@ export async function run(): Promise<Figure[]> {
   }
   figures.push({ name: 'HTTP ingest, accepted and routed, no task', value: ours, unit: 'points/s', target: '≥ 1,000,000' });
 
-  const binary = findInfluxd();
-  if (binary === undefined) {
-    console.log('  (influxd not installed: apt-get install -y influxdb for the side-by-side figure)');
-    return figures;
-  }
-  const influx = await startInfluxd(binary);
-  try {
-    await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
-    const theirs = (await runIngestLoad(`${influx.url}/write?db=bench`, LOAD)).points_per_s;
-    figures.push({ name: `HTTP ingest, InfluxDB ${influx.version} (same client)`, value: theirs, unit: 'points/s' });
-    figures.push({ name: 'HTTP ingest ratio, Inductor / InfluxDB', value: ours / theirs, unit: '×', target: '≈ 8×' });
-  } finally {
-    await influx.stop();
-  }
+  figures.push(
+    ...(await influxdPeerFigures({
+      ours,
+      label: 'HTTP ingest',
+      setup: 'same client',
+      target: '≈ 8×',
+      run: async (url) => (await runIngestLoad(url, LOAD)).points_per_s,
+    })),
+  );
   return figures;
 }

@@ -12,7 +12,7 @@ import { parseLineProtocol } from '../src/lineproto/parse.ts';
 import { openEmbeddedStore } from '../src/store/embedded-store.ts';
 import { nodeDisk } from '../src/store/node-disk.ts';
 import type { Figure } from './support/figure.ts';
-import { findInfluxd, startInfluxd } from './support/influxd.ts';
+import { influxdPeerFigures } from './support/influxd.ts';
 import { runIngestLoad } from './support/ingest-load.ts';
 import { startInductor } from './support/processes.ts';
 
@@ -90,19 +90,14 @@ export async function run(): Promise<Figure[]> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const binary = findInfluxd();
-  if (binary === undefined) {
-    console.log('  (influxd not installed: apt-get install -y influxdb for the side-by-side figure)');
-    return figures;
-  }
-  const influx = await startInfluxd(binary);
-  try {
-    await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
-    const theirs = (await runIngestLoad(`${influx.url}/write?db=bench`, LOAD)).points_per_s;
-    figures.push({ name: `store ingest over HTTP, InfluxDB ${influx.version} (fsync per write, its default)`, value: theirs, unit: 'points/s' });
-    figures.push({ name: 'store ingest ratio, Inductor / InfluxDB', value: ours / theirs, unit: '×', target: '≥ 3×' });
-  } finally {
-    await influx.stop();
-  }
+  figures.push(
+    ...(await influxdPeerFigures({
+      ours,
+      label: 'store ingest over HTTP',
+      setup: 'fsync per write, its default',
+      target: '≥ 3×',
+      run: async (url) => (await runIngestLoad(url, LOAD)).points_per_s,
+    })),
+  );
   return figures;
 }

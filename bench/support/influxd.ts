@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Figure } from './figure.ts';
 import { freePort, waitForHttp } from './processes.ts';
 
 export interface Influxd {
@@ -56,4 +57,35 @@ bind-address = "127.0.0.1:${rpcPort}"
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs the same load against a fresh InfluxDB 1.x and returns its figure and the ratio to ours;
+ * no figures (and a hint) when influxd is not installed.
+ */
+export async function influxdPeerFigures(options: {
+  ours: number;
+  /** What is measured, e.g. `HTTP ingest`. */
+  label: string;
+  /** How InfluxDB is set up, shown after its version. */
+  setup: string;
+  target: string;
+  run: (writeUrl: string) => Promise<number>;
+}): Promise<Figure[]> {
+  const binary = findInfluxd();
+  if (binary === undefined) {
+    console.log('  (influxd not installed: apt-get install -y influxdb for the side-by-side figure)');
+    return [];
+  }
+  const influx = await startInfluxd(binary);
+  try {
+    await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' });
+    const theirs = await options.run(`${influx.url}/write?db=bench`);
+    return [
+      { name: `${options.label}, InfluxDB ${influx.version} (${options.setup})`, value: theirs, unit: 'points/s' },
+      { name: `${options.label} ratio, Inductor / InfluxDB`, value: options.ours / theirs, unit: '×', target: options.target },
+    ];
+  } finally {
+    await influx.stop();
+  }
 }
