@@ -172,7 +172,6 @@ test('sink placeholders take the input table: a LocalFile path per table name', 
   const filled = sinkPlaceholders(
     { path: `/out/${ph('database_name')}/${ph('schema_name')}/${ph('table_name')}`, list: [ph('table_full_name')], keep: ph('other'), n: 1 },
     { table: 'db.public.users', fields: [{ name: 'id', type: { kind: 'int' } }, { name: 'name', type: { kind: 'string' } }], primaryKey: ['id'] },
-    'db.public.users',
   );
   assert.deepEqual(filled, { path: '/out/db/public/users', list: ['db.public.users'], keep: ph('other'), n: 1 });
   const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });

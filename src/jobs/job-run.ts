@@ -5,7 +5,7 @@ import type { JobMode } from './config/job-config.ts';
 import type { SourceReader, SourceSplit } from './connectors/contract.ts';
 import type { JobMetrics, MetricsSnapshot } from './metrics.ts';
 import type { JobPlan, PlannedSink } from './plan.ts';
-import { checkpointExpired } from './errors.ts';
+import { checkpointExpired, connectorFailed } from './errors.ts';
 import { type Row, rowBytes } from './row.ts';
 
 /** What a checkpoint stores: every split's offset, the sinks' prepared commits, and the metrics. */
@@ -70,7 +70,11 @@ interface SinkSlot {
   busy: Promise<void> | undefined;
 }
 
-type Consumer = { kind: 'transform'; index: number } | { kind: 'sink'; slot: SinkSlot };
+/**
+ * Who reads a dataset. `offset` is where the dataset's tables start in the consumer's table list
+ * (a consumer reading several datasets numbers their tables one after the other).
+ */
+type Consumer = { kind: 'transform'; index: number; offset: number } | { kind: 'sink'; slot: SinkSlot; offset: number };
 
 export class JobRun {
   readonly #plan: JobPlan;
@@ -97,10 +101,21 @@ export class JobRun {
       list.push(c);
       this.#consumers.set(dataset, list);
     };
+    const width = (d: string) => plan.tables.get(d)?.length ?? 0;
     plan.transforms.forEach((t, index) => {
-      for (const d of t.inputs) add(d, { kind: 'transform', index });
+      let offset = 0;
+      for (const d of t.inputs) {
+        add(d, { kind: 'transform', index, offset });
+        offset += width(d);
+      }
     });
-    for (const slot of this.#slots) for (const d of slot.planned.inputs) add(d, { kind: 'sink', slot });
+    for (const slot of this.#slots) {
+      let offset = 0;
+      for (const d of slot.planned.inputs) {
+        add(d, { kind: 'sink', slot, offset });
+        offset += width(d);
+      }
+    }
   }
 
   /** Stops reading; `savepoint` first takes a final checkpoint so a later run continues exactly there. */
@@ -147,8 +162,10 @@ export class JobRun {
     const opened: PlannedSink[] = [];
     try {
       for (const k of sinks) {
-        await k.sink.open(k.schema);
-        opened.push(k);
+        for (const [t, table] of k.tables.entries()) {
+          await k.sink.open(table);
+          if (t === 0) opened.push(k);
+        }
       }
       // Data a crashed run prepared and checkpointed but may not have committed (commits are idempotent).
       if (restore) for (const [i, info] of Object.entries(restore.commits)) await sinks[Number(i)].sink.commit(info);
@@ -255,13 +272,15 @@ export class JobRun {
     let reader: SourceReader | undefined;
     try {
       reader = await planned.source.reader(subtask);
-      const table = planned.schema.table;
+      const paths = planned.tables.map((t) => t.table);
       const dataset = planned.dataset;
-      const emit = (rows: Row[]) => {
+      const emit = (rows: Row[], table = 0) => {
+        const path = paths[table];
+        if (path === undefined) throw connectorFailed(planned.cfg.pluginName, `emitted rows of table index ${table}, but it declares ${paths.length} table(s)`);
         let bytes = 0;
         for (const r of rows) bytes += rowBytes(r.values);
-        this.#opts.metrics.addSource(table, rows.length, bytes);
-        return this.#dispatch(dataset, rows, bytes);
+        this.#opts.metrics.addSource(path, rows.length, bytes);
+        return this.#dispatch(dataset, rows, bytes, table);
       };
       let active = splits.slice();
       while (active.length > 0 && this.#stop === undefined && this.#failure === undefined) {
@@ -297,22 +316,24 @@ export class JobRun {
     }
   }
 
-  #dispatch(dataset: string, rows: Row[], bytes: number): void | Promise<void> {
+  /** Pushes a batch of one table (`table` is its index in `dataset`) to every consumer of the dataset. */
+  #dispatch(dataset: string, rows: Row[], bytes: number, table: number): void | Promise<void> {
     const consumers = this.#consumers.get(dataset);
     if (!consumers) return;
     let pending: Promise<void>[] | undefined;
     for (const c of consumers) {
       let r: void | Promise<void>;
+      const index = c.offset + table;
       if (c.kind === 'transform') {
         const t = this.#plan.transforms[c.index];
-        const out = t.transform.map(rows);
+        const out = t.transforms[index].map(rows);
         if (out.length === 0) continue;
         let outBytes = 0;
         for (const row of out) outBytes += rowBytes(row.values);
-        r = this.#dispatch(t.dataset, out, outBytes);
+        r = this.#dispatch(t.dataset, out, outBytes, index);
       } else {
-        this.#opts.metrics.addSink(this.#plan.tables.get(dataset)!, rows.length, bytes);
-        r = this.#write(c.slot, rows);
+        this.#opts.metrics.addSink(c.slot.planned.tables[index].table, rows.length, bytes);
+        r = this.#write(c.slot, rows, index);
       }
       if (r) (pending ??= []).push(r);
     }
@@ -320,9 +341,9 @@ export class JobRun {
   }
 
   /** Writes are serialised per sink: a sink never sees two overlapping write calls. */
-  #write(slot: SinkSlot, rows: Row[]): void | Promise<void> {
-    if (slot.busy) return slot.busy.then(() => this.#write(slot, rows));
-    const r = slot.planned.sink.write(rows);
+  #write(slot: SinkSlot, rows: Row[], table: number): void | Promise<void> {
+    if (slot.busy) return slot.busy.then(() => this.#write(slot, rows, table));
+    const r = slot.planned.sink.write(rows, table);
     if (!r) return;
     const p = r.finally(() => {
       if (slot.busy === p) slot.busy = undefined;

@@ -5,27 +5,33 @@ import type { EnvOptions, JobConfig, PluginConfig } from './config/job-config.ts
 import type { ConnectorContext, ConnectorServices, PluginFactory, Sink, Source, Transform } from './connectors/contract.ts';
 import { configInvalid, factoryFailed } from './errors.ts';
 import { isDomainError } from '../core/errors.ts';
+import { PerTableSink } from './per-table-sink.ts';
 import type { TableSchema } from './row.ts';
 
 export interface PlannedSource {
   cfg: PluginConfig;
   source: Source;
   dataset: string;
-  schema: TableSchema;
+  /** The tables the source produces, by table index (one for a single-table source). */
+  tables: TableSchema[];
   parallelism: number;
 }
 export interface PlannedTransform {
   cfg: PluginConfig;
-  transform: Transform;
+  /** One instance per input table (the tables of all inputs, in input order). */
+  transforms: Transform[];
   inputs: string[];
   dataset: string;
-  schema: TableSchema;
+  /** The output tables: entry i is what instance i produces. */
+  tables: TableSchema[];
 }
 export interface PlannedSink {
   cfg: PluginConfig;
+  /** A single-table or `multiTable` sink, or a PerTableSink over one instance per table. */
   sink: Sink;
   inputs: string[];
-  schema: TableSchema;
+  /** The input tables (of all inputs, in input order); the engine opens the sink once per entry. */
+  tables: TableSchema[];
   parallelism: number;
 }
 export interface Pipeline {
@@ -40,8 +46,8 @@ export interface JobPlan {
   transforms: PlannedTransform[];
   sinks: PlannedSink[];
   pipelines: Pipeline[];
-  /** Dataset name → the table path its rows belong to. */
-  tables: Map<string, string>;
+  /** Dataset name → its tables' paths, by table index. */
+  tables: Map<string, string[]>;
 }
 
 export interface JobDag {
@@ -94,17 +100,18 @@ export async function buildPlan(config: JobConfig, pc: PlanContext): Promise<Job
     services: pc.services,
     log: pc.log,
   });
-  const datasets = new Map<string, TableSchema>();
-  const tables = new Map<string, string>();
-  const register = (name: string, schema: TableSchema, table: string, owner: PluginConfig) => {
+  const datasets = new Map<string, TableSchema[]>();
+  const register = (name: string, tables: TableSchema[], owner: PluginConfig) => {
     if (datasets.has(name)) throw configInvalid(`${owner.section}[${owner.index}] registers '${name}', which another plugin already registers`);
-    datasets.set(name, schema);
-    tables.set(name, table);
+    datasets.set(name, tables);
   };
-  const resolve = (cfg: PluginConfig, names: string[]): string[] => {
-    for (const n of names) if (!datasets.has(n)) throw configInvalid(`${cfg.section}[${cfg.index}] ${cfg.pluginName} reads '${n}', which no source or transform registers`);
-    return names;
-  };
+  /** The tables of every input, in input order: a consumer's table index runs across its inputs. */
+  const inputTables = (cfg: PluginConfig, names: string[]): TableSchema[] =>
+    names.flatMap((n) => {
+      const tables = datasets.get(n);
+      if (!tables) throw configInvalid(`${cfg.section}[${cfg.index}] ${cfg.pluginName} reads '${n}', which no source or transform registers`);
+      return tables;
+    });
 
   const sources: PlannedSource[] = [];
   for (const [i, cfg] of config.sources.entries()) {
@@ -115,33 +122,43 @@ export async function buildPlan(config: JobConfig, pc: PlanContext): Promise<Job
       if (isDomainError(err)) throw err;
       throw factoryFailed(`${cfg.pluginName}: ${(err as Error).message}`);
     }
-    const schema = source.schema();
+    const tables = source.tables?.() ?? [source.schema()];
+    if (tables.length === 0) throw configInvalid(`source[${i}] ${cfg.pluginName} produces no table`);
     const dataset = cfg.output ?? `__source_${i}`;
-    register(dataset, schema, schema.table, cfg);
-    sources.push({ cfg, source, dataset, schema, parallelism: cfg.parallelism ?? pc.env.parallelism });
+    register(dataset, tables, cfg);
+    sources.push({ cfg, source, dataset, tables, parallelism: cfg.parallelism ?? pc.env.parallelism });
   }
 
   let previous: string[] = sources.length > 0 ? [sources[sources.length - 1].dataset] : [];
   const transforms = config.transforms.map((cfg, i): PlannedTransform => {
-    const inputs = resolve(cfg, cfg.inputs ?? previous);
-    const transform = construct(cfg, () => factoryFor(pc.registry, 'transform', cfg.pluginName).create(ctx(cfg)));
-    const inSchema = datasets.get(inputs[0])!;
-    const schema = construct(cfg, () => transform.open(inSchema));
+    const inputs = cfg.inputs ?? previous;
+    const factory = factoryFor(pc.registry, 'transform', cfg.pluginName);
+    const instances: Transform[] = [];
+    const tables = inputTables(cfg, inputs).map((input) => {
+      const transform = construct(cfg, () => factory.create(ctx(cfg)));
+      instances.push(transform);
+      return construct(cfg, () => transform.open(input));
+    });
     const dataset = cfg.output ?? `__transform_${i}`;
-    register(dataset, schema, tables.get(inputs[0])!, cfg);
+    register(dataset, tables, cfg);
     previous = [dataset];
-    return { cfg, transform, inputs, dataset, schema };
+    return { cfg, transforms: instances, inputs, dataset, tables };
   });
 
   const unwired = transforms.length > 0 ? [transforms[transforms.length - 1].dataset] : sources.map((s) => s.dataset);
   const sinks = config.sinks.map((cfg): PlannedSink => {
-    const inputs = resolve(cfg, cfg.inputs ?? unwired);
-    const placed = { ...cfg, options: sinkPlaceholders(cfg.options, datasets.get(inputs[0])!, tables.get(inputs[0])!) };
-    const sink = construct(cfg, () => factoryFor(pc.registry, 'sink', cfg.pluginName).create(ctx(placed)));
-    return { cfg, sink, inputs, schema: datasets.get(inputs[0])!, parallelism: cfg.parallelism ?? pc.env.parallelism };
+    const inputs = cfg.inputs ?? unwired;
+    const tables = inputTables(cfg, inputs);
+    const factory = factoryFor(pc.registry, 'sink', cfg.pluginName);
+    const make = (table: TableSchema | undefined) =>
+      construct(cfg, () => factory.create(ctx(table ? { ...cfg, options: sinkPlaceholders(cfg.options, table) } : cfg)));
+    // SeaTunnel's MultiTableSink: one writer per table, each with the placeholders of its table.
+    const sink = factory.multiTable ? make(undefined) : tables.length === 1 ? make(tables[0]) : new PerTableSink(tables.map((t) => make(t)));
+    return { cfg, sink, inputs, tables, parallelism: cfg.parallelism ?? pc.env.parallelism };
   });
 
-  return { sources, transforms, sinks, pipelines: pipelinesOf(sources, transforms, sinks), tables };
+  const tablePaths = new Map([...datasets].map(([name, tables]) => [name, tables.map((t) => t.table)]));
+  return { sources, transforms, sinks, pipelines: pipelinesOf(sources, transforms, sinks), tables: tablePaths };
 }
 
 const PLACEHOLDER = /\$\{(database_name|schema_name|table_name|schema_full_name|table_full_name|primary_key|unique_key|field_names)\}/g;
@@ -150,7 +167,8 @@ const PLACEHOLDER = /\$\{(database_name|schema_name|table_name|schema_full_name|
  * SeaTunnel's reserved sink placeholders (`${table_name}`, `${database_name}`, ...), filled from the
  * table the sink reads. The table path is `db.schema.table`, `db.table` or `table`.
  */
-export function sinkPlaceholders(options: JsonObject, schema: TableSchema, tablePath: string): JsonObject {
+export function sinkPlaceholders(options: JsonObject, schema: TableSchema): JsonObject {
+  const tablePath = schema.table;
   const parts = tablePath.split('.');
   const table = parts[parts.length - 1];
   const database = parts.length > 1 ? parts[0] : '';
@@ -162,7 +180,10 @@ export function sinkPlaceholders(options: JsonObject, schema: TableSchema, table
     schema_full_name: parts.slice(0, -1).join('.'),
     table_full_name: tablePath,
     primary_key: (schema.primaryKey ?? []).join(','),
-    unique_key: '',
+    unique_key: (schema.constraintKeys ?? [])
+      .filter((k) => k.type === 'UNIQUE_KEY')
+      .flatMap((k) => k.columns.map((c) => c.name))
+      .join(','),
     field_names: schema.fields.map((f) => f.name).join(','),
   };
   const fill = (v: JsonValue): JsonValue => {
@@ -247,13 +268,13 @@ export function jobDagOf(plan: JobPlan, jobId: string, envOptions: Record<string
     for (const i of p.sources) {
       const s = plan.sources[i];
       sourceVertex.set(i, next);
-      vertices.push({ vertexId: next++, type: 'source', vertexName: `pipeline-${p.id} [Source[${i}]-${s.cfg.pluginName}]`, tablePaths: [s.schema.table] });
+      vertices.push({ vertexId: next++, type: 'source', vertexName: `pipeline-${p.id} [Source[${i}]-${s.cfg.pluginName}]`, tablePaths: s.tables.map((t) => t.table) });
     }
     let chainVertex = 0;
     if (p.transforms.length > 0) {
       chainVertex = next++;
       const name = p.transforms.map((i) => `Transform[${i}]-${plan.transforms[i].cfg.pluginName}`).join('->');
-      const tablePaths = [...new Set(p.transforms.map((i) => plan.tables.get(plan.transforms[i].dataset)!))];
+      const tablePaths = [...new Set(p.transforms.flatMap((i) => plan.transforms[i].tables.map((t) => t.table)))];
       vertices.push({ vertexId: chainVertex, type: 'transform', vertexName: `pipeline-${p.id} [TransformChain[${name}]]`, tablePaths });
       for (const i of p.transforms)
         for (const d of plan.transforms[i].inputs) {
@@ -264,7 +285,7 @@ export function jobDagOf(plan: JobPlan, jobId: string, envOptions: Record<string
     for (const i of p.sinks) {
       const k = plan.sinks[i];
       const id = next++;
-      const tablePaths = [...new Set(k.inputs.map((d) => plan.tables.get(d)!))];
+      const tablePaths = [...new Set(k.tables.map((t) => t.table))];
       vertices.push({ vertexId: id, type: 'sink', vertexName: `pipeline-${p.id} [Sink[${i}]-${k.cfg.pluginName}-MultiTableSink]`, tablePaths });
       for (const d of k.inputs) {
         const src = producer.get(d)!;

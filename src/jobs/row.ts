@@ -52,13 +52,30 @@ export interface Field {
   name: string;
   type: SeaType;
   nullable?: boolean;
+  /** Catalog details a source may know (schema.columns, a database catalog); Assert's column_rule compares them. */
+  columnLength?: number;
+  defaultValue?: Value;
+  comment?: string;
 }
 
-/** One dataset: its table path (what metrics and tablePaths report) and its columns. */
+/** SeaTunnel's ConstraintKey: a named UNIQUE_KEY / INDEX_KEY / FOREIGN_KEY over sorted columns. */
+export interface ConstraintKey {
+  name: string;
+  type: 'UNIQUE_KEY' | 'INDEX_KEY' | 'FOREIGN_KEY';
+  columns: { name: string; sort: 'ASC' | 'DESC' }[];
+}
+
+/**
+ * One table: its path (what metrics, tablePaths and the sink placeholders report) and its columns,
+ * plus the catalog keys when known. A dataset is a list of these (see connectors/contract.ts).
+ */
 export interface TableSchema {
   table: string;
   fields: Field[];
   primaryKey?: string[];
+  /** The primary key's constraint name (`schema.primaryKey.name`). */
+  primaryKeyName?: string;
+  constraintKeys?: ConstraintKey[];
 }
 
 /** A rough size of a row in bytes, for the *Bytes metrics (strings count their UTF-16 length). */

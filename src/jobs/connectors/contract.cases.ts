@@ -6,15 +6,19 @@ import type { JsonValue } from '../config/hocon.ts';
 import type { Row, TableSchema, Value } from '../row.ts';
 import type { Sink, Source, SourceSplit } from './contract.ts';
 
-/** Reads every split to its end with one reader; returns the rows in read order. */
-export async function drain(source: Source, splits: SourceSplit[], limit = Number.POSITIVE_INFINITY): Promise<Row[]> {
+/**
+ * Reads every split to its end with one reader; returns the rows in read order. `tables`, when
+ * given, receives each row's table index (multi-table sources).
+ */
+export async function drain(source: Source, splits: SourceSplit[], limit = Number.POSITIVE_INFINITY, tables?: number[]): Promise<Row[]> {
   const reader = await source.reader(0);
   const rows: Row[] = [];
   try {
     for (const split of splits) {
       for (let guard = 0; guard < 100_000 && rows.length < limit; guard++) {
-        const status = await reader.read(split, (batch) => {
+        const status = await reader.read(split, (batch, table = 0) => {
           rows.push(...batch);
+          if (tables) for (let i = 0; i < batch.length; i++) tables.push(table);
         });
         if (status !== 'more') break;
       }
@@ -41,14 +45,23 @@ export function sourceConformance(name: string, c: SourceCase): void {
   test(`${name} (source contract): schema, JSON splits with unique ids, full read`, async () => {
     const source = await c.make();
     const schema = source.schema();
-    assert.ok(schema.fields.length > 0, 'a schema with fields');
-    assert.equal(typeof schema.table, 'string');
+    const tables = source.tables?.() ?? [schema];
+    assert.deepEqual(tables[0], schema, 'schema() is the first table');
+    for (const t of tables) {
+      assert.ok(t.fields.length > 0, 'a schema with fields');
+      assert.equal(typeof t.table, 'string');
+    }
     const splits = await source.splits(c.parallelism ?? 1);
     assert.equal(new Set(splits.map((s) => s.id)).size, splits.length, 'unique split ids');
     assert.deepEqual(JSON.parse(JSON.stringify(splits)), splits, 'splits are plain JSON');
-    const rows = await drain(source, splits);
+    const indexes: number[] = [];
+    const rows = await drain(source, splits, Number.POSITIVE_INFINITY, indexes);
     assert.equal(rows.length, c.expectedRows);
-    for (const r of rows) assert.equal(r.values.length, schema.fields.length, 'every row has one value per field');
+    rows.forEach((r, i) => {
+      const table = tables[indexes[i]];
+      assert.ok(table, `table index ${indexes[i]} is one of the ${tables.length} declared tables`);
+      assert.equal(r.values.length, table.fields.length, 'every row has one value per field of its table');
+    });
     await source.close();
   });
 
