@@ -24,10 +24,13 @@ import { RouteCatalogue } from './api/http/route-catalogue.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { Config } from './config/config.ts';
 import { readInfluxdbClusters } from './config/output-clusters.ts';
+import { readIngestSection } from './config/ingest-section.ts';
+import { readHttpPostSection } from './config/httppost-section.ts';
 import { readStreamSection } from './config/stream-section.ts';
 import { type Clock, systemClock } from './core/time.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { PointRouter } from './ingest/point-router.ts';
+import { defaultParseWorkers, OffThreadParser } from './ingest/off-thread-parser.ts';
 import { type WriteRequest, WriteService } from './ingest/write-service.ts';
 import type { MetaStore } from './meta/meta-store.ts';
 import { SqliteMetaStore } from './meta/sqlite-meta-store.ts';
@@ -94,7 +97,12 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   // ── Engines ──────────────────────────────────────────────────────────────────────────────
   const router = new PointRouter();
   router.subscribeAll(series.rawWrites.subscriber);
-  const writes = new WriteService(router, clock, { durable: (batch) => series.rawWrites.settled(batch) });
+  const parser = new OffThreadParser(readIngestSection(config.sections.ingest, defaultParseWorkers()).parseWorkers);
+  closers.push(() => parser.close());
+  const writes = new WriteService(router, clock, {
+    durable: (batch) => series.rawWrites.settled(batch),
+    parse: (body, parseOptions) => parser.parse(body, parseOptions),
+  });
   const engine = new StreamEngine({
     clock,
     subscribe: (db, rp, fn) => router.subscribe(db, rp, fn),
@@ -104,7 +112,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     },
     logger: pipelineLog,
     writers: outputWriters(series.store, clusters),
-    http: fetchPoster,
+    http: fetchPoster(readHttpPostSection(config.sections.httppost)),
     groupIdleMs: streamSection.groupIdleMs,
     queryStore: series.store,
   });

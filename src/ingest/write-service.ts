@@ -3,7 +3,7 @@
 import { defineError } from '../core/errors.ts';
 import type { Clock } from '../core/time.ts';
 import { LineProtocolError } from '../lineproto/errors.ts';
-import { parseLineProtocol } from '../lineproto/parse.ts';
+import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
 import type { PointBatch } from '../lineproto/point-batch.ts';
 import { parsePrecision } from '../lineproto/precision.ts';
 import type { PointRouter } from './point-router.ts';
@@ -36,6 +36,8 @@ export interface WriteServiceOptions {
    * sink); a write is answered only after it. Without it, a write is done once routed.
    */
   durable?: (batch: PointBatch) => Promise<void>;
+  /** Parses a body (OffThreadParser's `parse` in the server); parseLineProtocol on this thread by default. */
+  parse?: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
 }
 
 export class WriteService {
@@ -43,6 +45,7 @@ export class WriteService {
   readonly #clock: Clock;
   readonly #defaultRetentionPolicy: string;
   readonly #durable: ((batch: PointBatch) => Promise<void>) | undefined;
+  readonly #parse: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
   readonly stats: WriteStats = { writeRequests: 0, writeBytes: 0, pointsWrittenOk: 0, pointsWrittenFail: 0 };
 
   constructor(router: PointRouter, clock: Clock, options: WriteServiceOptions = {}) {
@@ -50,6 +53,7 @@ export class WriteService {
     this.#clock = clock;
     this.#defaultRetentionPolicy = options.defaultRetentionPolicy ?? '';
     this.#durable = options.durable;
+    this.#parse = options.parse ?? parseLineProtocol;
   }
 
   /**
@@ -62,7 +66,7 @@ export class WriteService {
     this.stats.writeBytes += request.body.length;
     let batch: PointBatch;
     try {
-      batch = parseLineProtocol(request.body, {
+      batch = await this.#parse(request.body, {
         database: request.database ?? '',
         retentionPolicy: request.retentionPolicy || this.#defaultRetentionPolicy,
         precision: parsePrecision(request.precision),

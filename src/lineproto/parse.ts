@@ -51,11 +51,26 @@ class LineFault {
  * every bad line (InfluxDB's all-or-nothing behaviour for Kapacitor writes).
  */
 export function parseLineProtocol(buf: Uint8Array, options: ParseOptions): PointBatch {
-  const out = new BatchBuilder(estimateLines(buf));
-  const unitNs = PRECISION_NS[options.precision];
-  const errors = scanBody(buf, out, unitNs, truncateNow(options.now, unitNs));
+  const { length, cols } = scanLineProtocol(buf, options.precision, options.now);
+  return new PointBatch(options.database, options.retentionPolicy, buf, length, cols);
+}
+
+/** The validated lines of a body as offset columns: what a PointBatch is built from. */
+export interface ScannedLines {
+  readonly length: number;
+  readonly cols: LineColumns;
+}
+
+/**
+ * The scanning half of parseLineProtocol, with nothing but typed arrays in its result, so that it
+ * can run on a worker thread and hand the columns back without copying. Throws LineProtocolError.
+ */
+export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant, memory: ColumnMemory = 'local'): ScannedLines {
+  const out = new BatchBuilder(estimateLines(buf), memory);
+  const unitNs = PRECISION_NS[precision];
+  const errors = scanBody(buf, out, unitNs, truncateNow(now, unitNs));
   if (errors.length > 0) throw new LineProtocolError(errors);
-  return out.finish(buf, options.database, options.retentionPolicy);
+  return { length: out.length, cols: out.cols };
 }
 
 /**
@@ -469,18 +484,27 @@ function scanTimestamp(buf: Uint8Array, from: number, index: number, out: BatchB
   return i;
 }
 
+/**
+ * Where the columns live: `shared` puts them in one SharedArrayBuffer, which a worker thread can
+ * post back without a copy or a transfer (transferring ten typed arrays costs more than scanning).
+ */
+export type ColumnMemory = 'local' | 'shared';
+
 /** Growable column arrays for the lines of one body. */
 class BatchBuilder {
   cols: LineColumns;
   length = 0;
   extraNewlines = 0;
 
-  constructor(capacity: number) {
-    this.cols = allocateColumns(capacity);
+  constructor(
+    capacity: number,
+    private readonly memory: ColumnMemory,
+  ) {
+    this.cols = allocateColumns(capacity, memory);
   }
 
   begin(start: number): number {
-    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols);
+    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols, this.memory);
     this.cols.lineStart[this.length] = start;
     return this.length;
   }
@@ -488,29 +512,42 @@ class BatchBuilder {
   commit(index: number): void {
     this.length = index + 1;
   }
-
-  finish(buf: Uint8Array, database: string, retentionPolicy: string): PointBatch {
-    return new PointBatch(database, retentionPolicy, buf, this.length, this.cols);
-  }
 }
 
-function allocateColumns(capacity: number): LineColumns {
+/** Bytes per line across all columns: one float64, six int32, two uint16 and one uint8. */
+const BYTES_PER_LINE = 8 + 6 * 4 + 2 * 2 + 1;
+
+interface ColumnKind<T> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** All columns in one buffer, widest first so that every view is aligned. */
+function allocateColumns(capacity: number, memory: ColumnMemory): LineColumns {
+  const bytes = capacity * BYTES_PER_LINE;
+  const buffer = memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  let offset = 0;
+  const column = <T>(kind: ColumnKind<T>): T => {
+    const view = new kind(buffer, offset, capacity);
+    offset += kind.BYTES_PER_ELEMENT * capacity;
+    return view;
+  };
   return {
-    lineStart: new Int32Array(capacity),
-    measurementEnd: new Int32Array(capacity),
-    keyEnd: new Int32Array(capacity),
-    fieldsStart: new Int32Array(capacity),
-    fieldsEnd: new Int32Array(capacity),
-    tagCount: new Uint16Array(capacity),
-    fieldCount: new Uint16Array(capacity),
-    flags: new Uint8Array(capacity),
-    timeMs: new Float64Array(capacity),
-    timeNs: new Int32Array(capacity),
+    timeMs: column(Float64Array),
+    lineStart: column(Int32Array),
+    measurementEnd: column(Int32Array),
+    keyEnd: column(Int32Array),
+    fieldsStart: column(Int32Array),
+    fieldsEnd: column(Int32Array),
+    timeNs: column(Int32Array),
+    tagCount: column(Uint16Array),
+    fieldCount: column(Uint16Array),
+    flags: column(Uint8Array),
   };
 }
 
-function growColumns(cols: LineColumns): LineColumns {
-  const next = allocateColumns(cols.lineStart.length * 2);
+function growColumns(cols: LineColumns, memory: ColumnMemory): LineColumns {
+  const next = allocateColumns(cols.lineStart.length * 2, memory);
   for (const key of Object.keys(cols) as Array<keyof LineColumns>) next[key].set(cols[key]);
   return next;
 }

@@ -1,6 +1,7 @@
 // The points of one write request, kept as offsets into the request body and decoded on demand.
 
 import type { FieldValue, Fields, Point, Tags } from '../core/point.ts';
+import { TagSetCache } from './tag-set-cache.ts';
 
 /** Bit flags per line, set by the parser. */
 export const FLAG_KEY_ESCAPED = 1;
@@ -23,11 +24,11 @@ export interface LineColumns {
 }
 
 const NO_TAGS: Tags = Object.freeze({});
-/** Shared tag sets by series key; cleared when full so that churning series cannot grow it without bound. */
-const TAGS_BY_SERIES_KEY = new Map<string, Tags>();
 /** Canonical (tag-sorted) series keys by the key as written, for writers that do not sort tags. */
 const CANONICAL_BY_RAW_KEY = new Map<string, string>();
 const TAGS_CACHE_LIMIT = 100_000;
+/** Shared tag sets by series key as written. */
+const TAG_SETS = new TagSetCache(TAGS_CACHE_LIMIT);
 
 const COMMA = 44;
 const EQUALS = 61;
@@ -113,12 +114,13 @@ export class PointBatch {
   tags(i: number): Tags {
     const c = this.#cols;
     if (c.tagCount[i] === 0) return NO_TAGS;
-    const key = this.seriesKey(i);
-    let tags = TAGS_BY_SERIES_KEY.get(key);
+    const start = c.lineStart[i];
+    const end = c.keyEnd[i];
+    const hash = this.seriesKeyHash(i);
+    let tags = TAG_SETS.find(this.#buf, start, end, hash);
     if (tags === undefined) {
       tags = Object.freeze(this.#decodeTags(i));
-      if (TAGS_BY_SERIES_KEY.size >= TAGS_CACHE_LIMIT) TAGS_BY_SERIES_KEY.clear();
-      TAGS_BY_SERIES_KEY.set(key, tags);
+      TAG_SETS.add(this.#buf, start, end, hash, tags);
     }
     return tags;
   }

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { LineProtocolError } from '../lineproto/errors.ts';
+import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
+import type { PointBatch } from '../lineproto/point-batch.ts';
+import { OffThreadParser } from './off-thread-parser.ts';
+
+const OPTIONS: ParseOptions = { database: 'db', retentionPolicy: 'rp', precision: 'n', now: { ms: 1_700_000_000_000, ns: 5 } };
+
+function body(lines: number, extra = ''): Buffer {
+  let text = '';
+  for (let i = 0; i < lines; i++) {
+    text += `cpu,host=h${i % 7},region=r${i % 3} value=${i}.25,n=${i}i,ok=true,s="x\\"${i}" ${1_700_000_000_000_000_000 + i}\n`;
+  }
+  return Buffer.from(text + extra);
+}
+
+function points(batch: PointBatch) {
+  return Array.from({ length: batch.length }, (_, i) => batch.point(i));
+}
+
+describe('OffThreadParser', () => {
+  // A zero threshold sends every body, however small, to the workers.
+  const parser = new OffThreadParser(2, 0);
+  after(() => parser.close());
+
+  it('gives the same points as the inline parser', async () => {
+    const input = body(5000, 'mem free=1i\n');
+    const expected = points(parseLineProtocol(Buffer.from(input), OPTIONS));
+    const batch = await parser.parse(input, OPTIONS);
+    assert.equal(batch.database, 'db');
+    assert.equal(batch.retentionPolicy, 'rp');
+    assert.deepEqual(points(batch), expected);
+  });
+
+  it('stamps lines without a timestamp with the given time at the given precision', async () => {
+    const batch = await parser.parse(Buffer.from('cpu value=1\n'), { ...OPTIONS, precision: 'ms' });
+    assert.equal(batch.timeMs[0], 1_700_000_000_000);
+    assert.equal(batch.timeNs[0], 0);
+  });
+
+  it('rejects a bad body with every bad line, as the inline parser does', async () => {
+    const input = body(10, 'cpu value=\ncpu,host=a\n');
+    let inline: LineProtocolError | undefined;
+    try {
+      parseLineProtocol(Buffer.from(input), OPTIONS);
+    } catch (err) {
+      inline = err as LineProtocolError;
+    }
+    await assert.rejects(parser.parse(input, OPTIONS), (err: unknown) => {
+      assert.ok(err instanceof LineProtocolError);
+      assert.equal(err.lines.length, 2);
+      assert.deepEqual(err.lines, inline?.lines);
+      return true;
+    });
+  });
+
+  it('keeps the order of concurrent writes per worker and answers them all', async () => {
+    const inputs = Array.from({ length: 20 }, (_, k) => Buffer.from(`m v=${k} ${k}\n`));
+    const batches = await Promise.all(inputs.map((input) => parser.parse(input, OPTIONS)));
+    assert.deepEqual(
+      batches.map((b) => b.point(0).fields.v),
+      inputs.map((_, k) => k),
+    );
+  });
+
+  it('parses on the calling thread when it has no workers', async () => {
+    const inline = new OffThreadParser(0);
+    const batch = await inline.parse(body(3), OPTIONS);
+    assert.equal(batch.length, 3);
+    await inline.close();
+  });
+});

@@ -1,0 +1,102 @@
+// Scans large write bodies on worker threads, so that the event loop routes one write to the
+// stream tasks and the store while the next is being scanned; small bodies are parsed inline.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { LineProtocolError } from '../lineproto/errors.ts';
+import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
+import { PointBatch } from '../lineproto/point-batch.ts';
+import type { ScanReply, ScanRequest } from './parse-messages.ts';
+
+/** Below this size a worker round trip (about a tenth of a millisecond) costs more than it saves. */
+export const OFF_THREAD_MIN_BYTES = 64 * 1024;
+
+/** One worker per core beyond the event loop's own, at most two: scanning is about a fifth of a write. */
+export function defaultParseWorkers(): number {
+  return Math.max(0, Math.min(2, availableParallelism() - 1));
+}
+
+/** Starts parse-worker: compiled JavaScript after a build, or its TypeScript source under tsx. */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url));
+  // tsx's loader hooks are not inherited by worker threads, so the worker loads its entry through tsx's API.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href);
+  return new Worker(`import(${tsx}).then((api) => api.tsImport(${entry}, ${entry}))`, { eval: true });
+}
+
+interface Pending {
+  resolve(reply: ScanReply): void;
+  reject(err: Error): void;
+}
+
+/** One worker thread, started on first use and again after a crash. */
+class ParseWorker {
+  #worker: Worker | undefined;
+  readonly #pending = new Map<number, Pending>();
+
+  scan(request: ScanRequest): Promise<ScanReply> {
+    const worker = this.#worker ?? this.#start();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(request.id, { resolve, reject });
+      worker.postMessage(request);
+    });
+  }
+
+  #start(): Worker {
+    const worker = startWorker();
+    // An idle worker must not keep the process alive; pending writes keep their HTTP requests open.
+    worker.unref();
+    worker.on('message', (reply: ScanReply) => {
+      const pending = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      pending?.resolve(reply);
+    });
+    const fail = (err: Error) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const pending of this.#pending.values()) pending.reject(err);
+      this.#pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`line-protocol parse worker exited with code ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker !== undefined) await worker.terminate();
+  }
+}
+
+/** `parse` gives the same PointBatch (or LineProtocolError) as parseLineProtocol, off the event loop for large bodies. */
+export class OffThreadParser {
+  readonly #workers: ParseWorker[];
+  readonly #minBytes: number;
+  #next = 0;
+  #ids = 0;
+
+  constructor(workers: number, minBytes = OFF_THREAD_MIN_BYTES) {
+    this.#workers = Array.from({ length: workers }, () => new ParseWorker());
+    this.#minBytes = minBytes;
+  }
+
+  async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
+    if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
+    const worker = this.#workers[this.#next++ % this.#workers.length];
+    // One copy into shared memory (a few tens of microseconds for half a megabyte) is far cheaper
+    // than transferring the request's Buffer, which Node backs with memory V8 must copy to move.
+    const shared = new SharedArrayBuffer(body.length);
+    const buf = Buffer.from(shared);
+    buf.set(body);
+    const reply = await worker.scan({ id: this.#ids++, body: shared, precision: options.precision, now: options.now });
+    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, buf, reply.length, reply.cols);
+    if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
+    throw new Error(reply.failure);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.close()));
+  }
+}

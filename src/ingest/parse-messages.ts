@@ -1,0 +1,20 @@
+// The messages between OffThreadParser and its parse workers.
+
+import type { Instant } from '../core/time.ts';
+import type { LineError } from '../lineproto/errors.ts';
+import type { LineColumns } from '../lineproto/point-batch.ts';
+import type { Precision } from '../lineproto/precision.ts';
+
+/** A body to scan, in shared memory so that neither side copies or transfers it. */
+export interface ScanRequest {
+  readonly id: number;
+  readonly body: SharedArrayBuffer;
+  readonly precision: Precision;
+  readonly now: Instant;
+}
+
+/** Scanned columns (views of one SharedArrayBuffer), the bad lines of a rejected body, or an unexpected failure. */
+export type ScanReply =
+  | { readonly id: number; readonly length: number; readonly cols: LineColumns }
+  | { readonly id: number; readonly lineErrors: LineError[] }
+  | { readonly id: number; readonly failure: string };

@@ -1,0 +1,23 @@
+// Worker-thread entry of OffThreadParser: scans line-protocol bodies into shared-memory columns.
+
+import { parentPort } from 'node:worker_threads';
+import { LineProtocolError } from '../lineproto/errors.ts';
+import { scanLineProtocol } from '../lineproto/parse.ts';
+import type { ScanReply, ScanRequest } from './parse-messages.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('parse-worker.ts runs as a worker thread');
+
+port.on('message', (request: ScanRequest) => {
+  let reply: ScanReply;
+  try {
+    const scanned = scanLineProtocol(new Uint8Array(request.body), request.precision, request.now, 'shared');
+    reply = { id: request.id, length: scanned.length, cols: scanned.cols };
+  } catch (err) {
+    reply =
+      err instanceof LineProtocolError
+        ? { id: request.id, lineErrors: [...err.lines] }
+        : { id: request.id, failure: err instanceof Error ? err.message : String(err) };
+  }
+  port.postMessage(reply);
+});
