@@ -20,6 +20,8 @@ export interface StartTaskRequest {
   readonly type: 'stream' | 'batch';
   readonly pipeline: Pipeline;
   readonly dbrps: readonly DBRP[];
+  /** Per-task idle-group expiry in ms (0 = keep groups forever); absent = the executor's default. */
+  readonly groupIdleMs?: number;
 }
 
 /**

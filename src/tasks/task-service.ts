@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../core/errors.ts';
-import { type Clock, formatRFC3339Nano } from '../core/time.ts';
+import { type Clock, formatInfluxDuration, formatRFC3339Nano, parseDuration } from '../core/time.ts';
 import type { DocumentCollection, MetaStore } from '../meta/meta-store.ts';
 import type { ProgramNode } from '../tick/ast.ts';
 import { renderDot } from '../tick/dot.ts';
@@ -48,6 +48,11 @@ export interface StoredTask {
   created: string;
   modified: string;
   lastEnabled: string;
+  /**
+   * Not in Kapacitor: this task's idle-group expiry in ns, overriding `[stream] group-idle-timeout`
+   * (0 = keep groups forever); absent = follow the server setting. Older stored tasks lack it.
+   */
+  groupIdleNs?: number;
 }
 
 export interface StoredTemplate {
@@ -117,7 +122,11 @@ interface TaskOptionsBody {
   status?: TaskStatus;
   vars?: StoredVars;
   hasVars: boolean;
+  groupIdleNs?: number;
 }
+
+/** The task JSON key of StoredTask.groupIdleNs (the spelling of the `[stream]` setting it overrides). */
+export const GROUP_IDLE_KEY = 'group-idle-timeout';
 
 function invalidJson(): never {
   throw new TaskRequestError('invalid JSON');
@@ -155,6 +164,17 @@ function decodeOptions(body: JsonValue): TaskOptionsBody {
       if (d === null || typeof d !== 'object' || Array.isArray(d) || d instanceof JsonNumber) invalidJson();
       return { db: str(d.db) ?? '', rp: str(d.rp) ?? '' };
     });
+  }
+  const idle = str(body[GROUP_IDLE_KEY]);
+  if (idle !== undefined && idle !== '') {
+    const ns = parseDuration(idle);
+    if (ns === undefined || ns < 0) {
+      throw new TaskRequestError(
+        `invalid ${GROUP_IDLE_KEY} ${JSON.stringify(idle)}: must be a non-negative duration`,
+        'write it as a TICKscript duration such as "10m" or "90s"; "0s" keeps idle groups forever',
+      );
+    }
+    out.groupIdleNs = ns;
   }
   if (body.vars !== undefined && body.vars !== null) {
     try {
@@ -279,7 +299,13 @@ export class TaskService {
     let message: string | undefined;
     try {
       const compiled = this.#compileTask(task);
-      this.#executor.start({ id: task.id, type: task.type, pipeline: compiled.pipeline, dbrps: task.dbrps });
+      this.#executor.start({
+        id: task.id,
+        type: task.type,
+        pipeline: compiled.pipeline,
+        dbrps: task.dbrps,
+        ...(task.groupIdleNs === undefined ? {} : { groupIdleMs: task.groupIdleNs / 1e6 }),
+      });
       this.#runningIds.add(task.id);
     } catch (err) {
       message = (err as Error).message;
@@ -349,6 +375,8 @@ export class TaskService {
     };
     // Not in Kapacitor: lambdas that can never work as written (only present when there are any).
     if (warnings.length > 0) json.warnings = warnings;
+    // Not in Kapacitor either, so only present when the task sets it.
+    if (t.groupIdleNs !== undefined) json[GROUP_IDLE_KEY] = formatInfluxDuration(t.groupIdleNs);
     return json;
   }
 
@@ -426,6 +454,10 @@ export class TaskService {
             break;
           case 'vars':
             value = varsToWire(t.vars);
+            break;
+          case GROUP_IDLE_KEY:
+            if (t.groupIdleNs === undefined) continue;
+            value = formatInfluxDuration(t.groupIdleNs);
             break;
           default:
             throw new TaskRequestError(`unsupported field "${field}"`);
@@ -524,6 +556,7 @@ export class TaskService {
       created: now,
       modified: now,
       lastEnabled: status === 'enabled' ? now : ZERO_TIME,
+      ...(o.groupIdleNs === undefined ? {} : { groupIdleNs: o.groupIdleNs }),
     };
     if (!(await this.#tasks.insert(id, task))) throw new TaskRequestError(`task ${id} already exists`);
     this.#total++;
@@ -592,6 +625,8 @@ export class TaskService {
     const ve = varsError(o);
     if (ve) throw new TaskRequestError(ve);
     if (o.hasVars && o.vars) updated.vars = o.vars;
+    // Like a script change, a new timeout reaches a running task when it is next enabled.
+    if (o.groupIdleNs !== undefined) updated.groupIdleNs = o.groupIdleNs;
     const type = inferTaskType(program);
     if (type === 'invalid') throw new TaskRequestError('invalid task type: invalid');
     updated.type = type;

@@ -1051,6 +1051,9 @@ function validateNode(n: PipelineNode): string | undefined {
       if (endpoints.length > 1) return `httpPost expects 0 or 1 endpoints, got ${endpoints.length}`;
       if (urls.length === 0 && endpoints.length === 0) return 'must provide url or endpoint';
       if (urls.length > 0 && endpoints.length > 0) return 'only one endpoint and url may be specified';
+      for (const [k] of (n.calls.header ?? []) as Value[][]) {
+        if (String(k).toLowerCase() === 'authenticate') return "cannot set 'authenticate' header";
+      }
       return undefined;
     }
     case 'kapacitorLoopback':

@@ -22,20 +22,29 @@ export class ChangeDetectNode extends StatefulNode<PrevFields> {
     return new PrevFields(g);
   }
 
+  /** Kapacitor's check: a listed field missing from the point is an error and does not count as a change. */
   #changed(s: PrevFields, p: BatchPoint): boolean {
     const prev = s.prev;
-    s.prev = p.fields;
-    if (prev === undefined) return true;
-    for (const f of this.#fields) if (prev[f] !== p.fields[f]) return true;
-    return false;
+    let changed = false;
+    for (const f of this.#fields) {
+      const v = p.fields[f];
+      if (v === undefined) {
+        this.fail(`Invalid field in change detect: expected field ${f} not found`);
+        continue;
+      }
+      if (prev === undefined || prev[f] !== v) changed = true;
+    }
+    if (changed) s.prev = p.fields;
+    return changed;
   }
 
   protected override onPoint(p: Point, g: Group): void {
     if (this.#changed(this.states.get(g), p)) this.emitPoint(p, g);
   }
 
+  /** Each batch is compared within itself: its first point always counts as a change. */
   protected override onBatch(b: Batch): void {
-    const s = this.states.get(b.group);
+    const s = new PrevFields(b.group);
     this.emitBatch({ ...b, points: b.points.filter((p) => this.#changed(s, p)) });
   }
 }

@@ -8,11 +8,12 @@ import { isLambda } from '../../tick/pipeline.ts';
 import { invalidNode } from '../errors.ts';
 import type { Group } from '../group.ts';
 import { LambdaRunner } from '../lambda-runner.ts';
+import type { Batch, BatchPoint } from '../messages.ts';
 import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
 import { propDuration, propInt, propString, propStrings } from '../props.ts';
 
 class CombineState extends GroupState {
-  points: Point[] = [];
+  points: BatchPoint[] = [];
   ms = 0;
   ns = 0;
 }
@@ -40,61 +41,111 @@ export class CombineNode extends StatefulNode<CombineState> {
 
   protected override onPoint(p: Point, g: Group): void {
     const s = this.states.get(g);
-    const t = this.#tolerance > 0 ? round({ ms: p.timeMs, ns: p.timeNs }, this.#tolerance) : { ms: p.timeMs, ns: p.timeNs };
+    const t = this.#time(p);
     if (s.points.length > 0 && (t.ms !== s.ms || t.ns !== s.ns)) {
       const points = s.points;
       s.points = [];
-      this.#combine(points, g, s.ms, s.ns);
+      this.#combine(points, g, p.name, s.ms, s.ns);
     }
     s.ms = t.ms;
     s.ns = t.ns;
     s.points.push(p);
   }
 
-  #combine(points: Point[], g: Group, ms: number, ns: number): void {
+  /** A batch is combined on its own: runs of equal (rounded) times, the last run at the batch's end. */
+  protected override onBatch(b: Batch): void {
+    let run: BatchPoint[] = [];
+    let ms = 0;
+    let ns = 0;
+    for (const p of b.points) {
+      const t = this.#time(p);
+      if (run.length > 0 && (t.ms !== ms || t.ns !== ns)) {
+        this.#combine(run, b.group, b.name, ms, ns);
+        run = [];
+      }
+      ms = t.ms;
+      ns = t.ns;
+      run.push(p);
+    }
+    if (run.length > 0) this.#combine(run, b.group, b.name, ms, ns);
+  }
+
+  #time(p: BatchPoint): { ms: number; ns: number } {
+    return this.#tolerance > 0 ? round({ ms: p.timeMs, ns: p.timeNs }, this.#tolerance) : { ms: p.timeMs, ns: p.timeNs };
+  }
+
+  /**
+   * Kapacitor's walk: every k-subset of the points in index order; within a subset the i-th lambda
+   * takes the first unused point it matches, and the subset yields a point when every lambda found one.
+   * More subsets than `.max()` is an error and yields nothing.
+   */
+  #combine(points: readonly BatchPoint[], g: Group, name: string, ms: number, ns: number): void {
+    const n = points.length;
     const k = this.#runners.length;
-    // matches[i] = the points that satisfy lambda i (evaluation errors count and exclude the point).
-    const matches: number[][] = this.#runners.map((r) => {
-      const idx: number[] = [];
-      points.forEach((p, i) => {
+    if (k > n) return;
+    const count = choose(n, k);
+    if (count > this.#max) {
+      this.fail(`refusing to perform combination as total combinations ${count} exceeds max combinations ${this.#max}`);
+      return;
+    }
+    // matches[i * n + j]: point j satisfies lambda i (evaluation errors count and leave it unmatched).
+    const matches: boolean[] = new Array<boolean>(k * n).fill(false);
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < k; i++) {
         try {
-          if (r.bool(p)) idx.push(i);
+          matches[i * n + j] = this.#runners[i].bool(points[j]);
         } catch (err) {
           this.fail(err);
         }
-      });
-      return idx;
-    });
-    let emitted = 0;
-    const chosen: number[] = [];
-    const walk = (depth: number): void => {
-      if (emitted >= this.#max) return;
-      if (depth === k) {
-        emitted++;
-        const fields: Fields = {};
-        const tags: Tags = { ...g.tags };
+      }
+    }
+    const indices = Array.from({ length: k }, (_, i) => i);
+    const chosen: number[] = new Array<number>(k);
+    const used: boolean[] = new Array<boolean>(k);
+    for (;;) {
+      used.fill(false);
+      let valid = true;
+      for (let s = 0; s < k && valid; s++) {
+        let found = -1;
         for (let i = 0; i < k; i++) {
-          const p = points[chosen[i]];
-          const prefix = this.#as[i] + this.#delimiter;
-          for (const f in p.fields) fields[prefix + f] = p.fields[f];
-          for (const t in p.tags) if (g.tags[t] === undefined) tags[prefix + t] = p.tags[t];
+          if (!used[i] && matches[s * n + indices[i]]) {
+            found = i;
+            break;
+          }
         }
-        this.emitPoint({ name: points[0].name, database: '', retentionPolicy: '', tags, fields, timeMs: ms, timeNs: ns }, g);
-        return;
+        if (found < 0) valid = false;
+        else {
+          used[found] = true;
+          chosen[s] = indices[found];
+        }
       }
-      for (const i of matches[depth]) {
-        // Each point appears once per combination, and equal lambdas yield each pair once (i ascending).
-        if (chosen.includes(i)) continue;
-        if (depth > 0 && this.#sameLambda(depth) && i < chosen[depth - 1]) continue;
-        chosen.push(i);
-        walk(depth + 1);
-        chosen.pop();
-      }
-    };
-    walk(0);
+      if (valid) this.#emitSet(points, chosen, g, name, ms, ns);
+      let i = k - 1;
+      while (i >= 0 && indices[i] === i + n - k) i--;
+      if (i < 0) return;
+      indices[i]++;
+      for (let j = i + 1; j < k; j++) indices[j] = indices[j - 1] + 1;
+    }
   }
 
-  #sameLambda(depth: number): boolean {
-    return this.#runners[depth].lambda.expression === this.#runners[depth - 1].lambda.expression;
+  /** One combined point: fields and non-group tags prefixed with the `.as()` names. */
+  #emitSet(points: readonly BatchPoint[], chosen: readonly number[], g: Group, name: string, ms: number, ns: number): void {
+    const fields: Fields = {};
+    const tags: Tags = {};
+    const dims = g.dims.tagNames;
+    for (let i = 0; i < chosen.length; i++) {
+      const p = points[chosen[i]];
+      const prefix = this.#as[i] + this.#delimiter;
+      for (const f in p.fields) fields[prefix + f] = p.fields[f];
+      for (const t in p.tags) tags[dims.includes(t) ? t : prefix + t] = p.tags[t];
+    }
+    this.emitPoint({ name, database: '', retentionPolicy: '', tags, fields, timeMs: ms, timeNs: ns }, g);
   }
+}
+
+/** n choose k, exact for the sizes a same-time set can have. */
+function choose(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
 }

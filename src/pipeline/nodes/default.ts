@@ -1,4 +1,4 @@
-// default(): sets fields and tags that are missing.
+// default(): sets fields and tags that are missing (or nil, as a null-filled join leaves them).
 
 import type { FieldValue, Point } from '../../core/point.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
@@ -30,7 +30,7 @@ export class DefaultNode extends RunNode {
     let fields = p.fields;
     let tags = p.tags;
     for (const [k, v] of this.#fields) {
-      if (fields[k] === undefined) {
+      if (fields[k] == null) {
         if (fields === p.fields) fields = { ...fields };
         fields[k] = v;
         this.fieldsDefaulted++;

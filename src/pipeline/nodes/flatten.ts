@@ -38,12 +38,25 @@ export class FlattenNode extends StatefulNode<FlattenState> {
     return this.#tolerance > 0 ? round({ ms, ns }, this.#tolerance) : { ms, ns };
   }
 
+  /** Kapacitor's rules: a point missing an `.on()` tag is left out (an error); no prefix, no leading delimiter. */
   #flatten(points: readonly BatchPoint[]): Fields {
     const fields: Fields = {};
+    const d = this.#delimiter;
     for (const p of points) {
-      const prefix = this.#on.map((t) => p.tags[t] ?? '').join(this.#delimiter);
+      let prefix = '';
+      let missing: string | undefined;
+      for (let i = 0; i < this.#on.length && missing === undefined; i++) {
+        const v = p.tags[this.#on[i]];
+        if (v === undefined) missing = this.#on[i];
+        else prefix = i === 0 ? v : prefix + d + v;
+      }
+      if (missing !== undefined) {
+        this.fail(`point missing tag "${missing}" for flatten operation`);
+        continue;
+      }
       for (const k in p.fields) {
-        fields[this.#dropName ? prefix : prefix + this.#delimiter + k] = p.fields[k];
+        const name = this.#dropName ? prefix : prefix === '' ? k : prefix + d + k;
+        fields[name] = p.fields[k];
       }
     }
     return fields;

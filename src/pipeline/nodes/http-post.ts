@@ -1,20 +1,56 @@
-// httpPost(urls...): POSTs every point or batch as {"series":[row]} to HTTP endpoints; .codeField adds the status.
+// httpPost([url]) / .endpoint(name): POSTs every point or batch as {"series":[row]} (or an endpoint's
+// row template) to a URL or a `[[httppost]]` endpoint; .codeField adds the response status to the data.
 
+import { goJson } from '../../alert/event.ts';
+import { goJsonValue, templateTime } from '../../alert/templates.ts';
 import type { Point } from '../../core/point.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
+import { type CompiledTemplate, compileTemplate } from '../../tick/template.ts';
 import { invalidNode } from '../errors.ts';
 import type { Group } from '../group.ts';
-import type { Batch } from '../messages.ts';
+import type { Batch, BatchPoint } from '../messages.ts';
 import { RunNode, type TaskRuntime } from '../node.ts';
 import type { HttpPoster } from '../outputs/point-writer.ts';
-import { propCalls, propDuration, propString } from '../props.ts';
-import { batchRow, pointRow, toJson } from '../result-row.ts';
+import { flatten, propCalls, propDuration, propFlag, propString } from '../props.ts';
+import { batchRow, pointRow, type ResultRow } from '../result-row.ts';
+
+/** The funcs Kapacitor gives `[[httppost]]` templates. */
+const TEMPLATE_FUNCS = {
+  json: (v: unknown) => `${goJson(goJsonValue(v))}\n`,
+  jsonCompact: (v: unknown) => goJson(goJsonValue(v)),
+};
+
+/** What a URL or row template sees: Kapacitor's mappedRow (one map per value row, times as Go times). */
+function mappedRow(row: ResultRow, points: readonly BatchPoint[]): Record<string, unknown> {
+  const columns = row.columns ?? [];
+  return {
+    Name: row.name ?? '',
+    Tags: row.tags ?? {},
+    Values: (row.values ?? []).map((values, i) => {
+      const m: Record<string, unknown> = {};
+      columns.forEach((c, j) => {
+        m[c] = values[j];
+      });
+      m.time = templateTime({ ms: points[i].timeMs, ns: points[i].timeNs });
+      return m;
+    }),
+  };
+}
 
 export class HttpPostNode extends RunNode {
-  readonly #urls: string[];
-  readonly #headers: Record<string, string> = { 'content-type': 'application/json' };
+  /** A plain URL, or a template rendered per row. */
+  readonly #url: string | CompiledTemplate;
+  readonly #rowTemplate: CompiledTemplate | undefined;
+  readonly #headers: Record<string, string>;
   readonly #codeField: string;
   readonly #timeoutMs: number;
+  readonly #capture: boolean;
+  /**
+   * Kapacitor posts synchronously, one row after the other. Here the posts are chained instead, so
+   * they still go out (and, with a code field, pass on) in arrival order without blocking ingest.
+   */
+  #queue: Promise<void> = Promise.resolve();
+  #stopped = false;
 
   constructor(
     spec: PipelineNode,
@@ -22,51 +58,84 @@ export class HttpPostNode extends RunNode {
     private readonly http: HttpPoster | undefined,
   ) {
     super(spec, rt);
-    this.#urls = spec.args.filter((v): v is string => typeof v === 'string');
-    if (this.#urls.length === 0) {
-      const endpoint = propString(spec, 'endpoint');
-      throw invalidNode(spec.name, endpoint === '' ? 'no url or endpoint given' : `endpoint ${endpoint} is not configured`);
-    }
+    const urls = spec.args.filter((v): v is string => typeof v === 'string');
+    const endpoints = propCalls(spec, 'endpoint').flatMap((call) => flatten(call)).filter((v): v is string => typeof v === 'string');
+    let url: string;
+    let rowTemplate = '';
+    this.#headers = {};
+    if (urls.length > 0) url = urls[0];
+    else if (endpoints.length > 0) {
+      const e = http?.endpoint(endpoints[0]);
+      if (e === undefined) throw invalidNode(spec.name, `endpoint '${endpoints[0]}' does not exist`);
+      url = e.url;
+      rowTemplate = e.rowTemplate;
+      Object.assign(this.#headers, e.headers);
+    } else throw invalidNode(spec.name, 'must provide url or endpoint');
+    this.#url = url.includes('{{') ? compileTemplate('url', url, { funcs: TEMPLATE_FUNCS }) : url;
+    this.#rowTemplate = rowTemplate === '' ? undefined : compileTemplate('body', rowTemplate, { funcs: TEMPLATE_FUNCS });
+    if (this.#rowTemplate === undefined) this.#headers['Content-Type'] = 'application/json';
     for (const [k, v] of propCalls(spec, 'header')) if (typeof k === 'string' && typeof v === 'string') this.#headers[k] = v;
     this.#codeField = propString(spec, 'codeField');
     this.#timeoutMs = propDuration(spec, 'timeout') / 1e6;
+    this.#capture = propFlag(spec, 'captureResponse');
   }
 
-  async #post(body: string): Promise<number> {
+  override stop(): void {
+    this.#stopped = true;
+  }
+
+  /** Posts one row; resolves the status, or 0 when the request failed (Kapacitor's code then). */
+  async #post(row: ResultRow, points: readonly BatchPoint[]): Promise<number> {
     if (this.http === undefined) throw new Error('no HTTP client configured');
-    let status = 0;
-    for (const url of this.#urls) {
-      const res = await this.http.post(url, body, this.#headers, this.#timeoutMs);
-      status = res.status;
+    const data = this.#rowTemplate !== undefined || typeof this.#url !== 'string' ? mappedRow(row, points) : undefined;
+    const body = this.#rowTemplate !== undefined ? this.#rowTemplate.render(data) : `${goJson({ series: [row] })}\n`;
+    const url = typeof this.#url === 'string' ? this.#url : this.#url.render(data);
+    let res: { status: number; body: string };
+    try {
+      res = await this.http.post(url, body, this.#headers, this.#timeoutMs);
+    } catch (err) {
+      this.fail(`failed to POST data: ${err instanceof Error ? err.message : String(err)}`);
+      return 0;
     }
-    return status;
+    if (res.status < 200 || res.status >= 300) {
+      const detail = this.#capture ? res.body : 'unknown error, use .captureResponse() to capture the HTTP response';
+      this.fail(`POST returned non 2xx status code: ${detail}`, { code: res.status });
+    }
+    return res.status;
+  }
+
+  /** Queues a post; `then` receives the status once this and every earlier post are done. */
+  #enqueue(row: ResultRow, points: readonly BatchPoint[], then?: (code: number) => void): void {
+    this.#queue = this.#queue.then(async () => {
+      if (this.#stopped) return;
+      const code = await this.#post(row, points).catch((err) => {
+        this.fail(err);
+        return 0;
+      });
+      if (then !== undefined && !this.#stopped) then(code);
+    });
   }
 
   protected override onPoint(p: Point, g: Group): void {
-    const body = toJson({ series: [pointRow(p.name, p)] });
+    const row = pointRow(p.name, p);
     if (this.#codeField === '') {
       this.emitPoint(p, g);
-      this.#post(body).catch((err) => this.fail(err));
+      this.#enqueue(row, [p]);
       return;
     }
     // The status is part of the data: pass the point on once the response is in.
-    this.#post(body).then(
-      (code) => this.emitPoint({ ...p, fields: { ...p.fields, [this.#codeField]: BigInt(code) } }, g),
-      (err) => this.fail(err),
-    );
+    this.#enqueue(row, [p], (code) => this.emitPoint({ ...p, fields: { ...p.fields, [this.#codeField]: BigInt(code) } }, g));
   }
 
   protected override onBatch(b: Batch): void {
-    const body = toJson({ series: [batchRow(b)] });
+    const row = batchRow(b);
     if (this.#codeField === '') {
       this.emitBatch(b);
-      this.#post(body).catch((err) => this.fail(err));
+      this.#enqueue(row, b.points);
       return;
     }
-    this.#post(body).then(
-      (code) =>
-        this.emitBatch({ ...b, points: b.points.map((p) => ({ ...p, fields: { ...p.fields, [this.#codeField]: BigInt(code) } })) }),
-      (err) => this.fail(err),
+    this.#enqueue(row, b.points, (code) =>
+      this.emitBatch({ ...b, points: b.points.map((p) => ({ ...p, fields: { ...p.fields, [this.#codeField]: BigInt(code) } })) }),
     );
   }
 }

@@ -160,6 +160,12 @@ class MatchState extends GroupState {
 /** Whole-millisecond times (the common case) key by number, others by text. */
 const timeKey = (ms: number, ns: number): number | string => (ns === 0 ? ms : `${ms}.${ns}`);
 const NOT_REPORTED = Number.NaN;
+/**
+ * Kapacitor's nil field value, written by `.fill('null')`: httpOut and httpPost render it as JSON
+ * null, default() replaces it, and the writers leave it out. `Fields` has no null member because
+ * this is the only node that makes one.
+ */
+const NULL_FIELD = null as unknown as FieldValue;
 const before = (aMs: number, aNs: number, bMs: number, bNs: number) => aMs < bMs || (aMs === bMs && aNs < bNs);
 
 export class JoinNode extends StatefulNode<JoinGroup> {
@@ -380,9 +386,8 @@ export class JoinNode extends StatefulNode<JoinGroup> {
       const prefix = this.#prefixes[i] + this.#delimiter;
       if (f === undefined) {
         if (this.#fill === 'none') return;
-        // A null fill has no field value to carry; the joined point simply lacks those fields.
-        if (this.#fill === 'null') continue;
-        for (const k in firstValue) fields[prefix + k] = this.#fill;
+        const fill = this.#fillValue();
+        for (const k in firstValue) fields[prefix + k] = fill;
       } else {
         for (const k in f) fields[prefix + k] = f[k];
       }
@@ -391,30 +396,45 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     this.emitPoint({ name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: s.ms[at], timeNs: s.ns[at] }, g);
   }
 
-  /** Batches join point by point on rounded point times. */
+  /** What a missing parent's fields get: the fill number, or Kapacitor's nil (rendered as JSON null). */
+  #fillValue(): FieldValue {
+    return this.#fill === 'null' ? NULL_FIELD : (this.#fill as FieldValue);
+  }
+
+  /**
+   * Batches join point by point on rounded point times. A parent missing at a time gets the fill
+   * for the field names of the first point joined (Kapacitor's choice); points carry the group tags.
+   */
   #emitBatchSet(s: JoinGroup, at: number, first: Batch, name: string): void {
-    const byTime = new Map<number | string, { ms: number; ns: number; tags: BatchPoint['tags']; fields: Fields; count: number }>();
-    for (let i = 0; i < s.parents; i++) {
-      const v = s.values[at * s.parents + i];
-      if (v === undefined) {
-        if (this.#fill === 'none') return;
-        continue;
-      }
-      for (const p of (v as BatchMessage).batch.points) {
-        const t = this.#tolerance > 0 ? round({ ms: p.timeMs, ns: p.timeNs }, this.#tolerance) : { ms: p.timeMs, ns: p.timeNs };
+    const p = s.parents;
+    const byTime = new Map<number | string, { ms: number; ns: number; fields: Fields; from: boolean[] }>();
+    let fieldNames: string[] | undefined;
+    for (let i = 0; i < p; i++) {
+      const v = s.values[at * p + i];
+      if (v === undefined) continue;
+      for (const bp of (v as BatchMessage).batch.points) {
+        const t = this.#tolerance > 0 ? round({ ms: bp.timeMs, ns: bp.timeNs }, this.#tolerance) : { ms: bp.timeMs, ns: bp.timeNs };
         const key = timeKey(t.ms, t.ns);
         let row = byTime.get(key);
-        if (row === undefined) byTime.set(key, (row = { ms: t.ms, ns: t.ns, tags: p.tags, fields: {}, count: 0 }));
-        row.count++;
-        for (const k in p.fields) row.fields[this.#prefixes[i] + this.#delimiter + k] = p.fields[k];
+        if (row === undefined) byTime.set(key, (row = { ms: t.ms, ns: t.ns, fields: {}, from: new Array<boolean>(p).fill(false) }));
+        row.from[i] = true;
+        fieldNames ??= Object.keys(bp.fields);
+        for (const k in bp.fields) row.fields[this.#prefixes[i] + this.#delimiter + k] = bp.fields[k];
       }
     }
     const points: BatchPoint[] = [];
+    const tags = first.group.tags;
     for (const row of byTime.values()) {
-      if (row.count < s.size[at] && this.#fill === 'none') continue;
-      points.push({ tags: row.tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
+      if (row.from.includes(false)) {
+        if (this.#fill === 'none') continue;
+        const fill = this.#fillValue();
+        for (let i = 0; i < p; i++) {
+          if (!row.from[i]) for (const k of fieldNames!) row.fields[this.#prefixes[i] + this.#delimiter + k] = fill;
+        }
+      }
+      points.push({ tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
     }
-    points.sort((a, b) => (a.timeMs - b.timeMs) || (a.timeNs - b.timeNs));
+    points.sort((a, b) => a.timeMs - b.timeMs || a.timeNs - b.timeNs);
     this.emitBatch({ name, group: first.group, tmaxMs: s.ms[at], tmaxNs: s.ns[at], points });
   }
 }

@@ -66,8 +66,11 @@ export class StateTrackingNode extends StatefulNode<TrackState> {
     this.emitPoint({ ...p, fields: { ...p.fields, [this.#as]: v } }, g);
   }
 
+  /** Kapacitor tracks each batch on its own: the run starts over at every batch. */
   protected override onBatch(b: Batch): void {
     const s = this.states.get(b.group);
+    s.active = false;
+    s.count = 0;
     const points: BatchPoint[] = [];
     for (const p of b.points) {
       try {

@@ -1,6 +1,6 @@
 // Where an output node sends points: its database, retention policy, measurement override and extra tags.
 
-import type { Point, Tags } from '../../core/point.ts';
+import type { Fields, Point, Tags } from '../../core/point.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import { propCalls, propString } from '../props.ts';
 
@@ -31,9 +31,21 @@ export class PointTarget {
       retentionPolicy: this.retentionPolicy,
       name: this.measurement !== '' ? this.measurement : name,
       tags: outTags,
-      fields: p.fields,
+      fields: withoutNulls(p.fields),
       timeMs: p.timeMs,
       timeNs: p.timeNs,
     };
   }
+}
+
+/** Line protocol has no null: the nil fields of a null-filled join are left out (the same object when there are none). */
+function withoutNulls(fields: Fields): Fields {
+  for (const k in fields) {
+    if (fields[k] === null) {
+      const out: Fields = {};
+      for (const j in fields) if (fields[j] !== null) out[j] = fields[j];
+      return out;
+    }
+  }
+  return fields;
 }

@@ -19,7 +19,17 @@ export interface PointWriter {
 /** Resolves influxDBOut's `.cluster(name)` (empty = the default target) to a writer. */
 export type PointWriterResolver = (cluster: string) => PointWriter | undefined;
 
-/** A minimal HTTP client for httpPost (the composition root passes one over fetch). */
+/** A named `[[httppost]]` endpoint as httpPost nodes use it. */
+export interface HttpPostEndpoint {
+  /** A Go template over the posted row, or a plain URL. */
+  readonly url: string;
+  /** The configured headers, with basic auth already turned into an Authorization header. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Go template for the body; empty = `{"series":[row]}` JSON. */
+  readonly rowTemplate: string;
+}
+
+/** A minimal HTTP client for httpPost (the composition root passes one over fetch) and its endpoints. */
 export interface HttpPoster {
   post(
     url: string,
@@ -27,4 +37,5 @@ export interface HttpPoster {
     headers: Record<string, string>,
     timeoutMs: number,
   ): Promise<{ status: number; body: string }>;
+  endpoint(name: string): HttpPostEndpoint | undefined;
 }
