@@ -3,6 +3,7 @@
 import { optionInvalid } from '../../errors.ts';
 import type { Field, SeaType, Value } from '../../row.ts';
 import { loadDriver } from '../driver.ts';
+import { binaryEncoding, type CopyEncoding, copyIn, copyStream, type PgClient, TEXT_ENCODING } from './pg-copy.ts';
 
 export interface QueryResult {
   rows: unknown[][];
@@ -144,119 +145,6 @@ function pgColumnType(t: SeaType): string {
   }
 }
 
-/** One value in COPY's text format (backslash escapes, \N for null). */
-function copyValue(v: Value): string {
-  if (v === null) return '\\N';
-  if (typeof v === 'number') return `${v}`;
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'bigint') return v.toString();
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (v instanceof Uint8Array) return `\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
-  else s = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
-}
-
-function copyText(rows: Value[][]): string {
-  let out = '';
-  for (const r of rows) {
-    let line = '';
-    for (let i = 0; i < r.length; i++) line += (i === 0 ? '' : '\t') + copyValue(r[i]);
-    out += `${line}\n`;
-  }
-  return out;
-}
-
-/** The connection calls pg makes on a "submittable" query (its own protocol for COPY and cursors). */
-interface PgWire {
-  query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
-  sendCopyFail(msg: string): void;
-  stream: NodeJS.WritableStream & { writableLength: number };
-}
-
-const MAX_QUEUED = 8 << 20;
-
-/** An open COPY ... FROM STDIN: chunks go out as they are written; the socket's drain is the backpressure. */
-function copyStream(client: PgClient, text: string): Promise<BulkWriter> {
-  return new Promise((opened, failedToOpen) => {
-    let failure: Error | undefined;
-    let wire: PgWire | undefined;
-    let done: { resolve: () => void; reject: (e: Error) => void } | undefined;
-    const finished = new Promise<void>((resolve, reject) => (done = { resolve, reject }));
-    finished.catch(() => {});
-    const writer: BulkWriter = {
-      write(rows) {
-        if (failure) throw failure;
-        wire!.sendCopyFromChunk(Buffer.from(copyText(rows), 'utf8'));
-        // Up to a few MB may queue in the socket so the server ingests while rows are produced.
-        if (wire!.stream.writableLength > MAX_QUEUED) return new Promise((r) => wire!.stream.once('drain', () => r()));
-      },
-      async end() {
-        wire!.endCopyFrom();
-        await finished;
-      },
-      async fail(reason) {
-        wire!.sendCopyFail(reason);
-        await finished.catch(() => {});
-      },
-    };
-    const submittable = {
-      submit(w: PgWire) {
-        wire = w;
-        w.query(text);
-      },
-      handleCopyInResponse() {
-        opened(writer);
-      },
-      handleCommandComplete() {},
-      // pg forgets the active query when an error arrives, so no readyForQuery follows for it.
-      handleError(err: Error) {
-        failure = err;
-        failedToOpen(err);
-        done!.reject(err);
-      },
-      handleReadyForQuery() {
-        done!.resolve();
-      },
-    };
-    (client as unknown as { query(q: unknown): void }).query(submittable);
-  });
-}
-
-/** COPY ... FROM STDIN through pg's submittable-query protocol, without an extra package. */
-function copyIn(client: PgClient, text: string, data: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const submittable = {
-      submit(wire: PgWire) {
-        wire.query(text);
-      },
-      handleCopyInResponse(wire: PgWire) {
-        const buf = Buffer.from(data, 'utf8');
-        // Chunks well below the protocol's message limit.
-        for (let i = 0; i < buf.length; i += 1 << 20) wire.sendCopyFromChunk(buf.subarray(i, i + (1 << 20)));
-        wire.endCopyFrom();
-      },
-      handleCommandComplete() {},
-      // pg forgets the active query when an error arrives, so no readyForQuery follows for it.
-      handleError(err: Error) {
-        reject(err);
-      },
-      handleReadyForQuery() {
-        resolve();
-      },
-    };
-    (client as unknown as { query(q: unknown): void }).query(submittable);
-  });
-}
-
-interface PgClient {
-  connect(): Promise<void>;
-  query(q: { text: string; values?: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[][]; fields: { name: string; dataTypeID: number; dataTypeModifier: number }[] }>;
-  end(): Promise<void>;
-}
-
 const quotePg = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
@@ -281,6 +169,7 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
       });
       await client.connect();
       const stages = new Map<string, string>();
+      const encodings = new Map<string, CopyEncoding>();
       let cursors = 0;
       let open = 0;
       return {
@@ -315,9 +204,8 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
         async insertMany(table, columns, rows, primaryKeys) {
           if (rows.length === 0) return;
           const cols = columns.map((c) => quotePg(c.name)).join(', ');
-          const data = copyText(rows);
           if (!primaryKeys || primaryKeys.length === 0) {
-            await copyIn(client, `COPY ${quoteTable(table)} (${cols}) FROM STDIN`, data);
+            await copyIn(client, `${quoteTable(table)} (${cols})`, rows);
             return;
           }
           // COPY cannot upsert: rows go through a session-local staging table, then one INSERT ... ON CONFLICT.
@@ -328,15 +216,23 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
             stages.set(table, stage);
           }
           await client.query({ text: `TRUNCATE ${stage}` });
-          await copyIn(client, `COPY ${stage} (${cols}) FROM STDIN`, data);
+          await copyIn(client, `${stage} (${cols})`, rows);
           const rest = columns.filter((c) => !primaryKeys.includes(c.name));
           const action = rest.length ? `UPDATE SET ${rest.map((c) => `${quotePg(c.name)} = EXCLUDED.${quotePg(c.name)}`).join(', ')}` : 'NOTHING';
           await client.query({
             text: `INSERT INTO ${quoteTable(table)} (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${primaryKeys.map(quotePg).join(', ')}) DO ${action}`,
           });
         },
-        bulkWriter(table, columns) {
-          return copyStream(client, `COPY ${quoteTable(table)} (${columns.map((c) => quotePg(c.name)).join(', ')}) FROM STDIN`);
+        async bulkWriter(table, columns) {
+          const target = `${quoteTable(table)} (${columns.map((c) => quotePg(c.name)).join(', ')})`;
+          let encoding = encodings.get(target);
+          if (!encoding) {
+            // The target's column types decide between the binary and the text format (once per table and column list).
+            const r = await client.query({ text: `SELECT ${columns.map((c) => quotePg(c.name)).join(', ')} FROM ${quoteTable(table)} WHERE false` });
+            encoding = binaryEncoding(columns, r.fields.map((f) => f.dataTypeID)) ?? TEXT_ENCODING;
+            encodings.set(target, encoding);
+          }
+          return copyStream(client, target, encoding);
         },
         async deleteMany(table, keyColumns, keys) {
           if (keys.length === 0) return;
