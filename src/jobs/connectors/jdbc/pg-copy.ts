@@ -119,12 +119,15 @@ export function binaryEncoding(fields: Field[], targetOids: number[]): CopyEncod
   const names = fields.map((f) => f.name);
   const n = fields.length;
   let buf = Buffer.allocUnsafe(64 << 10);
+  // DataView stores compile to plain machine stores; Buffer's write*BE methods check their arguments on every call.
+  let view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   let p = 0;
   const room = (need: number) => {
     if (p + need <= buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, p + need));
     buf.copy(bigger, 0, 0, p);
     buf = bigger;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   };
   const mismatch = (c: number, v: Value) => new Error(`column "${names[c]}": ${describe(v)} is not a valid ${NAMES[kinds[c]]}`);
   const int = (c: number, v: Value, lo: number, hi: number): number => {
@@ -140,36 +143,36 @@ export function binaryEncoding(fields: Field[], targetOids: number[]): CopyEncod
       p = 5;
       for (const r of rows) {
         room(2 + n * 12);
-        buf.writeInt16BE(n, p);
+        view.setInt16(p, n);
         p += 2;
         for (let c = 0; c < n; c++) {
           const v = r[c];
           if (v === null || v === undefined) {
-            buf.writeInt32BE(-1, p);
+            view.setInt32(p, -1);
             p += 4;
             continue;
           }
           switch (kinds[c]) {
             case INT2:
-              buf.writeInt32BE(2, p);
-              buf.writeInt16BE(int(c, v, -32768, 32767), p + 4);
+              view.setInt32(p, 2);
+              view.setInt16(p + 4, int(c, v, -32768, 32767));
               p += 6;
               break;
             case INT4:
-              buf.writeInt32BE(4, p);
-              buf.writeInt32BE(int(c, v, -2147483648, 2147483647), p + 4);
+              view.setInt32(p, 4);
+              view.setInt32(p + 4, int(c, v, -2147483648, 2147483647));
               p += 8;
               break;
             case INT8:
-              buf.writeInt32BE(8, p);
+              view.setInt32(p, 8);
               if (typeof v === 'bigint') {
                 if (BigInt.asIntN(64, v) !== v) throw mismatch(c, v);
-                buf.writeBigInt64BE(v, p + 4);
+                view.setBigInt64(p + 4, v);
               } else {
                 const x = int(c, v, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
                 const hi = Math.floor(x / TWO_32);
-                buf.writeInt32BE(hi, p + 4);
-                buf.writeUInt32BE(x - hi * TWO_32, p + 8);
+                view.setInt32(p + 4, hi);
+                view.setUint32(p + 8, x - hi * TWO_32);
               }
               p += 12;
               break;
@@ -177,18 +180,18 @@ export function binaryEncoding(fields: Field[], targetOids: number[]): CopyEncod
             case FLOAT8:
               if (typeof v !== 'number') throw mismatch(c, v);
               if (kinds[c] === FLOAT4) {
-                buf.writeInt32BE(4, p);
-                buf.writeFloatBE(v, p + 4);
+                view.setInt32(p, 4);
+                view.setFloat32(p + 4, v);
                 p += 8;
               } else {
-                buf.writeInt32BE(8, p);
-                buf.writeDoubleBE(v, p + 4);
+                view.setInt32(p, 8);
+                view.setFloat64(p + 4, v);
                 p += 12;
               }
               break;
             case BOOL:
               if (typeof v !== 'boolean') throw mismatch(c, v);
-              buf.writeInt32BE(1, p);
+              view.setInt32(p, 1);
               buf[p + 4] = v ? 1 : 0;
               p += 5;
               break;
@@ -206,14 +209,14 @@ export function binaryEncoding(fields: Field[], targetOids: number[]): CopyEncod
                 k++;
               }
               const bytes = k === len ? len : buf.write(v, at, 'utf8');
-              buf.writeInt32BE(bytes, p);
+              view.setInt32(p, bytes);
               p = at + bytes;
               break;
             }
             case BYTEA: {
               if (!(v instanceof Uint8Array)) throw mismatch(c, v);
               room(4 + v.byteLength);
-              buf.writeInt32BE(v.byteLength, p);
+              view.setInt32(p, v.byteLength);
               buf.set(v, p + 4);
               p += 4 + v.byteLength;
               break;
@@ -222,7 +225,7 @@ export function binaryEncoding(fields: Field[], targetOids: number[]): CopyEncod
         }
       }
       buf[0] = 0x64;
-      buf.writeInt32BE(p - 1, 1);
+      view.setInt32(1, p - 1);
       // The socket may hold on to the message, so it gets its own copy of the reused buffer.
       const msg = Buffer.allocUnsafe(p);
       buf.copy(msg, 0, 0, p);
