@@ -70,6 +70,8 @@ before(async () => {
     configure: (config) => {
       // A global idle timeout that the per-task setting overrides in both directions.
       config.sections.stream = { 'group-idle-timeout': '1s' };
+      // influxDBOut's default target: the receiver's /write.
+      config.sections.influxdb = [{ name: 'hooks', url: hooks.url, default: true }];
       config.sections.httppost = [
         {
           endpoint: 'hook',
@@ -98,8 +100,8 @@ async function define(id: string, script: string, extra: Record<string, unknown>
   assert.equal(res.status, 200, await res.text());
 }
 
-async function write(db: string, lines: string[]): Promise<void> {
-  const res = await fetch(`${url}/write?db=${db}&rp=rp&precision=s`, { method: 'POST', body: lines.join('\n') });
+async function write(db: string, lines: string[], precision = 's'): Promise<void> {
+  const res = await fetch(`${url}/write?db=${db}&rp=rp&precision=${precision}`, { method: 'POST', body: lines.join('\n') });
   assert.equal(res.status, 204, await res.text());
 }
 
@@ -366,5 +368,36 @@ describe('combine, flatten, changeDetect and state nodes per the reference', () 
         ],
       },
     ]);
+  });
+});
+
+describe('default, eval and influxDBOut details', () => {
+  it('default().tag() also replaces an empty tag value', async () => {
+    await define('deftag', `stream|from().measurement('m')|eval(lambda: '').as('zone').tags('zone').keep()|default().tag('zone', 'none')|httpOut('out')`);
+    await write('deftag', [`m v=1 ${T0}`]);
+    const [row] = (await series('deftag')) ?? [];
+    assert.deepEqual(row.tags, { zone: 'none' });
+  });
+
+  it('eval keep() stores tag results as fields too; a non-string tag result is an error', async () => {
+    await define('evkeep', `stream|from().measurement('m')|eval(lambda: 'x').as('t').tags('t').keep()|httpOut('out')`);
+    await write('evkeep', [`m v=1 ${T0}`]);
+    assert.deepEqual(await series('evkeep'), [{ name: 'm', tags: { t: 'x' }, columns: ['time', 't', 'v'], values: [[iso(0), 'x', 1]] }]);
+    await define('evbadtag', `stream|from().measurement('m')|eval(lambda: "v").as('t').tags('t')|httpOut('out')`);
+    await write('evbadtag', [`m v=1 ${T0}`]);
+    assert.equal(await series('evbadtag'), null);
+    assert.equal((await nodeStats('evbadtag')).eval2.errors, 1);
+  });
+
+  it("influxDBOut .precision() cuts written times; without it they stay exact", async () => {
+    const script = (p: string) =>
+      `stream|from().measurement('m')|influxDBOut().database('out').retentionPolicy('rp').measurement('${p || 'ns'}')${p ? `.precision('${p}')` : ''}.buffer(1)`;
+    await define('prec', script('s'));
+    await define('precns', script(''));
+    await write('prec', [`m v=1 ${T0}250`], 'ms');
+    await write('precns', [`m v=1 ${T0}250`], 'ms');
+    const lines = async (m: string) => (await hooks.at('/write?db=out&precision=ns&rp=rp', 2)).map((g) => g.body).filter((b) => b.startsWith(`${m} `));
+    assert.deepEqual(await lines('s'), [`s v=1 ${T0}000000000`]);
+    assert.deepEqual(await lines('ns'), [`ns v=1 ${T0}250000000`]);
   });
 });

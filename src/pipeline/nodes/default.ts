@@ -37,7 +37,8 @@ export class DefaultNode extends RunNode {
       }
     }
     for (const [k, v] of this.#tags) {
-      if (tags[k] === undefined) {
+      // Kapacitor's test is `tags[k] == ""`: an empty tag value counts as missing too.
+      if (!tags[k]) {
         if (tags === p.tags) tags = { ...tags };
         tags[k] = v;
         this.tagsDefaulted++;

@@ -90,7 +90,7 @@ export class EvalNode extends StatefulNode<EvalState> {
       const name = this.#as[i];
       const value = lambdaResultToField(this.name, this.#runners[i].value(p, states?.[i], results));
       if (this.#tagNames.has(name)) {
-        if (typeof value !== 'string') throw invalidNode(this.name, `cannot convert ${typeof value} to a tag value for tag "${name}"`);
+        if (typeof value !== 'string') throw invalidNode(this.name, `result of a tag expression must be of type string, got ${goTypeName(value)}`);
         newTags ??= { ...p.tags };
         newTags[name] = value;
       }
@@ -103,8 +103,9 @@ export class EvalNode extends StatefulNode<EvalState> {
       fields = {};
       for (const k in results) if (!this.#tagNames.has(k)) fields[k] = results[k];
     } else if (this.#keepList.length === 0) {
+      // As in Kapacitor, keep() without names stores every result as a field, tag results included.
       fields = { ...p.fields };
-      for (const k in results) if (!this.#tagNames.has(k)) fields[k] = results[k];
+      for (const k in results) fields[k] = results[k];
     } else {
       fields = {};
       for (const k of this.#keepList) {
@@ -115,5 +116,19 @@ export class EvalNode extends StatefulNode<EvalState> {
     }
     this.#outTags = newTags ?? p.tags;
     return fields;
+  }
+}
+
+/** Go's `%T` of a lambda result, for Kapacitor's tag error. */
+function goTypeName(v: FieldValue): string {
+  switch (typeof v) {
+    case 'number':
+      return 'float64';
+    case 'bigint':
+      return 'int64';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'string';
   }
 }

@@ -1,6 +1,8 @@
 // influxDBOut(): buffers points and writes them to the series store or an InfluxDB, per .cluster().
 
 import type { Point } from '../../core/point.ts';
+import { truncate } from '../../core/time.ts';
+import { PRECISION_NS, parsePrecision } from '../../lineproto/precision.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import type { Group } from '../group.ts';
 import type { Batch } from '../messages.ts';
@@ -15,6 +17,8 @@ export class InfluxDBOutNode extends RunNode {
   readonly #options: WriteOptions;
   readonly #bufferSize: number;
   readonly #flushMs: number;
+  /** `.precision()` as nanoseconds: written times are cut to it, as InfluxDB's client does (1 = as they are). */
+  readonly #precisionNs: number;
   #buffer: Point[] = [];
   #lastFlushMs: number;
   pointsWritten = 0;
@@ -28,12 +32,12 @@ export class InfluxDBOutNode extends RunNode {
     this.#target = new PointTarget(spec);
     this.#options = {
       create: propFlag(spec, 'create'),
-      precision: propString(spec, 'precision', 's'),
       consistency: propString(spec, 'writeConsistency'),
     };
     this.#bufferSize = Math.max(1, propInt(spec, 'buffer', 1000));
     this.#flushMs = propDuration(spec, 'flushInterval', 10_000_000_000) / 1e6;
     this.#lastFlushMs = rt.nowMs;
+    this.#precisionNs = PRECISION_NS[parsePrecision(propString(spec, 'precision'))];
   }
 
   override extraStats(): Record<string, number> {
@@ -49,6 +53,10 @@ export class InfluxDBOutNode extends RunNode {
   }
 
   #add(p: Point): void {
+    if (this.#precisionNs > 1) {
+      const t = truncate({ ms: p.timeMs, ns: p.timeNs }, this.#precisionNs);
+      p = { ...p, timeMs: t.ms, timeNs: t.ns };
+    }
     this.#buffer.push(p);
     if (this.#buffer.length >= this.#bufferSize) this.flush();
   }

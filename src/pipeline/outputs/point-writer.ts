@@ -5,8 +5,6 @@ import type { Point } from '../../core/point.ts';
 export interface WriteOptions {
   /** Create the database first if it does not exist (influxDBOut `.create()`). */
   readonly create: boolean;
-  /** InfluxDB write precision (`s`, `ms`, `u`, `ns`); only meaningful to remote writers. */
-  readonly precision: string;
   /** InfluxDB Enterprise write consistency; ignored by single-node targets. */
   readonly consistency: string;
 }
