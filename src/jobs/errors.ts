@@ -41,6 +41,16 @@ export const illegalTransition = defineError(
 );
 /** An Assert rule that a row broke; the text matches SeaTunnel's `fail rule` wording. */
 export const assertRuleFailed = defineError('E_JOB_ASSERT_FAILED', 'invalid', (row: string, rule: string) => `row :${row} fail rule: ${rule}`);
+/** A row-count rule that a table's total broke (checked when the input ends). */
+export const assertRowCountFailed = defineError('E_JOB_ASSERT_ROW_COUNT', 'invalid', (count: number, rule: string) => `row num :${count} fail rule: ${rule}`);
+/** `rules.table-names`: the set of tables that reached the sink differs from the expected one. */
+export const assertTableNamesFailed = defineError(
+  'E_JOB_ASSERT_TABLE_NAMES',
+  'invalid',
+  (seen: string[], expected: string[]) => `table names: [${seen.join(', ')}] is not equal to [${expected.join(', ')}]`,
+);
+/** `rules.catalog_table_rule`: the table the sink receives has other keys or columns (SeaTunnel's texts). */
+export const assertCatalogFailed = defineError('E_JOB_ASSERT_CATALOG', 'invalid', (what: string) => what);
 /** A connector's driver package is not installed. */
 export const driverMissing = defineError(
   'E_JOB_DRIVER_MISSING',

@@ -128,7 +128,22 @@ test('schema field types', () => {
   assert.deepEqual(parseType('BIGINT', 'x'), { kind: 'bigint' });
   assert.throws(() => parseType('decimal', 'x'), /bad type/);
   const s = parseSchema({ columns: [{ name: 'id', type: 'bigint', nullable: false }], primaryKey: { name: 'pk', columnNames: ['id'] } }, 't', 'x');
-  assert.deepEqual(s, { table: 't', fields: [{ name: 'id', type: { kind: 'bigint' }, nullable: false }], primaryKey: ['id'] });
+  assert.deepEqual(s, { table: 't', fields: [{ name: 'id', type: { kind: 'bigint' }, nullable: false }], primaryKey: ['id'], primaryKeyName: 'pk' });
+  const catalog = parseSchema(
+    {
+      table: 'db.users',
+      columns: [
+        { name: 'id', type: 'bigint', nullable: false, columnLength: 20, defaultValue: 0, comment: 'key' },
+        { name: 'name', type: 'string' },
+      ],
+      constraintKeys: [{ constraintName: 'uk_name', constraintType: 'UNIQUE_KEY', constraintColumns: [{ columnName: 'name', sortType: 'DESC' }] }],
+    },
+    't',
+    'x',
+  );
+  assert.deepEqual(catalog?.fields[0], { name: 'id', type: { kind: 'bigint' }, nullable: false, columnLength: 20, defaultValue: 0n, comment: 'key' });
+  assert.deepEqual(catalog?.constraintKeys, [{ name: 'uk_name', type: 'UNIQUE_KEY', columns: [{ name: 'name', sort: 'DESC' }] }]);
+  assert.throws(() => parseSchema({ columns: [{ name: 'a' }], constraintKeys: [{ constraintType: 'CHECK', constraintColumns: [] }] }, 't', 'x'), /unknown constraintType 'CHECK'/);
 });
 
 test('SQL job files: config comment, CREATE TABLE WITH, AS SELECT, INSERT INTO', () => {

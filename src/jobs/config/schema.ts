@@ -1,7 +1,7 @@
 // SeaTunnel schema declarations (`schema.fields` / `schema.columns`) and value coercion to their types.
 
 import { optionInvalid } from '../errors.ts';
-import type { Field, SeaType, TableSchema, Value } from '../row.ts';
+import type { ConstraintKey, Field, SeaType, TableSchema, Value } from '../row.ts';
 import type { JsonObject, JsonValue } from './hocon.ts';
 
 const SIMPLE = new Set(['string', 'boolean', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double', 'date', 'time', 'timestamp', 'bytes', 'null']);
@@ -117,17 +117,43 @@ export function parseSchema(option: JsonValue | undefined, table: string, where:
     return { table: tablePath, fields: parseFields(option.fields, where) };
   }
   if (Array.isArray(option.columns)) {
-    const fields = option.columns.map((c, i) => {
+    const fields = option.columns.map((c, i): Field => {
       if (c === null || typeof c !== 'object' || Array.isArray(c) || typeof c.name !== 'string')
         throw optionInvalid(where, `schema.columns[${i}] needs a name`);
-      return { name: c.name, type: parseType(c.type ?? 'string', `${where}.${c.name}`), nullable: c.nullable !== false };
+      const field: Field = { name: c.name, type: parseType(c.type ?? 'string', `${where}.${c.name}`), nullable: c.nullable !== false };
+      if (typeof c.columnLength === 'number') field.columnLength = c.columnLength;
+      if (c.defaultValue !== undefined) field.defaultValue = coerce(c.defaultValue, field.type, `${where}.${c.name}.defaultValue`);
+      if (typeof c.comment === 'string') field.comment = c.comment;
+      return field;
     });
+    const schema: TableSchema = { table: tablePath, fields };
     const pk = option.primaryKey;
-    const primaryKey =
-      pk && typeof pk === 'object' && !Array.isArray(pk) && Array.isArray(pk.columnNames) ? pk.columnNames.map(String) : undefined;
-    return { table: tablePath, fields, primaryKey };
+    if (pk && typeof pk === 'object' && !Array.isArray(pk) && Array.isArray(pk.columnNames)) {
+      schema.primaryKey = pk.columnNames.map(String);
+      if (typeof pk.name === 'string') schema.primaryKeyName = pk.name;
+    }
+    if (option.constraintKeys !== undefined) schema.constraintKeys = parseConstraintKeys(option.constraintKeys, where);
+    return schema;
   }
   throw optionInvalid(where, "'schema' needs 'fields' or 'columns'");
+}
+
+const CONSTRAINT_TYPES = ['UNIQUE_KEY', 'INDEX_KEY', 'FOREIGN_KEY'] as const;
+
+/** `schema.constraintKeys = [{constraintName, constraintType, constraintColumns = [{columnName, sortType}]}]`. */
+function parseConstraintKeys(list: JsonValue, where: string): ConstraintKey[] {
+  if (!Array.isArray(list)) throw optionInvalid(where, "'schema.constraintKeys' must be a list");
+  return list.map((k, i) => {
+    if (k === null || typeof k !== 'object' || Array.isArray(k) || !Array.isArray(k.constraintColumns))
+      throw optionInvalid(where, `schema.constraintKeys[${i}] needs constraintColumns`);
+    const type = String(k.constraintType ?? 'UNIQUE_KEY').toUpperCase() as ConstraintKey['type'];
+    if (!CONSTRAINT_TYPES.includes(type)) throw optionInvalid(where, `schema.constraintKeys[${i}] has an unknown constraintType '${type}'`);
+    const columns = k.constraintColumns.map((c) => {
+      const o = c !== null && typeof c === 'object' && !Array.isArray(c) ? c : { columnName: c };
+      return { name: String(o.columnName), sort: String(o.sortType ?? 'ASC').toUpperCase() === 'DESC' ? ('DESC' as const) : ('ASC' as const) };
+    });
+    return { name: String(k.constraintName ?? ''), type, columns };
+  });
 }
 
 export function typeName(t: SeaType): string {

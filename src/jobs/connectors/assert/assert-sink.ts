@@ -1,9 +1,10 @@
-// Assert sink: field rules checked per row, row-count rules checked at close; any violation fails the job.
+// Assert sink: field rules per row, row counts per table at close, table names and catalog rules; any violation fails the job.
 
 import type { JsonObject, JsonValue } from '../../config/hocon.ts';
 import { option } from '../../config/job-config.ts';
 import { coerce, parseType, typeName } from '../../config/schema.ts';
-import { assertRuleFailed, optionInvalid } from '../../errors.ts';
+import { assertRowCountFailed, assertRuleFailed, assertTableNamesFailed, optionInvalid } from '../../errors.ts';
+import { type CatalogTableRule, checkCatalogTableRule, parseCatalogTableRule } from './catalog-table-rule.ts';
 import { ROW_KIND_NAMES, type Row, type SeaType, type TableSchema, type Value } from '../../row.ts';
 import type { ConnectorContext, Sink, SinkFactory } from '../contract.ts';
 import { formatValue } from '../console/console-sink.ts';
@@ -87,40 +88,87 @@ function numeric(v: Value): number {
   return typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
 }
 
+/** The rules of one table: field rules per row, row-count rules at the end, the catalog rule at open. */
+interface TableRules {
+  fieldRules: FieldRule[];
+  rowRules: RowRule[];
+  catalog?: CatalogTableRule;
+}
+
+function parseTableRules(o: JsonObject, where: string): TableRules {
+  return {
+    fieldRules: parseFieldRules(o.field_rules, where),
+    rowRules: parseRowRules(o.row_rules, where),
+    catalog: o.catalog_table_rule === undefined ? undefined : parseCatalogTableRule(o.catalog_table_rule, where),
+  };
+}
+
+const NO_RULES: TableRules = { fieldRules: [], rowRules: [] };
+
+/** An input table as the sink sees it: its schema, its rules and where each field rule's column is. */
+interface InputTable {
+  schema: TableSchema;
+  rules: TableRules;
+  indexes: number[];
+}
+
+/**
+ * One instance takes every input table (a `multiTable` sink): row counts are kept per table path
+ * across all of them, as SeaTunnel's shared accumulators do, and `table-names` compares the set of
+ * tables that reached the sink.
+ */
 class AssertSink implements Sink {
-  readonly #fieldRules: FieldRule[];
-  readonly #rowRules: RowRule[];
   readonly #where: string;
-  #schema!: TableSchema;
-  #indexes: number[] = [];
-  #count = 0;
+  /** Rules for every table when there is no `tables_configs`. */
+  readonly #common: TableRules | undefined;
+  /** `tables_configs`: rules by table path, in config order. */
+  readonly #byPath = new Map<string, TableRules>();
+  readonly #tableNames: string[] | undefined;
+  readonly #inputs: InputTable[] = [];
+  readonly #counts = new Map<string, number>();
 
   constructor(ctx: ConnectorContext) {
     this.#where = ctx.pluginName;
     const rules = (option(ctx.options, 'rules') ?? {}) as JsonObject;
-    this.#fieldRules = parseFieldRules(rules.field_rules, this.#where);
-    this.#rowRules = parseRowRules(rules.row_rules, this.#where);
+    const configs = rules.tables_configs;
+    if (configs === undefined) this.#common = parseTableRules(rules, this.#where);
+    else {
+      if (!Array.isArray(configs)) throw optionInvalid(this.#where, 'rules.tables_configs must be a list');
+      for (const [i, c] of configs.entries()) {
+        if (c === null || typeof c !== 'object' || Array.isArray(c) || typeof c.table_path !== 'string')
+          throw optionInvalid(this.#where, `rules.tables_configs[${i}] needs table_path`);
+        this.#byPath.set(c.table_path, parseTableRules(c, `${this.#where}.tables_configs[${i}]`));
+      }
+    }
+    const names = rules['table-names'];
+    if (names !== undefined && !Array.isArray(names)) throw optionInvalid(this.#where, "rules.table-names must be a list");
+    this.#tableNames = names?.map(String);
   }
 
   async open(input: TableSchema): Promise<void> {
-    this.#schema = input;
-    this.#indexes = this.#fieldRules.map((r) => input.fields.findIndex((f) => f.name === r.field));
+    const rules = this.#common ?? this.#byPath.get(input.table) ?? NO_RULES;
+    if (rules.catalog) checkCatalogTableRule(rules.catalog, input);
+    this.#inputs.push({ schema: input, rules, indexes: rules.fieldRules.map((r) => input.fields.findIndex((f) => f.name === r.field)) });
   }
 
-  write(rows: Row[]): void {
-    this.#count += rows.length;
+  write(rows: Row[], table = 0): void {
+    if (rows.length === 0) return;
+    const input = this.#inputs[table];
+    const path = input.schema.table;
+    this.#counts.set(path, (this.#counts.get(path) ?? 0) + rows.length);
+    const { fieldRules } = input.rules;
+    if (fieldRules.length === 0) return;
     for (const row of rows) {
-      for (let i = 0; i < this.#fieldRules.length; i++) {
-        const rule = this.#fieldRules[i];
-        const idx = this.#indexes[i];
-        if (!this.#passes(rule, idx, row)) throw assertRuleFailed(this.#rowText(row), rule.text);
+      for (let i = 0; i < fieldRules.length; i++) {
+        const rule = fieldRules[i];
+        if (!this.#passes(input.schema, rule, input.indexes[i], row)) throw assertRuleFailed(this.#rowText(input.schema, row), rule.text);
       }
     }
   }
 
-  #passes(rule: FieldRule, idx: number, row: Row): boolean {
+  #passes(schema: TableSchema, rule: FieldRule, idx: number, row: Row): boolean {
     if (idx < 0) return false;
-    const fieldType = this.#schema.fields[idx].type;
+    const fieldType = schema.fields[idx].type;
     if (rule.type && typeName(rule.type) !== typeName(fieldType)) return false;
     const v = row.values[idx];
     for (const r of rule.rules) {
@@ -158,8 +206,8 @@ class AssertSink implements Sink {
     return true;
   }
 
-  #rowText(row: Row): string {
-    return `SeaTunnelRow{tableId=${this.#schema.table}, kind=${ROW_KIND_NAMES[row.kind]}, fields=[${row.values.map(formatValue).join(', ')}]}`;
+  #rowText(schema: TableSchema, row: Row): string {
+    return `SeaTunnelRow{tableId=${schema.table}, kind=${ROW_KIND_NAMES[row.kind]}, fields=[${row.values.map(formatValue).join(', ')}]}`;
   }
 
   async prepareCommit(): Promise<undefined> {
@@ -170,11 +218,20 @@ class AssertSink implements Sink {
 
   async close(completed: boolean): Promise<void> {
     if (!completed) return;
-    for (const r of this.#rowRules) {
-      const ok = r.kind === 'MIN_ROW' ? this.#count >= r.value : this.#count <= r.value;
-      if (!ok) throw assertRuleFailed(`num ${this.#count}`, JSON.stringify({ rule_type: r.kind, rule_value: r.value }));
+    const ruled = this.#common ? [...new Set(this.#inputs.map((i) => i.schema.table))].map((path) => [path, this.#common!] as const) : [...this.#byPath];
+    for (const [path, rules] of ruled) {
+      const count = this.#counts.get(path) ?? 0;
+      for (const r of rules.rowRules) {
+        const ok = r.kind === 'MIN_ROW' ? count >= r.value : count <= r.value;
+        if (!ok) throw assertRowCountFailed(count, JSON.stringify({ rule_type: r.kind, rule_value: r.value }));
+      }
+    }
+    const expected = this.#tableNames;
+    if (expected && expected.length > 0) {
+      const seen = [...this.#counts.keys()];
+      if (seen.length !== new Set(expected).size || !expected.every((n) => this.#counts.has(n))) throw assertTableNamesFailed(seen, expected);
     }
   }
 }
 
-export const assertSinkFactory: SinkFactory = { kind: 'sink', name: 'Assert', create: (ctx) => new AssertSink(ctx) };
+export const assertSinkFactory: SinkFactory = { kind: 'sink', name: 'Assert', multiTable: true, create: (ctx) => new AssertSink(ctx) };

@@ -37,3 +37,44 @@ test('FakeSource: template and range options, and option errors', async () => {
   assert.throws(() => make({ schema: { fields: { a: 'int' } }, rows: [{ fields: [1, 2] }] }), /has 2 fields, the schema has 1/);
   assert.throws(() => make({ schema: { fields: { a: 'int' } }, rows: [{ fields: ['x'] }] }), /is not a INT/);
 });
+
+const twoTables: JsonObject = {
+  tables_configs: [
+    { schema: { table: 'test.table1', fields: { id: 'int', name: 'string' } }, 'row.num': 7 },
+    { schema: { table: 'test.table2', fields: { id: 'int', score: 'double', ok: 'boolean' } }, rows: [{ fields: [1, 1.5, true] }, { fields: [2, 2.5, false] }] },
+  ],
+  'split.num': 2,
+};
+
+sourceConformance('FakeSource tables_configs', { make: () => make(twoTables), expectedRows: 9 * 2, parallelism: 2 });
+
+test('FakeSource: tables_configs gives each table its own schema and rows; batches carry the table index', async () => {
+  const s = make(twoTables);
+  assert.deepEqual(
+    s.tables?.().map((t) => [t.table, t.fields.map((f) => f.name)]),
+    [
+      ['test.table1', ['id', 'name']],
+      ['test.table2', ['id', 'score', 'ok']],
+    ],
+  );
+  const indexes: number[] = [];
+  const rows = await drain(s, await s.splits(1), Number.POSITIVE_INFINITY, indexes);
+  assert.equal(indexes.filter((t) => t === 0).length, 7);
+  assert.deepEqual(
+    rows.filter((_, i) => indexes[i] === 1).map((r) => r.values),
+    [
+      [1, 1.5, true],
+      [2, 2.5, false],
+    ],
+  );
+});
+
+test('FakeSource: table-names repeats one schema under each name; an empty list is an option error', async () => {
+  const s = make({ 'table-names': ['db.a', 'db.b', 'db.c'], schema: { fields: { x: 'int' } }, 'row.num': 4 });
+  assert.deepEqual(s.tables?.().map((t) => t.table), ['db.a', 'db.b', 'db.c']);
+  const indexes: number[] = [];
+  await drain(s, await s.splits(1), Number.POSITIVE_INFINITY, indexes);
+  assert.deepEqual([0, 1, 2].map((t) => indexes.filter((i) => i === t).length), [4, 4, 4]);
+  assert.throws(() => make({ 'table-names': [], schema: { fields: { x: 'int' } } }), /'table-names' must be a non-empty list/);
+  assert.throws(() => make({ tables_configs: [{ 'row.num': 1 }] }), /tables_configs\[0\]: option 'schema' is required/);
+});

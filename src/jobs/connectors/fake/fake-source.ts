@@ -9,15 +9,6 @@ import type { ConnectorContext, ReadStatus, Source, SourceFactory, SourceReader,
 
 const BATCH = 1024;
 
-interface FakeOffset {
-  /** Rows of this split already emitted. */
-  emitted: number;
-  /** Rows this split emits in total. */
-  total: number;
-  /** The generator state after the last emitted row, so a resumed split continues the same sequence. */
-  seed: number;
-}
-
 /** A small, fast, seedable generator (mulberry32): deterministic so that resumed splits continue exactly. */
 class Random {
   constructor(public state: number) {}
@@ -171,54 +162,110 @@ function explicitRows(rows: JsonValue, schema: TableSchema, where: string): Row[
   });
 }
 
+/** One table a FakeSource produces: its schema and either explicit rows or a row count to generate. */
+interface FakeTable {
+  schema: TableSchema;
+  rows: Row[] | undefined;
+  rowNum: number;
+  columns: ((r: Random) => Value)[];
+}
+
+function fakeTable(o: JsonObject, table: string, where: string): FakeTable {
+  const schema = parseSchema(option(o, 'schema'), table, where);
+  if (!schema) throw optionInvalid(where, "option 'schema' is required");
+  const rows = option(o, 'rows');
+  const gen = genOptions(o, where);
+  return {
+    schema,
+    rows: rows === undefined ? undefined : explicitRows(rows, schema, where),
+    rowNum: intOption(o, 'row.num', 5, where),
+    columns: schema.fields.map((f) => columnGenerator(f.type, gen)),
+  };
+}
+
+/**
+ * The tables of a FakeSource: `tables_configs` (each entry its own schema, rows and row.num, other
+ * options inherited), `table-names` (one shared schema under each name), or the single `schema`.
+ */
+function fakeTables(o: JsonObject, defaultTable: string, where: string): FakeTable[] {
+  const configs = option(o, 'tables_configs');
+  if (configs !== undefined) {
+    if (!Array.isArray(configs) || configs.length === 0) throw optionInvalid(where, "'tables_configs' must be a non-empty list");
+    const { tables_configs: _, ...inherited } = o;
+    return configs.map((c, i) => {
+      if (c === null || typeof c !== 'object' || Array.isArray(c)) throw optionInvalid(where, `tables_configs[${i}] must be an object`);
+      return fakeTable({ ...inherited, ...c }, defaultTable, `${where}.tables_configs[${i}]`);
+    });
+  }
+  const names = option(o, 'table-names');
+  if (names !== undefined) {
+    if (!Array.isArray(names) || names.length === 0) throw optionInvalid(where, "'table-names' must be a non-empty list");
+    const shared = fakeTable(o, defaultTable, where);
+    return names.map((n) => ({ ...shared, schema: { ...shared.schema, table: String(n) } }));
+  }
+  return [fakeTable(o, defaultTable, where)];
+}
+
+interface FakeOffset {
+  /** Rows of this split already emitted. */
+  emitted: number;
+  /** Rows this split emits in total. */
+  total: number;
+  /** The generator state after the last emitted row, so a resumed split continues the same sequence. */
+  seed: number;
+  /** The table index (absent for a single-table source, as in checkpoints written before tables). */
+  table?: number;
+  /** Where this split's share of explicit `rows` starts (absent means 0). */
+  start?: number;
+}
+
 class FakeSource implements Source {
   readonly resumable = true;
-  readonly #schema: TableSchema;
-  readonly #rows: Row[] | undefined;
-  readonly #rowNum: number;
+  readonly #tables: FakeTable[];
   readonly #splitNum: number;
   readonly #interval: number;
-  readonly #gen: GenOptions;
-  readonly #columns: ((r: Random) => Value)[];
   readonly #streaming: boolean;
 
   constructor(ctx: ConnectorContext) {
     const o = ctx.options;
     const where = ctx.pluginName;
-    const schema = parseSchema(option(o, 'schema'), ctx.outputTable ?? 'fake', where);
-    if (!schema) throw optionInvalid(where, "option 'schema' is required");
-    this.#schema = schema;
-    const rows = option(o, 'rows');
-    this.#rows = rows === undefined ? undefined : explicitRows(rows, schema, where);
-    this.#rowNum = intOption(o, 'row.num', 5, where);
+    this.#tables = fakeTables(o, ctx.outputTable ?? 'fake', where);
     this.#splitNum = Math.max(1, intOption(o, 'split.num', 1, where));
     this.#interval = intOption(o, 'split.read-interval', 0, where);
-    this.#gen = genOptions(o, where);
-    this.#columns = schema.fields.map((f) => columnGenerator(f.type, this.#gen));
     this.#streaming = ctx.mode === 'STREAMING';
   }
 
   schema(): TableSchema {
-    return this.#schema;
+    return this.#tables[0].schema;
+  }
+
+  tables(): TableSchema[] {
+    return this.#tables.map((t) => t.schema);
   }
 
   async splits(parallelism: number): Promise<SourceSplit[]> {
-    const perReader = this.#rows ? this.#rows.length : this.#rowNum;
     const out: SourceSplit[] = [];
-    for (let p = 0; p < parallelism; p++) {
-      for (let s = 0; s < this.#splitNum; s++) {
-        // Rows per parallelism are divided across its splits; the first splits take the remainder.
-        const total = Math.floor(perReader / this.#splitNum) + (s < perReader % this.#splitNum ? 1 : 0);
-        const offset: FakeOffset = { emitted: 0, total, seed: (p * 7919 + s * 104729 + 1) | 0 };
-        out.push({ id: `fake-${p}-${s}`, offset: offset as unknown as JsonValue });
+    const multi = this.#tables.length > 1;
+    for (const [t, table] of this.#tables.entries()) {
+      const perReader = table.rows ? table.rows.length : table.rowNum;
+      for (let p = 0; p < parallelism; p++) {
+        let start = 0;
+        for (let s = 0; s < this.#splitNum; s++) {
+          // Rows per parallelism are divided across its splits; the first splits take the remainder.
+          const total = Math.floor(perReader / this.#splitNum) + (s < perReader % this.#splitNum ? 1 : 0);
+          const offset: FakeOffset = { emitted: 0, total, seed: (p * 7919 + s * 104729 + t * 15485863 + 1) | 0 };
+          if (multi) offset.table = t;
+          if (start > 0) offset.start = start;
+          start += total;
+          out.push({ id: multi ? `fake-${t}-${p}-${s}` : `fake-${p}-${s}`, offset: offset as unknown as JsonValue });
+        }
       }
     }
     return out;
   }
 
   async reader(): Promise<SourceReader> {
-    const columns = this.#columns;
-    const explicit = this.#rows;
+    const tables = this.#tables;
     const streaming = this.#streaming;
     const interval = this.#interval;
     return {
@@ -226,11 +273,13 @@ class FakeSource implements Source {
         const off = split.offset as unknown as FakeOffset;
         if (off.emitted >= off.total) return streaming ? 'idle' : 'end';
         if (interval > 0) await new Promise((r) => setTimeout(r, interval));
+        const index = off.table ?? 0;
+        const { rows: explicit, columns } = tables[index];
         const n = Math.min(BATCH, off.total - off.emitted);
         const rows: Row[] = new Array(n);
         if (explicit) {
           for (let i = 0; i < n; i++) {
-            const src = explicit[off.emitted + i];
+            const src = explicit[(off.start ?? 0) + off.emitted + i];
             rows[i] = { kind: src.kind, values: src.values.slice() };
           }
         } else {
@@ -243,7 +292,7 @@ class FakeSource implements Source {
           }
           off.seed = r.state;
         }
-        await emit(rows);
+        await emit(rows, index);
         off.emitted += n;
         if (off.emitted < off.total) return 'more';
         return streaming ? 'idle' : 'end';
