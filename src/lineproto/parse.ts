@@ -70,6 +70,7 @@ export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Ins
   const unitNs = PRECISION_NS[precision];
   const errors = scanBody(buf, out, unitNs, truncateNow(now, unitNs));
   if (errors.length > 0) throw new LineProtocolError(errors);
+  hashSeriesKeys(buf, out.cols, out.length);
   return { length: out.length, cols: out.cols };
 }
 
@@ -113,6 +114,19 @@ function scanBody(buf: Uint8Array, out: BatchBuilder, unitNs: number, defaultTim
     lineNo += out.extraNewlines;
   }
   return errors;
+}
+
+/**
+ * FNV-1a of each line's series key as written, in the small-integer range: readers look series
+ * and tag sets up by bytes with it, and on a parse worker it is computed off the event loop.
+ */
+function hashSeriesKeys(buf: Uint8Array, cols: LineColumns, length: number): void {
+  const { lineStart, keyEnd, keyHash } = cols;
+  for (let i = 0; i < length; i++) {
+    let h = 0x811c9dc5;
+    for (let p = lineStart[i], end = keyEnd[i]; p < end; p++) h = Math.imul(h ^ buf[p], 0x01000193);
+    keyHash[i] = h & 0x3fffffff;
+  }
 }
 
 function lineError(buf: Uint8Array, fault: LineFault, line: number, start: number, end: number): LineError {
@@ -514,8 +528,8 @@ class BatchBuilder {
   }
 }
 
-/** Bytes per line across all columns: one float64, six int32, two uint16 and one uint8. */
-const BYTES_PER_LINE = 8 + 6 * 4 + 2 * 2 + 1;
+/** Bytes per line across all columns: one float64, seven int32, two uint16 and one uint8. */
+const BYTES_PER_LINE = 8 + 7 * 4 + 2 * 2 + 1;
 
 interface ColumnKind<T> {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
@@ -540,6 +554,7 @@ function allocateColumns(capacity: number, memory: ColumnMemory): LineColumns {
     fieldsStart: column(Int32Array),
     fieldsEnd: column(Int32Array),
     timeNs: column(Int32Array),
+    keyHash: column(Int32Array),
     tagCount: column(Uint16Array),
     fieldCount: column(Uint16Array),
     flags: column(Uint8Array),

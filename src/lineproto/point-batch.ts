@@ -21,6 +21,8 @@ export interface LineColumns {
   flags: Uint8Array;
   timeMs: Float64Array;
   timeNs: Int32Array;
+  /** PointBatch.seriesKeyHash of each line. */
+  keyHash: Int32Array;
 }
 
 const NO_TAGS: Tags = Object.freeze({});
@@ -215,11 +217,7 @@ export class PointBatch {
    * range, for indexes that look series up by bytes instead of by a decoded string.
    */
   seriesKeyHash(i: number): number {
-    const buf = this.#buf;
-    const end = this.#cols.keyEnd[i];
-    let h = 0x811c9dc5;
-    for (let p = this.#cols.lineStart[i]; p < end; p++) h = Math.imul(h ^ buf[p], 0x01000193);
-    return h & 0x3fffffff;
+    return this.#cols.keyHash[i];
   }
 
   /** Whether line `i`'s series key as written is exactly `bytes`. */
