@@ -4,6 +4,7 @@ import type { FieldValue, Fields, Point, Tags } from '../../core/point.ts';
 import type { LambdaState } from '../../tick/lambda/types.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import { isLambda } from '../../tick/pipeline.ts';
+import { goTypeOf } from '../../tick/values.ts';
 import { invalidNode } from '../errors.ts';
 import type { Group } from '../group.ts';
 import { LambdaRunner, lambdaResultToField } from '../lambda-runner.ts';
@@ -90,7 +91,7 @@ export class EvalNode extends StatefulNode<EvalState> {
       const name = this.#as[i];
       const value = lambdaResultToField(this.name, this.#runners[i].value(p, states?.[i], results));
       if (this.#tagNames.has(name)) {
-        if (typeof value !== 'string') throw invalidNode(this.name, `result of a tag expression must be of type string, got ${goTypeName(value)}`);
+        if (typeof value !== 'string') throw invalidNode(this.name, `result of a tag expression must be of type string, got ${goTypeOf(value)}`);
         newTags ??= { ...p.tags };
         newTags[name] = value;
       }
@@ -116,19 +117,5 @@ export class EvalNode extends StatefulNode<EvalState> {
     }
     this.#outTags = newTags ?? p.tags;
     return fields;
-  }
-}
-
-/** Go's `%T` of a lambda result, for Kapacitor's tag error. */
-function goTypeName(v: FieldValue): string {
-  switch (typeof v) {
-    case 'number':
-      return 'float64';
-    case 'bigint':
-      return 'int64';
-    case 'boolean':
-      return 'bool';
-    default:
-      return 'string';
   }
 }
