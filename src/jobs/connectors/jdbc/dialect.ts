@@ -20,8 +20,10 @@ export interface JdbcConnection {
    * while the server ingests them, and become visible only when `end` completes; `fail` drops them.
    */
   bulkWriter?(table: string, columns: Field[]): Promise<BulkWriter>;
-  /** Reads a query's result in pieces where the database can (PostgreSQL cursors), so memory stays bounded. */
-  cursor?(sql: string, params: unknown[]): Promise<RowCursor>;
+  /** Reads a query's result in pieces (a server-side cursor, or a streamed result), so memory stays bounded. */
+  cursor(sql: string, params: unknown[]): Promise<RowCursor>;
+  /** The primary key columns of a table (`schema.table`, `db.table` or `table`) in key order; empty when it has none. */
+  primaryKey(table: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -196,6 +198,14 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
               if (--open === 0) await client.query({ text: 'COMMIT' });
             },
           };
+        },
+        async primaryKey(table) {
+          const r = await client.query({
+            text: 'SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)',
+            values: [quoteTable(table)],
+            rowMode: 'array',
+          });
+          return r.rows.map((x) => String(x[0]));
         },
         async query(sql, params) {
           const r = await client.query({ text: sql, values: params, rowMode: 'array' });
@@ -390,6 +400,15 @@ export function mysqlDialect(info: ConnectionInfo, plugin: string): Dialect {
               await own.end().catch(() => {});
             },
           };
+        },
+        async primaryKey(table) {
+          const parts = table.split('.');
+          const [rows] = await conn.query({
+            sql: "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+            values: [parts.length > 1 ? parts[0] : null, parts[parts.length - 1]],
+            rowsAsArray: true,
+          });
+          return (rows as unknown[][]).map((x) => String(x[0]));
         },
         async query(sql, params) {
           const [rows, fields] = await conn.query({ sql, values: params?.map((p) => toParam(p as Value, true)), rowsAsArray: true });
