@@ -345,7 +345,7 @@ trigger
       await new Promise((r) => setTimeout(r, 10));
       sent.splice(0, sent.length, ...influx.bodies.slice(before));
     }
-    assert.ok(sent.some((b) => b.url.startsWith('/query') && new URLSearchParams(b.body).get('q') === 'CREATE DATABASE "chronograf"'));
+    assert.ok(sent.some((b) => b.url.startsWith('/query') && new URLSearchParams(b.body).get('q') === 'CREATE DATABASE "chronograf" WITH NAME "autogen"'));
     const written = sent.filter((b) => b.url.startsWith('/write?db=chronograf&precision=ns&rp=autogen')).map((b) => b.body);
     assert.equal(written.length, 4, JSON.stringify(sent));
     assert.ok(

@@ -401,3 +401,44 @@ describe('default, eval and influxDBOut details', () => {
     assert.deepEqual(await lines('ns'), [`ns v=1 ${T0}250000000`]);
   });
 });
+
+describe('influxDBOut create()', () => {
+  it('creates the database with the retention policy on InfluxDB (CREATE DATABASE ... WITH NAME)', async () => {
+    await define('mkdb', `stream|from().measurement('m')|influxDBOut().create().database('made').retentionPolicy('kept').buffer(1)`);
+    await write('mkdb', [`m v=1 ${T0}`]);
+    const [query] = await hooks.at('/query');
+    assert.ok(query, 'a query was sent');
+    assert.equal(new URLSearchParams(query.body).get('q'), 'CREATE DATABASE "made" WITH NAME "kept"');
+    const [written] = await hooks.at('/write?db=made&precision=ns&rp=kept');
+    assert.equal(written?.body, `m v=1 ${T0}000000000`);
+  });
+
+  it('creates the database and its default retention policy in the series store', async () => {
+    const store = await startTestServer();
+    try {
+      const res = await fetch(`${store.url}/kapacitor/v1/tasks`, {
+        method: 'POST',
+        body: JSON.stringify({
+          id: 'mk',
+          dbrps: [{ db: 'src', rp: 'rp' }],
+          script: `stream|from().measurement('m')|influxDBOut().create().database('made').retentionPolicy('kept').buffer(1)`,
+          status: 'enabled',
+        }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      const w = await fetch(`${store.url}/write?db=src&rp=rp&precision=s`, { method: 'POST', body: `m v=1 ${T0}` });
+      assert.equal(w.status, 204);
+      let body = '';
+      for (let i = 0; i < 100 && !body.includes('kept'); i++) {
+        await sleep(20);
+        const q = await fetch(`${store.url}/query?db=made&q=${encodeURIComponent('SHOW RETENTION POLICIES ON made')}`);
+        body = await q.text();
+      }
+      assert.match(body, /"kept","0s","[^"]*",1,[^,]*,?true\]/);
+      const q = await fetch(`${store.url}/query?db=made&rp=kept&epoch=s&q=${encodeURIComponent('SELECT v FROM m')}`);
+      assert.match(await q.text(), new RegExp(`\\[${T0},1\\]`));
+    } finally {
+      await store.stop();
+    }
+  });
+});

@@ -162,7 +162,7 @@ describe('stream tasks through the tasks API', () => {
     assert.deepEqual(writes, [
       `alerts,alertID=dutianze-t-third_type\\=qq,alertName=dutianze-t,level=CRITICAL,third_type=qq,triggerType=relative past.value=100,current.value=150,value=50,message="",duration=0i ${T0 + 660}000000000`,
     ]);
-    assert.ok(received.some((r) => r.url.startsWith('/query') && new URLSearchParams(r.body).get('q') === 'CREATE DATABASE "chronograf"'));
+    assert.ok(received.some((r) => r.url.startsWith('/query') && new URLSearchParams(r.body).get('q') === 'CREATE DATABASE "chronograf" WITH NAME "autogen"'));
     const stats = (await api('GET', '/tasks/dutianze-t')).body.stats['node-stats'];
     assert.equal(stats.join5.emitted, 4); // minutes 10 and 11, two groups
     assert.equal(stats.alert7.crits_triggered, 1);

@@ -14,7 +14,7 @@ export interface InfluxDBHttpConfig {
 }
 
 export class InfluxDBHttpWriter implements PointWriter {
-  /** One CREATE DATABASE per database, shared by concurrent writes. */
+  /** One CREATE DATABASE per database and retention policy, shared by concurrent writes. */
   readonly #created = new Map<string, Promise<void>>();
 
   constructor(private readonly config: InfluxDBHttpConfig) {}
@@ -55,12 +55,15 @@ export class InfluxDBHttpWriter implements PointWriter {
     for (const list of byTarget.values()) {
       const { database, retentionPolicy } = list[0];
       if (options.create) {
-        let created = this.#created.get(database);
+        const key = `${database}\u0000${retentionPolicy}`;
+        let created = this.#created.get(key);
         if (created === undefined) {
-          const q = `CREATE DATABASE "${database.replace(/"/g, '\\"')}"`;
+          // Kapacitor's statement: the retention policy, when named, is created with the database.
+          let q = `CREATE DATABASE ${quoteIdent(database)}`;
+          if (retentionPolicy !== '') q += ` WITH NAME ${quoteIdent(retentionPolicy)}`;
           created = this.#request('/query', new URLSearchParams({ q }).toString(), 'application/x-www-form-urlencoded');
-          this.#created.set(database, created);
-          created.catch(() => this.#created.delete(database));
+          this.#created.set(key, created);
+          created.catch(() => this.#created.delete(key));
         }
         await created;
       }
@@ -71,4 +74,9 @@ export class InfluxDBHttpWriter implements PointWriter {
       await this.#request(`/write?${params}`, body, 'text/plain; charset=utf-8');
     }
   }
+}
+
+/** An InfluxQL identifier in double quotes. */
+function quoteIdent(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
