@@ -1,8 +1,11 @@
 // The rows of one series in typed arrays: sorted, unique times (ms + ns parts) and one column per
 // field. Rows below `length` never change in place, so views handed to scans stay valid snapshots;
-// out-of-order and same-time writes wait in `pending` until the next compaction rebuilds arrays.
+// out-of-order and same-time writes go to a second, unsorted chunk of columns until the next
+// compaction merges both into fresh arrays.
 
 import { type FieldType, type FieldValue, type Fields, fieldType } from '../core/point.ts';
+import { FIELD_FLOAT, FIELD_INTEGER, FIELD_STRING } from '../lineproto/point-batch.ts';
+import type { FieldLayout, StagedFields } from './field-layouts.ts';
 import type { FieldColumn } from './series-store.ts';
 
 type Values = Float64Array | BigInt64Array | string[] | Uint8Array;
@@ -12,15 +15,15 @@ export interface Column {
   values: Values;
   /** Per-row presence; undefined while every row so far has the field. */
   valid: Uint8Array | undefined;
-}
-
-interface PendingRow {
-  ms: number;
-  ns: number;
-  fields: Fields;
+  /** An integer column's values as 32-bit words (set on first use), so small integers need no BigInt. */
+  words?: Int32Array;
 }
 
 const INITIAL = 16;
+/** Late rows are merged once there are this many and they are a fair share of the series (merging costs O(rows)). */
+const LATE_LIMIT = 4096;
+const TWO_32 = 4294967296;
+const GROW_FAST_BELOW = 4096;
 
 function allocValues(type: FieldType, cap: number): Values {
   switch (type) {
@@ -41,207 +44,297 @@ function growTyped<T extends Float64Array | BigInt64Array | Uint8Array | Int32Ar
   return next;
 }
 
-export class SeriesColumns {
+function wordsOf(col: Column): Int32Array {
+  if (col.words === undefined) {
+    const v = col.values as BigInt64Array;
+    col.words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+  }
+  return col.words;
+}
+
+/** Stores an integer of at most 53 bits as its two's-complement low and high words. */
+function setSmallInteger(col: Column, row: number, n: number): void {
+  const words = wordsOf(col);
+  const high = Math.floor(n / TWO_32);
+  words[2 * row] = (n - high * TWO_32) | 0;
+  words[2 * row + 1] = high | 0;
+}
+
+/** Marks `row` as lacking the column's field. */
+function markAbsent(col: Column, row: number, cap: number): void {
+  if (col.valid === undefined) {
+    col.valid = new Uint8Array(cap);
+    col.valid.fill(1, 0, row);
+  }
+  col.valid[row] = 0;
+}
+
+/** Rows appended at the end of typed arrays; a series' sorted body, or its late rows in arrival order. */
+class Chunk {
   length = 0;
-  #cap: number;
+  cap: number;
   timeMs: Float64Array;
   timeNs: Int32Array;
   readonly columns = new Map<string, Column>();
-  pending: PendingRow[] | undefined;
+  /** The layout last appended, its columns by position and the columns it lacks. */
+  #layout: FieldLayout | undefined;
+  #bound: Column[] = [];
+  #absent: Column[] = [];
 
-  constructor(cap = INITIAL) {
-    this.#cap = cap;
-    this.timeMs = new Float64Array(cap);
-    this.timeNs = new Int32Array(cap);
+  constructor(cap: number, timeMs?: Float64Array, timeNs?: Int32Array) {
+    this.cap = cap;
+    this.timeMs = timeMs ?? new Float64Array(cap);
+    this.timeNs = timeNs ?? new Int32Array(cap);
   }
 
-  /** Rows stored plus rows waiting to be merged. */
-  get rowCount(): number {
-    return this.length + (this.pending?.length ?? 0);
-  }
-
-  /** Adds a row; in order rows are appended, others wait for `compact`. */
-  write(ms: number, ns: number, fields: Fields): void {
-    if (this.#inOrder(ms, ns)) {
-      this.#append(ms, ns, fields);
-      return;
-    }
-    this.#defer(ms, ns, fields);
-  }
-
-  /**
-   * Whether a row at (ms, ns) can be appended now: after the last stored row and after every
-   * pending one (so that a later pending row at an equal time still wins at compaction).
-   */
-  #inOrder(ms: number, ns: number): boolean {
-    const n = this.length;
-    if (n > 0 && (ms < this.timeMs[n - 1] || (ms === this.timeMs[n - 1] && ns <= this.timeNs[n - 1]))) return false;
-    return this.pending === undefined || ms > this.#pendingMaxMs || (ms === this.#pendingMaxMs && ns > this.#pendingMaxNs);
-  }
-
-  #pendingMaxMs = 0;
-  #pendingMaxNs = 0;
-
-  #defer(ms: number, ns: number, fields: Fields): void {
-    if (this.pending === undefined || ms > this.#pendingMaxMs || (ms === this.#pendingMaxMs && ns > this.#pendingMaxNs)) {
-      this.#pendingMaxMs = ms;
-      this.#pendingMaxNs = ns;
-    }
-    const pending = (this.pending ??= []);
-    pending.push({ ms, ns, fields });
-    // Bound the waiting rows: merging costs O(rows), so do it when pending is a fair share.
-    if (pending.length >= 4096 && pending.length * 4 >= this.length) this.compact();
-  }
-
-  /**
-   * Starts appending a row at (ms, ns) value by value (`setFloat` ... then `endRow`) and returns
-   * its index, or -1 when the row is out of order: then hand it whole to `write`.
-   */
-  beginRow(ms: number, ns: number): number {
-    if (!this.#inOrder(ms, ns)) return -1;
+  #addRow(ms: number, ns: number): number {
     const row = this.length;
-    if (row === this.#cap) this.#grow(this.#cap * 2);
+    if (row === this.cap) this.reserve(1);
     this.timeMs[row] = ms;
     this.timeNs[row] = ns;
     return row;
   }
 
-  /**
-   * The column for the `k`-th field of a row. Rows of a series nearly always list the same keys in
-   * the same order, so the column found for position `k` last time is checked first.
-   */
-  #column(k: number, key: string, type: FieldType, row: number): Column {
-    let col = this.#shapeCols[k];
-    if (col === undefined || this.#shapeKeys[k] !== key) {
-      col = this.#lookup(key, type, row);
-      this.#shapeKeys[k] = key;
-      this.#shapeCols[k] = col;
-    }
-    if (col.valid !== undefined) col.valid[row] = 1;
-    return col;
-  }
-
-  #shapeKeys: string[] = [];
-  #shapeCols: Column[] = [];
-
-  /** Forgets the cached positions (the column objects were replaced). */
-  #reshape(): void {
-    this.#shapeKeys = [];
-    this.#shapeCols = [];
-  }
-
-  #lookup(key: string, type: FieldType, row: number): Column {
+  #column(key: string, type: FieldType, row: number): Column {
     let col = this.columns.get(key);
     if (col === undefined) {
-      col = { type, values: allocValues(type, this.#cap), valid: undefined };
-      if (row > 0) col.valid = new Uint8Array(this.#cap);
+      col = { type, values: allocValues(type, this.cap), valid: row > 0 ? new Uint8Array(this.cap) : undefined };
       this.columns.set(key, col);
+      this.#layout = undefined;
     }
     return col;
   }
 
-  setFloat(row: number, k: number, key: string, value: number): void {
-    (this.#column(k, key, 'float', row).values as Float64Array)[row] = value;
+  #bind(layout: FieldLayout, row: number): void {
+    const bound: Column[] = [];
+    for (let k = 0; k < layout.keys.length; k++) bound.push(this.#column(layout.keys[k], layout.types[k], row));
+    const absent: Column[] = [];
+    for (const [key, col] of this.columns) if (!layout.keys.includes(key)) absent.push(col);
+    this.#layout = layout;
+    this.#bound = bound;
+    this.#absent = absent;
   }
 
-  setInteger(row: number, k: number, key: string, value: bigint): void {
-    (this.#column(k, key, 'integer', row).values as BigInt64Array)[row] = value;
-  }
-
-  setString(row: number, k: number, key: string, value: string): void {
-    (this.#column(k, key, 'string', row).values as string[])[row] = value;
-  }
-
-  setBoolean(row: number, k: number, key: string, value: boolean): void {
-    (this.#column(k, key, 'boolean', row).values as Uint8Array)[row] = value ? 1 : 0;
-  }
-
-  /**
-   * Completes the row `beginRow` started, after `set` values for `seen` distinct keys; when the row
-   * lacks some column, `has` says which keys it carries.
-   */
-  endRow(row: number, seen: number, has: (key: string) => boolean): void {
-    if (seen < this.columns.size) this.#markAbsent(row, has);
+  /** Appends a row whose values are staged at [from, from + layout.keys.length) (see `stageFields`). */
+  push(ms: number, ns: number, layout: FieldLayout, numbers: Float64Array, others: ArrayLike<string | bigint | undefined> | undefined, from: number): void {
+    const row = this.#addRow(ms, ns);
+    if (this.#layout !== layout) this.#bind(layout, row);
+    const bound = this.#bound;
+    const kinds = layout.kinds;
+    for (let k = 0; k < bound.length; k++) {
+      const col = bound[k];
+      const j = from + k;
+      switch (kinds[k]) {
+        case FIELD_FLOAT:
+          (col.values as Float64Array)[row] = numbers[j];
+          break;
+        case FIELD_INTEGER: {
+          const big = others?.[j];
+          if (big === undefined) setSmallInteger(col, row, numbers[j]);
+          else (col.values as BigInt64Array)[row] = big as bigint;
+          break;
+        }
+        case FIELD_STRING:
+          (col.values as string[])[row] = (others as ArrayLike<string>)[j];
+          break;
+        default:
+          (col.values as Uint8Array)[row] = numbers[j];
+      }
+      if (col.valid !== undefined) col.valid[row] = 1;
+    }
+    const absent = this.#absent;
+    for (let a = 0; a < absent.length; a++) markAbsent(absent[a], row, this.cap);
     this.length = row + 1;
   }
 
-  #markAbsent(row: number, has: (key: string) => boolean): void {
-    for (const [key, col] of this.columns) {
-      if (has(key)) continue;
-      if (col.valid === undefined) {
-        col.valid = new Uint8Array(this.#cap);
-        col.valid.fill(1, 0, row);
-      }
-      col.valid[row] = 0;
-    }
-  }
-
-  #append(ms: number, ns: number, fields: Fields): void {
-    const row = this.beginRow(ms, ns);
+  /** Appends a row given as an object (points written as objects, rows rebuilt by merges). */
+  pushFields(ms: number, ns: number, fields: Fields): void {
+    const row = this.#addRow(ms, ns);
     let seen = 0;
     for (const key in fields) {
       const value = fields[key];
-      setValue(this.#column(seen, key, fieldType(value), row), row, value);
+      const col = this.#column(key, fieldType(value), row);
+      setValue(col, row, value);
+      if (col.valid !== undefined) col.valid[row] = 1;
       seen++;
     }
-    this.endRow(row, seen, (key) => key in fields);
+    if (seen < this.columns.size) for (const [key, col] of this.columns) if (!(key in fields)) markAbsent(col, row, this.cap);
+    this.length = row + 1;
+  }
+
+  /** Makes room for `n` more rows: four times the capacity while small (fewer copies for young series), then twice. */
+  reserve(n: number): void {
+    if (this.length + n <= this.cap) return;
+    let cap = this.cap;
+    while (cap < this.length + n) cap *= cap < GROW_FAST_BELOW ? 4 : 2;
+    this.#grow(cap);
   }
 
   #grow(cap: number): void {
     // New arrays rather than in-place growth: views already handed out keep their buffers.
-    this.#cap = cap;
+    this.cap = cap;
     this.timeMs = growTyped(this.timeMs, cap);
     this.timeNs = growTyped(this.timeNs, cap);
     for (const col of this.columns.values()) {
       if (!Array.isArray(col.values)) col.values = growTyped(col.values as Float64Array, cap);
+      col.words = undefined;
       if (col.valid !== undefined) col.valid = growTyped(col.valid, cap);
     }
   }
 
-  /** Merges pending rows into fresh sorted arrays; at equal times later writes win field by field. */
+  /** Rows [from, to) as a new chunk. */
+  slice(from: number, to: number): Chunk {
+    const n = to - from;
+    const out = new Chunk(Math.max(INITIAL, n));
+    out.timeMs.set(this.timeMs.subarray(from, to));
+    out.timeNs.set(this.timeNs.subarray(from, to));
+    for (const [key, col] of this.columns) {
+      let valid: Uint8Array | undefined;
+      if (col.valid !== undefined) {
+        if (!col.valid.subarray(from, to).includes(1)) continue;
+        valid = new Uint8Array(out.cap);
+        valid.set(col.valid.subarray(from, to));
+      }
+      let values: Values;
+      if (Array.isArray(col.values)) values = col.values.slice(from, to);
+      else {
+        values = allocValues(col.type, out.cap);
+        (values as Float64Array).set((col.values as Float64Array).subarray(from, to));
+      }
+      out.columns.set(key, { type: col.type, values, valid });
+    }
+    out.length = n;
+    return out;
+  }
+}
+
+export class SeriesColumns {
+  #main: Chunk;
+  #late: Chunk | undefined;
+  #lateMaxMs = 0;
+  #lateMaxNs = 0;
+
+  constructor(cap = INITIAL) {
+    this.#main = new Chunk(cap);
+  }
+
+  /** Rows in the sorted arrays (call `compact` first to include late rows). */
+  get length(): number {
+    return this.#main.length;
+  }
+
+  get timeMs(): Float64Array {
+    return this.#main.timeMs;
+  }
+
+  get timeNs(): Int32Array {
+    return this.#main.timeNs;
+  }
+
+  get columns(): ReadonlyMap<string, Column> {
+    return this.#main.columns;
+  }
+
+  /** Rows stored plus rows waiting to be merged. */
+  get rowCount(): number {
+    return this.#main.length + (this.#late?.length ?? 0);
+  }
+
+  /**
+   * Adds the staged lines `lines[from..to)` (see `stageFields`) in that order; a line whose layout
+   * gives a key twice is added as `whole(line)`.
+   */
+  appendStaged(lines: Int32Array, from: number, to: number, timeMs: Float64Array, timeNs: Int32Array, staged: StagedFields, whole: (line: number) => Fields): void {
+    const { layouts, offsets, numbers, others } = staged;
+    if (from < to && this.#inOrder(timeMs[lines[from]], timeNs[lines[from]])) this.#main.reserve(to - from);
+    for (let p = from; p < to; p++) {
+      const i = lines[p];
+      const layout = layouts[i];
+      const chunk = this.#target(timeMs[i], timeNs[i]);
+      if (layout.duplicates) chunk.pushFields(timeMs[i], timeNs[i], whole(i));
+      else chunk.push(timeMs[i], timeNs[i], layout, numbers, others, offsets[i]);
+      if (chunk === this.#late) this.#bound();
+    }
+  }
+
+  /** Adds a row given as an object. */
+  write(ms: number, ns: number, fields: Fields): void {
+    const chunk = this.#target(ms, ns);
+    chunk.pushFields(ms, ns, fields);
+    if (chunk === this.#late) this.#bound();
+  }
+
+  /**
+   * Whether a row at (ms, ns) goes to the sorted chunk: after its last row and after every late one
+   * (so that a later late row at an equal time still wins at compaction).
+   */
+  #inOrder(ms: number, ns: number): boolean {
+    const main = this.#main;
+    const n = main.length;
+    if (n > 0 && (ms < main.timeMs[n - 1] || (ms === main.timeMs[n - 1] && ns <= main.timeNs[n - 1]))) return false;
+    return this.#late === undefined || ms > this.#lateMaxMs || (ms === this.#lateMaxMs && ns > this.#lateMaxNs);
+  }
+
+  #target(ms: number, ns: number): Chunk {
+    if (this.#inOrder(ms, ns)) return this.#main;
+    if (this.#late === undefined || ms > this.#lateMaxMs || (ms === this.#lateMaxMs && ns > this.#lateMaxNs)) {
+      this.#lateMaxMs = ms;
+      this.#lateMaxNs = ns;
+    }
+    this.#late ??= new Chunk(INITIAL);
+    return this.#late;
+  }
+
+  #bound(): void {
+    const late = this.#late as Chunk;
+    if (late.length >= LATE_LIMIT && late.length * 4 >= this.#main.length) this.compact();
+  }
+
+  /** Merges late rows into fresh sorted arrays; at equal times later writes win field by field. */
   compact(): void {
-    const pending = this.pending;
-    if (pending === undefined) return;
-    this.pending = undefined;
-    const order = pending.map((_, i) => i);
-    order.sort((a, b) => pending[a].ms - pending[b].ms || pending[a].ns - pending[b].ns || a - b);
-    const old = this.snapshotColumns();
-    const oldLen = this.length;
-    const oldMs = this.timeMs;
-    const oldNs = this.timeNs;
-    this.length = 0;
-    this.#cap = Math.max(INITIAL, oldLen + pending.length);
-    this.timeMs = new Float64Array(this.#cap);
-    this.timeNs = new Int32Array(this.#cap);
-    this.columns.clear();
-    this.#reshape();
+    const late = this.#late;
+    if (late === undefined) return;
+    this.#late = undefined;
+    const main = this.#main;
+    const n1 = main.length;
+    const n2 = late.length;
+    const order = arrivalOrderByTime(late);
+    const out = new Chunk(Math.max(INITIAL, n1 + n2));
+    // Where each source row lands; rows at one time land together.
+    const mainTo = new Int32Array(n1);
+    const lateTo = new Int32Array(n2);
     let i = 0;
     let j = 0;
-    while (i < oldLen || j < order.length) {
-      let ms: number;
-      let ns: number;
-      let fields: Fields;
-      const p = j < order.length ? pending[order[j]] : undefined;
-      if (p === undefined || (i < oldLen && (oldMs[i] < p.ms || (oldMs[i] === p.ms && oldNs[i] < p.ns)))) {
-        ms = oldMs[i];
-        ns = oldNs[i];
-        fields = rowFields(old, i);
-        i++;
-      } else {
-        ms = p.ms;
-        ns = p.ns;
-        fields = {};
-        if (i < oldLen && oldMs[i] === ms && oldNs[i] === ns) {
-          fields = rowFields(old, i);
-          i++;
-        }
-        while (j < order.length && pending[order[j]].ms === ms && pending[order[j]].ns === ns) {
-          Object.assign(fields, pending[order[j]].fields);
-          j++;
-        }
+    let o = -1;
+    while (i < n1 || j < n2) {
+      const r = j < n2 ? order[j] : -1;
+      const fromMain = r < 0 || (i < n1 && (main.timeMs[i] < late.timeMs[r] || (main.timeMs[i] === late.timeMs[r] && main.timeNs[i] <= late.timeNs[r])));
+      const ms = fromMain ? main.timeMs[i] : late.timeMs[r];
+      const ns = fromMain ? main.timeNs[i] : late.timeNs[r];
+      if (o < 0 || ms !== out.timeMs[o] || ns !== out.timeNs[o]) {
+        o++;
+        out.timeMs[o] = ms;
+        out.timeNs[o] = ns;
       }
-      this.#append(ms, ns, fields);
+      if (fromMain) mainTo[i++] = o;
+      else {
+        lateTo[r] = o;
+        j++;
+      }
     }
+    out.length = o + 1;
+    const keys = new Set([...main.columns.keys(), ...late.columns.keys()]);
+    for (const key of keys) {
+      const a = main.columns.get(key);
+      const b = late.columns.get(key);
+      const col: Column = { type: (a ?? (b as Column)).type, values: allocValues((a ?? (b as Column)).type, out.cap), valid: new Uint8Array(out.cap) };
+      // Main rows first, then late rows in arrival order: the last write of a time wins.
+      if (a !== undefined) scatter(a, n1, mainTo, col);
+      if (b !== undefined) scatter(b, n2, lateTo, col);
+      if (!(col.valid as Uint8Array).subarray(0, out.length).includes(0)) col.valid = undefined;
+      out.columns.set(key, col);
+    }
+    this.#main = out;
   }
 
   /** Drops rows before (ms, ns); returns how many were dropped. */
@@ -249,45 +342,16 @@ export class SeriesColumns {
     this.compact();
     const cut = this.lowerBound(ms, ns);
     if (cut === 0) return 0;
-    const keep = this.length - cut;
-    const cap = Math.max(INITIAL, keep);
-    const timeMs = new Float64Array(cap);
-    const timeNs = new Int32Array(cap);
-    timeMs.set(this.timeMs.subarray(cut, this.length));
-    timeNs.set(this.timeNs.subarray(cut, this.length));
-    for (const [key, col] of this.columns) {
-      const values = Array.isArray(col.values)
-        ? col.values.slice(cut, this.length)
-        : (() => {
-            const a = allocValues(col.type, cap) as Float64Array;
-            a.set((col.values as Float64Array).subarray(cut, this.length));
-            return a;
-          })();
-      let valid: Uint8Array | undefined;
-      if (col.valid !== undefined) {
-        valid = new Uint8Array(cap);
-        valid.set(col.valid.subarray(cut, this.length));
-        if (!valid.subarray(0, keep).includes(1)) {
-          this.columns.delete(key);
-          continue;
-        }
-      }
-      this.columns.set(key, { type: col.type, values, valid });
-    }
-    this.#reshape();
-    this.timeMs = timeMs;
-    this.timeNs = timeNs;
-    this.#cap = cap;
-    this.length = keep;
+    this.#main = this.#main.slice(cut, this.#main.length);
     return cut;
   }
 
   /** First row with time ≥ (ms, ns). Call after `compact`. */
   lowerBound(ms: number, ns: number): number {
     let lo = 0;
-    let hi = this.length;
-    const tm = this.timeMs;
-    const tn = this.timeNs;
+    let hi = this.#main.length;
+    const tm = this.#main.timeMs;
+    const tn = this.#main.timeNs;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (tm[mid] < ms || (tm[mid] === ms && tn[mid] < ns)) lo = mid + 1;
@@ -299,7 +363,7 @@ export class SeriesColumns {
   /** Columns over rows [lo, hi) as views, only those with a value there (and in `only`, if given). */
   view(lo: number, hi: number, only?: ReadonlySet<string>): Map<string, FieldColumn> {
     const out = new Map<string, FieldColumn>();
-    for (const [key, col] of this.columns) {
+    for (const [key, col] of this.#main.columns) {
       if (only !== undefined && !only.has(key)) continue;
       const valid = col.valid?.subarray(lo, hi);
       if (valid !== undefined && !valid.includes(1)) continue;
@@ -309,24 +373,61 @@ export class SeriesColumns {
     return out;
   }
 
-  /** The current columns as they are (for compaction and snapshots). */
-  snapshotColumns(): Map<string, Column> {
-    return new Map(this.columns);
-  }
-
   /** Rebuilds from decoded snapshot arrays. */
   static restore(length: number, timeMs: Float64Array, timeNs: Int32Array, columns: Map<string, Column>): SeriesColumns {
     const s = new SeriesColumns(Math.max(INITIAL, length));
     if (length === 0) return s;
-    s.timeMs = timeMs;
-    s.timeNs = timeNs;
-    s.#cap = timeMs.length;
-    s.length = length;
-    for (const [key, col] of columns) s.columns.set(key, col);
+    const main = new Chunk(timeMs.length, timeMs, timeNs);
+    for (const [key, col] of columns) main.columns.set(key, col);
+    main.length = length;
+    s.#main = main;
     return s;
   }
 }
 
+/** Late rows' indices sorted by time, ties in arrival order (usually they already are). */
+function arrivalOrderByTime(late: Chunk): Int32Array {
+  const n = late.length;
+  const order = new Int32Array(n);
+  let sorted = true;
+  for (let r = 0; r < n; r++) {
+    order[r] = r;
+    if (r > 0 && (late.timeMs[r] < late.timeMs[r - 1] || (late.timeMs[r] === late.timeMs[r - 1] && late.timeNs[r] < late.timeNs[r - 1]))) sorted = false;
+  }
+  if (sorted) return order;
+  const ms = late.timeMs;
+  const ns = late.timeNs;
+  return Int32Array.from(Array.from(order).sort((a, b) => ms[a] - ms[b] || ns[a] - ns[b] || a - b));
+}
+
+/** Copies the present values of `src`'s rows [0, n) to rows `to[r]` of `dst`, marking them present. */
+function scatter(src: Column, n: number, to: Int32Array, dst: Column): void {
+  const valid = dst.valid as Uint8Array;
+  const has = src.valid;
+  switch (src.type) {
+    case 'integer': {
+      // Word by word: reading a BigInt64Array element would allocate a BigInt.
+      const from = wordsOf(src);
+      const into = wordsOf(dst);
+      for (let r = 0; r < n; r++) {
+        if (has !== undefined && has[r] === 0) continue;
+        into[2 * to[r]] = from[2 * r];
+        into[2 * to[r] + 1] = from[2 * r + 1];
+        valid[to[r]] = 1;
+      }
+      return;
+    }
+    default: {
+      const from = src.values as Float64Array;
+      const into = dst.values as Float64Array;
+      for (let r = 0; r < n; r++) {
+        if (has !== undefined && has[r] === 0) continue;
+        into[to[r]] = from[r];
+        valid[to[r]] = 1;
+      }
+    }
+  }
+}
 
 function setValue(col: Column, row: number, value: FieldValue): void {
   switch (col.type) {
@@ -342,14 +443,4 @@ function setValue(col: Column, row: number, value: FieldValue): void {
     default:
       (col.values as Uint8Array)[row] = value ? 1 : 0;
   }
-}
-
-function rowFields(columns: Map<string, Column>, row: number): Fields {
-  const fields: Fields = {};
-  for (const [key, col] of columns) {
-    if (col.valid !== undefined && col.valid[row] === 0) continue;
-    const v = col.values[row];
-    fields[key] = col.type === 'boolean' ? v === 1 : (v as FieldValue);
-  }
-  return fields;
 }

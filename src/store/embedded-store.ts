@@ -6,9 +6,10 @@ import { type FieldType, type Fields, fieldType, type Point, type Tags } from '.
 import { type Clock, DAY, HOUR, systemClock } from '../core/time.ts';
 import { formatSeriesKey } from '../lineproto/format.ts';
 import { parseLineProtocol } from '../lineproto/parse.ts';
-import { FIELD_FLOAT, FIELD_INTEGER, FIELD_STRING, FieldCursor, PointBatch } from '../lineproto/point-batch.ts';
+import { PointBatch } from '../lineproto/point-batch.ts';
 import { ByteReader, ByteWriter } from './codec.ts';
 import { type Column, SeriesColumns } from './columns.ts';
+import { type FieldLayout, LayoutCatalogue, type StagedFields, stageFields } from './field-layouts.ts';
 import { type Disk, joinPath } from './disk.ts';
 import {
   databaseNotFound,
@@ -172,6 +173,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
   readonly #options: EmbeddedStoreOptions;
   readonly #dbs = new Map<string, DbState>();
   readonly #byId = new Map<number, SeriesState>();
+  readonly #layouts = new LayoutCatalogue();
   #nextId = 1;
   #stamp = 0;
   #wal: WriteAheadLog | undefined;
@@ -442,7 +444,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const n = batch.length;
     if (n === 0) return { written: 0 };
     const resolved = this.#resolveBatch(rp, batch);
-    const staged = stageFields(batch);
+    const staged = stageFields(batch, this.#layouts);
     const introduced = validateBatch(rp, batch, resolved, staged);
     this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, staged, introduced);
     const body = batch.body();
@@ -538,37 +540,17 @@ export class EmbeddedSeriesStore implements SeriesStore {
       const m = rp.measurements.get(name);
       if (m !== undefined) for (const [k, t] of types) if (!m.fieldTypes.has(k)) m.fieldTypes.set(k, t);
     }
+    // Rows grouped by series, in arrival order within each: one series' arrays are written at a time.
     const rowSeries = resolved.rowSeries;
-    const { keys, kinds, numbers, others, lineFields, duplicates } = staged;
-    for (let i = 0; i < batch.length; i++) {
-      const data = states[rowSeries[i]].data;
-      const from = lineFields[i];
-      const to = lineFields[i + 1];
-      const row = duplicates?.[i] === 1 ? -1 : data.beginRow(timeMs[i], timeNs[i]);
-      if (row < 0) {
-        // Out of order (or a key given twice): the row goes whole through `write`.
-        data.write(timeMs[i], timeNs[i], duplicates?.[i] === 1 ? batch.fields(i) : stagedRow(staged, from, to));
-        continue;
-      }
-      for (let j = from; j < to; j++) {
-        const k = j - from;
-        switch (kinds[j]) {
-          case FIELD_FLOAT:
-            data.setFloat(row, k, keys[j], numbers[j]);
-            break;
-          case FIELD_INTEGER:
-            data.setInteger(row, k, keys[j], (others?.[j] as bigint | undefined) ?? BigInt(numbers[j]));
-            break;
-          case FIELD_STRING:
-            data.setString(row, k, keys[j], others?.[j] as string);
-            break;
-          default:
-            data.setBoolean(row, k, keys[j], numbers[j] === 1);
-        }
-      }
-      if (to - from < data.columns.size) data.endRow(row, to - from, (key) => hasKey(keys, from, to, key));
-      else data.endRow(row, to - from, alwaysTrue);
-    }
+    const n = batch.length;
+    const starts = new Int32Array(states.length + 1);
+    for (let i = 0; i < n; i++) starts[rowSeries[i] + 1]++;
+    for (let s = 0; s < states.length; s++) starts[s + 1] += starts[s];
+    const next = starts.slice(0, states.length);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[next[rowSeries[i]]++] = i;
+    const whole = (i: number) => batch.fields(i);
+    for (let s = 0; s < states.length; s++) states[s].data.appendStaged(order, starts[s], starts[s + 1], timeMs, timeNs, staged, whole);
   }
 
   #groupsOfPoints(points: readonly Point[]): WriteGroup[] {
@@ -764,7 +746,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
         if (batch.length !== n) throw storeCorrupt(`logged write has ${batch.length} lines, expected ${n}`);
         // Replayed exactly as it was applied: it passed validation then, against the same state.
         const resolved = this.#resolveBatch(rp, batch);
-        const staged = stageFields(batch);
+        const staged = stageFields(batch, this.#layouts);
         this.#applyBatch(db.name, rp, batch, timeMs, timeNs, resolved, staged, validateBatch(rp, batch, resolved, staged));
         return;
       }
@@ -1166,21 +1148,20 @@ function sortTags(tags: Tags): Tags {
 }
 
 
-const KIND_TYPES: FieldType[] = ['float', 'float', 'integer', 'string', 'boolean'];
-
-const alwaysTrue = () => true;
-
 /**
  * Rejects the whole write on the first field whose type differs from the measurement's; returns
- * the field types the write introduces, per measurement.
+ * the field types the write introduces, per measurement. A line with the measurement and layout of
+ * the line before it needs no look-up: types once accepted never change within a write.
  */
 function validateBatch(rp: RpState, batch: PointBatch, resolved: ResolvedBatch, staged: StagedFields): Map<string, Map<string, FieldType>> {
   const seen = new Map<string, Map<string, FieldType>>();
+  const nameOf: string[] = [];
   const knownOf: Array<Map<string, FieldType> | undefined> = [];
   const localOf: Array<Map<string, FieldType>> = [];
   for (const s of resolved.series) {
     const name = 'data' in s ? s.measurement.name : s.measurement;
     if (name === '') throw invalidName('measurement name required');
+    nameOf.push(name);
     knownOf.push('data' in s ? s.measurement.fieldTypes : rp.measurements.get(name)?.fieldTypes);
     let local = seen.get(name);
     if (local === undefined) {
@@ -1190,18 +1171,25 @@ function validateBatch(rp: RpState, batch: PointBatch, resolved: ResolvedBatch, 
     localOf.push(local);
   }
   const rowSeries = resolved.rowSeries;
-  const { keys, kinds, lineFields, duplicates } = staged;
+  const layouts = staged.layouts;
+  let checkedName: string | undefined;
+  let checked: FieldLayout | undefined;
   for (let i = 0; i < batch.length; i++) {
     const si = rowSeries[i];
+    const layout = layouts[i];
+    if (layout === checked && nameOf[si] === checkedName) continue;
     const known = knownOf[si];
     const local = localOf[si];
-    if (duplicates?.[i] === 1) {
+    if (layout.duplicates) {
       // Only the last value of a key counts, as in `fields()`.
       const fields = batch.fields(i);
       for (const key in fields) checkType(known, local, key, fieldType(fields[key]), batch, i);
+      checked = undefined;
       continue;
     }
-    for (let j = lineFields[i]; j < lineFields[i + 1]; j++) checkType(known, local, keys[j], KIND_TYPES[kinds[j]], batch, i);
+    for (let k = 0; k < layout.keys.length; k++) checkType(known, local, layout.keys[k], layout.types[k], batch, i);
+    checked = layout;
+    checkedName = nameOf[si];
   }
   return seen;
 }
@@ -1210,81 +1198,6 @@ function checkType(known: Map<string, FieldType> | undefined, local: Map<string,
   const existing = known?.get(key) ?? local.get(key);
   if (existing === undefined) local.set(key, type);
   else if (existing !== type) throw fieldTypeConflict(key, batch.measurement(i), type, existing);
-}
-
-/**
- * The fields of every line decoded in one walk over the body: per field its key, kind and value
- * (numbers inline; strings and integers beyond 15 digits aside), lines delimited by `lineFields`.
- */
-interface StagedFields {
-  keys: string[];
-  kinds: Uint8Array;
-  numbers: Float64Array;
-  others: Array<string | bigint> | undefined;
-  /** Line i's fields are [lineFields[i], lineFields[i + 1]). */
-  lineFields: Int32Array;
-  /** Lines that give a field key twice. */
-  duplicates: Uint8Array | undefined;
-}
-
-function stageFields(batch: PointBatch): StagedFields {
-  const n = batch.length;
-  let cap = n * 4;
-  const keys: string[] = [];
-  let kinds = new Uint8Array(cap);
-  let numbers = new Float64Array(cap);
-  let others: Array<string | bigint> | undefined;
-  let duplicates: Uint8Array | undefined;
-  const lineFields = new Int32Array(n + 1);
-  const cursor = new FieldCursor();
-  let j = 0;
-  for (let i = 0; i < n; i++) {
-    lineFields[i] = j;
-    batch.fieldCursor(i, cursor);
-    while (cursor.next()) {
-      if (j === cap) {
-        cap *= 2;
-        const k = new Uint8Array(cap);
-        k.set(kinds);
-        kinds = k;
-        const v = new Float64Array(cap);
-        v.set(numbers);
-        numbers = v;
-      }
-      const key = cursor.key;
-      for (let p = lineFields[i]; p < j; p++) if (keys[p] === key) (duplicates ??= new Uint8Array(n))[i] = 1;
-      keys[j] = key;
-      const kind = cursor.kind;
-      kinds[j] = kind;
-      if (kind === FIELD_FLOAT) numbers[j] = cursor.float();
-      else if (kind === FIELD_INTEGER) {
-        const small = cursor.smallInteger();
-        if (small === undefined) (others ??= [])[j] = cursor.integer();
-        else numbers[j] = small;
-      } else if (kind === FIELD_STRING) (others ??= [])[j] = cursor.string();
-      else numbers[j] = cursor.boolean() ? 1 : 0;
-      j++;
-    }
-  }
-  lineFields[n] = j;
-  return { keys, kinds, numbers, others, lineFields, duplicates };
-}
-
-/** The staged fields [from, to) as an object (for rows that wait for compaction). */
-function stagedRow(staged: StagedFields, from: number, to: number): Fields {
-  const fields: Fields = {};
-  for (let j = from; j < to; j++) {
-    const kind = staged.kinds[j];
-    const v = staged.numbers[j];
-    fields[staged.keys[j]] =
-      kind === FIELD_FLOAT ? v : kind === FIELD_INTEGER ? ((staged.others?.[j] as bigint | undefined) ?? BigInt(v)) : kind === FIELD_STRING ? (staged.others?.[j] as string) : v === 1;
-  }
-  return fields;
-}
-
-function hasKey(keys: string[], from: number, to: number, key: string): boolean {
-  for (let j = from; j < to; j++) if (keys[j] === key) return true;
-  return false;
 }
 
 const KIND_ABSENT = 0;
