@@ -236,7 +236,7 @@ test('aes-256-gcm shade: authenticated round trip; secrets never in errorMsg or 
   const dir = mkdtempSync(join(tmpdir(), 'st-aes-'));
   writeFileSync(join(dir, 'data.csv'), 'hunter2-secret\n');
   const config = {
-    env: { 'shade.identifier': 'aes-256-gcm', 'job.mode': 'BATCH' },
+    env: { 'shade.identifier': 'aes-256-gcm', 'job.mode': 'BATCH', 'job.retry.times': 0 },
     source: [{ plugin_name: 'LocalFile', path: dir, file_format_type: 'csv', schema: { fields: { n: 'int' } }, password: 'hunter2-secret' }],
     sink: [{ plugin_name: 'Console' }],
   };
@@ -402,7 +402,7 @@ test('submit-jobs stops at the first failure; paging of lists; a failed job show
   assert.deepEqual(page2.map((j) => j.jobId), all.slice(2, 4).map((j) => j.jobId));
   const failing = await call('/submit-job', {
     body: JSON.stringify({
-      env: { 'job.mode': 'BATCH' },
+      env: { 'job.mode': 'BATCH', 'job.retry.times': 0 },
       source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } }, rows: [{ fields: [5] }] }],
       sink: [{ plugin_name: 'Assert', rules: { field_rules: [{ field_name: 'a', field_value: [{ equals_to: 6 }] }] } }],
     }),

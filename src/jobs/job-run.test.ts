@@ -46,7 +46,7 @@ test('a sink failing at open or on write fails the job with its message; the oth
     const out = join(dir, `fail-${mode}`);
     const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: makeRegistry([...BUILTIN_PLUGINS, failingSink(mode)]) });
     const { jobId } = await jobs.submit({
-      env: { 'job.mode': 'BATCH' },
+      env: { 'job.mode': 'BATCH', 'job.retry.times': 0 },
       source: [{ plugin_name: 'FakeSource', 'row.num': 3000, schema: { fields: { a: 'int' } } }],
       sink: [
         { plugin_name: 'LocalFile', path: out, tmp_path: join(dir, 'tmp'), file_format_type: 'csv' },
@@ -150,7 +150,7 @@ test('a restored run commits what a crashed run prepared and checkpointed (idemp
 test('a stuck sink: the checkpoint expires and fails the job; a forced stop ends it as CANCELED without waiting', async () => {
   const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: makeRegistry([...BUILTIN_PLUGINS, failingSink('hang')]) });
   const conf = (timeout: number) => ({
-    env: { 'job.mode': 'STREAMING', 'checkpoint.interval': 20, 'checkpoint.timeout': timeout },
+    env: { 'job.mode': 'STREAMING', 'checkpoint.interval': 20, 'checkpoint.timeout': timeout, 'job.retry.times': 0 },
     source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } } }],
     sink: [{ plugin_name: 'Broken' }],
   });

@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SqliteMetaStore } from '../meta/sqlite-meta-store.ts';
-import { builtinRegistry } from './builtins.ts';
+import { BUILTIN_PLUGINS, builtinRegistry } from './builtins.ts';
 import type { JsonObject } from './config/hocon.ts';
-import { parseJobText } from './config/job-config.ts';
+import { buildJobConfig, parseJobText } from './config/job-config.ts';
+import type { PluginFactory } from './connectors/contract.ts';
 import { JobService } from './job-service.ts';
 import { metricsJson } from './metrics.ts';
+import { makeRegistry } from './plan.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -66,7 +68,7 @@ test('row.num is per parallelism and splits divide the rows', async () => {
 test('an Assert violation fails the job with "fail rule"', async () => {
   const svc = service();
   const cfg = parseJobText(
-    `env { job.mode = BATCH }
+    `env { job.mode = BATCH, job.retry.times = 0 }
      source { FakeSource { plugin_output = fake, schema { fields { id = int } }, rows = [{kind = INSERT, fields = [1]}, {kind = INSERT, fields = [2]}] } }
      sink { Assert { rules { field_rules = [{ field_name = id, field_type = int, field_value = [{ equals_to = 1 }] }] } } }`,
     'hocon',
@@ -251,4 +253,96 @@ test('with a server shade key, stored configs keep secrets sealed; a restart sti
   assert.equal(svc.get(jobId)?.status, 'RUNNING');
   await svc.stop(jobId, false);
   assert.equal((await svc.waitFor(jobId))?.status, 'CANCELED');
+});
+
+test('job.retry.times and job.retry.interval.seconds default to 3 and 3, as in SeaTunnel', () => {
+  const env = buildJobConfig({ source: [{ plugin_name: 'FakeSource' }], sink: [{ plugin_name: 'Console' }] }).env;
+  assert.equal(env.retryTimes, 3);
+  assert.equal(env.retryIntervalSeconds, 3);
+});
+
+/** A sink whose first `failures` instances fail on their first write; later instances work. */
+function flakySink(failures: number): PluginFactory {
+  let made = 0;
+  return {
+    kind: 'sink',
+    name: 'Flaky',
+    create: () => {
+      const broken = made++ < failures;
+      return {
+        async open() {},
+        write() {
+          if (broken) throw new Error('flaky target refused the batch');
+        },
+        async prepareCommit() {
+          return undefined;
+        },
+        async commit() {},
+        async abort() {},
+        async close() {},
+      };
+    },
+  };
+}
+
+test('only the failed pipeline restarts; its replayed rows are not counted twice; restarts are kept per pipeline', async () => {
+  const svc = new JobService({
+    meta: new SqliteMetaStore({ path: ':memory:' }),
+    registry: makeRegistry([...BUILTIN_PLUGINS, flakySink(1)]),
+    services: { consoleOut: () => {} },
+  });
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'BATCH', 'job.retry.interval.seconds': 0 },
+    source: [
+      { plugin_name: 'FakeSource', plugin_output: 'a', schema: { fields: { x: 'int' } }, 'row.num': 10 },
+      { plugin_name: 'FakeSource', plugin_output: 'b', schema: { fields: { y: 'int' } }, 'row.num': 7 },
+    ],
+    sink: [
+      { plugin_name: 'Console', plugin_input: 'a' },
+      { plugin_name: 'Flaky', plugin_input: 'b' },
+    ],
+  });
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'FINISHED', rec?.errorMsg ?? '');
+  assert.deepEqual(rec?.pipelineRestarts, { 2: 1 });
+  assert.equal(rec?.restarts, 1);
+  const m = metricsJson(rec!.metrics);
+  assert.equal(m.SourceReceivedCount, '17');
+  assert.equal(m.SinkWriteCount, '17');
+  assert.ok(svc.logLines(jobId).some((l) => /pipeline 2 failed \(.*flaky target refused the batch\); restart 1 of 3 in 0s/.test(l)));
+});
+
+test('when a pipeline runs out of retries the job fails and its other pipelines are cancelled', async () => {
+  const svc = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: makeRegistry([...BUILTIN_PLUGINS, flakySink(10)]), services: { consoleOut: () => {} } });
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'STREAMING', 'job.retry.times': 2, 'job.retry.interval.seconds': 0 },
+    source: [
+      { plugin_name: 'FakeSource', plugin_output: 'a', schema: { fields: { x: 'int' } } },
+      { plugin_name: 'FakeSource', plugin_output: 'b', schema: { fields: { y: 'int' } } },
+    ],
+    sink: [
+      { plugin_name: 'Console', plugin_input: 'a' },
+      { plugin_name: 'Flaky', plugin_input: 'b' },
+    ],
+  });
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'FAILED');
+  assert.match(rec?.errorMsg ?? '', /flaky target refused the batch/);
+  assert.deepEqual(rec?.pipelineRestarts, { 2: 2 });
+  assert.deepEqual(rec?.transitions.map((t) => t.status).slice(-3), ['RUNNING', 'FAILING', 'FAILED']);
+});
+
+test('a user cancel during the retry interval disables the restore: the job ends CANCELED', async () => {
+  const svc = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: makeRegistry([...BUILTIN_PLUGINS, flakySink(10)]) });
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'STREAMING' },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { y: 'int' } } }],
+    sink: [{ plugin_name: 'Flaky' }],
+  });
+  for (let i = 0; i < 200 && !svc.get(jobId)?.pipelineRestarts?.[1]; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(svc.get(jobId)?.status, 'RUNNING', 'a pipeline restart keeps the job RUNNING');
+  await svc.stop(jobId, false);
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'CANCELED');
+  assert.deepEqual(rec?.pipelineRestarts, { 1: 1 });
 });

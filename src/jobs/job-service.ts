@@ -10,8 +10,8 @@ import { jobIdTaken, savepointNeedsJobId, serverRestarted, shadeFailed } from '.
 import { JobIdGenerator, parseJobId } from './job-id.ts';
 import { type Checkpoint, JobRun } from './job-run.ts';
 import { checkTransition, finalStatus, isEndState, type JobStatus } from './job-status.ts';
-import { emptySnapshot, JobMetrics, type MetricsSnapshot } from './metrics.ts';
-import { buildPlan, type JobDag, type JobPlan, jobDagOf, type Registry } from './plan.ts';
+import { emptySnapshot, JobMetrics, type MetricsSnapshot, mergeSnapshots } from './metrics.ts';
+import { buildPlan, type JobDag, type JobPlan, jobDagOf, pipelinePlan, type Registry } from './plan.ts';
 import { decryptConfig, maskConfig, SENSITIVE_KEYS, ShadeRegistry, sealConfig, unsealConfig } from './shade.ts';
 
 /** What is persisted per job (the metadata store's `seatunnel.jobs` documents). */
@@ -35,8 +35,10 @@ export interface JobRecord {
   metrics: MetricsSnapshot;
   /** Every status change with its time: the diagnostics SeaTunnel users ask for. */
   transitions: { status: JobStatus; time: number }[];
-  /** Times the job was restored after a server restart. */
+  /** Times the job was restored after a server restart, plus every pipeline restart after a failure. */
   restarts: number;
+  /** Restarts after a failure, by pipeline id (absent in records written before pipelines restarted alone). */
+  pipelineRestarts?: Record<string, number>;
 }
 
 export interface SubmitOptions {
@@ -60,13 +62,30 @@ export interface JobServiceOptions {
   logDir?: string;
 }
 
+/** One pipeline of a running job: it runs, checkpoints and restarts on its own. */
+interface PipelineRun {
+  id: number;
+  run: JobRun;
+  metrics: JobMetrics;
+}
+
 interface LiveJob {
   record: JobRecord;
   config: JobConfig;
-  plan: JobPlan;
-  run: JobRun;
-  metrics: JobMetrics;
+  pipelines: PipelineRun[];
   done: Promise<void>;
+}
+
+type PipelineEnd = { status: 'FINISHED' | 'CANCELED' | 'FAILED'; errorMsg?: string };
+
+/** Pipeline 1 keeps the job id as its checkpoint key (as checkpoints were stored before pipelines ran alone). */
+function checkpointKey(jobId: string, pipeline: number): string {
+  return pipeline === 1 ? jobId : `${jobId}/${pipeline}`;
+}
+
+function pipelineIds(rec: JobRecord): number[] {
+  const ids = Object.keys(rec.dag.pipelineEdges).map(Number);
+  return ids.length > 0 ? ids : [1];
 }
 
 const MAX_LOG_LINES = 2000;
@@ -105,10 +124,9 @@ export class JobService {
       if (isEndState(rec.status)) continue;
       if (rec.mode === 'STREAMING' && (rec.status === 'RUNNING' || rec.status === 'PENDING' || rec.status === 'CREATED')) {
         try {
-          const cp = await this.#checkpoints.get(rec.jobId);
           rec.restarts++;
-          this.#log(rec.jobId, `restoring after a server restart from ${cp ? `checkpoint ${cp.id}` : 'the beginning'}`);
-          await this.#start(rec, this.#prepare(this.#submitted(rec)), cp, rec.status !== 'RUNNING');
+          this.#log(rec.jobId, 'restoring after a server restart from the last checkpoints');
+          await this.#start(rec, this.#prepare(this.#submitted(rec)), true, rec.status !== 'RUNNING');
         } catch (err) {
           await this.#end(rec, 'FAILED', this.#errorText(err, this.#forRedaction(rec)));
         }
@@ -149,7 +167,6 @@ export class JobService {
     if (previous && !options.isStartWithSavePoint) throw jobIdTaken(jobId);
     const config = this.#prepare(raw);
     const jobName = options.jobName ?? config.env.jobName ?? 'SeaTunnel_Job';
-    const restore = options.isStartWithSavePoint ? await this.#checkpoints.get(jobId) : undefined;
     const now = this.#now();
     const record: JobRecord = {
       jobId,
@@ -170,12 +187,16 @@ export class JobService {
     if (!options.isStartWithSavePoint) this.#logs.delete(jobId);
     // The config goes to the job log desensitized, as SeaTunnel prints it.
     this.#log(jobId, `submitted config: ${JSON.stringify(maskConfig(raw))}`);
-    await this.#start(record, config, restore, true);
+    await this.#start(record, config, options.isStartWithSavePoint === true, true);
     return { jobId, jobName };
   }
 
-  /** A plan and a run over it (fresh connectors each time: a retried run never reuses a failed one's). */
-  async #prepareRun(record: JobRecord, config: JobConfig, restore: Checkpoint | undefined): Promise<{ plan: JobPlan; run: JobRun; metrics: JobMetrics }> {
+  /**
+   * Builds the plan with fresh connectors (a restarted pipeline never reuses a failed run's) and a
+   * run for each pipeline in `only` (every pipeline when absent), restored from its checkpoint when
+   * `restore` is set. Sources built for other pipelines are closed again.
+   */
+  async #prepareRuns(record: JobRecord, config: JobConfig, restore: boolean, only?: number): Promise<{ plan: JobPlan; pipelines: PipelineRun[] }> {
     const jobId = record.jobId;
     const plan = await buildPlan(config, {
       jobId,
@@ -184,26 +205,37 @@ export class JobService {
       services: this.#opts.services ?? {},
       log: (line) => this.#log(jobId, line),
     });
-    const metrics = new JobMetrics(this.#now, restore?.metrics);
-    const run = new JobRun(plan, {
-      mode: config.env.mode,
-      checkpointInterval: config.env.checkpointInterval ?? (config.env.mode === 'STREAMING' ? 10_000 : undefined),
-      checkpointTimeout: config.env.checkpointTimeout,
-      restore,
-      metrics,
-      now: this.#now,
-      saveCheckpoint: async (cp) => {
-        await this.#checkpoints.put(jobId, cp);
-        this.#log(jobId, `checkpoint ${cp.id} completed`);
-      },
-    });
-    return { plan, run, metrics };
+    const pipelines: PipelineRun[] = [];
+    for (const p of plan.pipelines) {
+      if (only !== undefined && p.id !== only) {
+        for (const i of p.sources) await plan.sources[i].source.close();
+        continue;
+      }
+      const key = checkpointKey(jobId, p.id);
+      const checkpoint = restore ? await this.#checkpoints.get(key) : undefined;
+      const metrics = new JobMetrics(this.#now, checkpoint?.metrics);
+      const run = new JobRun(pipelinePlan(plan, p), {
+        mode: config.env.mode,
+        checkpointInterval: config.env.checkpointInterval ?? (config.env.mode === 'STREAMING' ? 10_000 : undefined),
+        checkpointTimeout: config.env.checkpointTimeout,
+        restore: checkpoint,
+        metrics,
+        now: this.#now,
+        saveCheckpoint: async (cp) => {
+          await this.#checkpoints.put(key, cp);
+          this.#log(jobId, `pipeline ${p.id} checkpoint ${cp.id} completed`);
+        },
+      });
+      if (checkpoint) this.#log(jobId, `pipeline ${p.id} restores checkpoint ${checkpoint.id}`);
+      pipelines.push({ id: p.id, run, metrics });
+    }
+    return { plan, pipelines };
   }
 
   /** Builds the plan (option errors surface to the caller), persists the record and starts the run. */
-  async #start(record: JobRecord, config: JobConfig, restore: Checkpoint | undefined, fresh: boolean): Promise<void> {
+  async #start(record: JobRecord, config: JobConfig, restore: boolean, fresh: boolean): Promise<void> {
     const jobId = record.jobId;
-    const { plan, run, metrics } = await this.#prepareRun(record, config, restore);
+    const { plan, pipelines } = await this.#prepareRuns(record, config, restore);
     record.dag = jobDagOf(plan, jobId, record.envOptions);
     if (fresh) {
       this.#transition(record, 'CREATED');
@@ -212,62 +244,79 @@ export class JobService {
     this.#transition(record, 'RUNNING');
     this.#records.set(jobId, record);
     await this.#jobs.put(jobId, record);
-    this.#log(jobId, `job ${record.jobName} (${jobId}) is RUNNING${restore ? ` from checkpoint ${restore.id}` : ''}`);
-    const live: LiveJob = { record, config, plan, run, metrics, done: Promise.resolve() };
+    this.#log(jobId, `job ${record.jobName} (${jobId}) is RUNNING`);
+    const live: LiveJob = { record, config, pipelines, done: Promise.resolve() };
     this.#live.set(jobId, live);
     live.done = this.#drive(live);
   }
 
   async #drive(live: LiveJob): Promise<void> {
     const rec = live.record;
-    const retries = live.config.env.retryTimes;
-    let attempt = 0;
-    let pipeline: 'FINISHED' | 'CANCELED' | 'FAILED' = 'FAILED';
-    let errorMsg: string | null = null;
-    for (;;) {
-      try {
-        const outcome = await live.run.run();
-        pipeline = outcome === 'CANCELED' || rec.status === 'CANCELING' ? 'CANCELED' : 'FINISHED';
-        break;
-      } catch (err) {
-        const text = this.#errorText(err, this.#forRedaction(rec));
-        if (this.#closing || live.run.stopping || rec.status !== 'RUNNING' || attempt >= retries) {
-          if (this.#closing && rec.status === 'RUNNING') break;
-          pipeline = 'FAILED';
-          errorMsg = text;
-          this.#log(rec.jobId, `job failed: ${errorMsg}`);
-          break;
-        }
-        // SeaTunnel restarts a failed pipeline from its last checkpoint; the job stays RUNNING.
-        attempt++;
-        rec.restarts++;
-        this.#log(rec.jobId, `run failed (${text.split('\n')[0]}); restart ${attempt} of ${retries} in ${live.config.env.retryIntervalSeconds}s`);
-        await this.#retryPause(live);
-        if (rec.status !== 'RUNNING' || this.#closing) {
-          pipeline = 'CANCELED';
-          break;
-        }
-        try {
-          const restore = await this.#checkpoints.get(rec.jobId);
-          Object.assign(live, await this.#prepareRun(rec, live.config, restore));
-          await this.#jobs.put(rec.jobId, rec);
-        } catch (again) {
-          pipeline = 'FAILED';
-          errorMsg = this.#errorText(again, this.#forRedaction(rec));
-          break;
-        }
-      }
-    }
+    const ends = await Promise.all(live.pipelines.map((p) => this.#drivePipeline(live, p)));
     this.#live.delete(rec.jobId);
     // A server shutdown stops running jobs but leaves them RUNNING, to be restored on start; a stop
     // that was already under way (savepoint, cancel) still records its end.
     if (this.#closing && rec.status === 'RUNNING') return;
-    rec.metrics = live.metrics.snapshot();
+    rec.metrics = mergeSnapshots(live.pipelines.map((p) => p.metrics.snapshot()));
     try {
-      await this.#end(rec, finalStatus([pipeline], rec.status === 'DOING_SAVEPOINT'), errorMsg);
+      const status = finalStatus(
+        ends.map((e) => e.status),
+        rec.status === 'DOING_SAVEPOINT',
+      );
+      await this.#end(rec, status, status === 'FAILED' ? (ends.find((e) => e.errorMsg !== undefined)?.errorMsg ?? null) : null);
     } catch (err) {
       this.#log(rec.jobId, `could not record the end of the job: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Runs one pipeline to its end. A failure restarts it from its last checkpoint up to
+   * `job.retry.times` times while the job is RUNNING (a user stop disables restore); once the
+   * retries are spent the job is FAILING and its other pipelines are cancelled.
+   */
+  async #drivePipeline(live: LiveJob, p: PipelineRun): Promise<PipelineEnd> {
+    const rec = live.record;
+    const { retryTimes, retryIntervalSeconds } = live.config.env;
+    for (;;) {
+      let errorMsg: string;
+      try {
+        const outcome = await p.run.run();
+        return { status: outcome === 'CANCELED' || rec.status === 'CANCELING' ? 'CANCELED' : 'FINISHED' };
+      } catch (err) {
+        errorMsg = this.#errorText(err, this.#forRedaction(rec));
+      }
+      if (this.#closing && rec.status === 'RUNNING') return { status: 'CANCELED' };
+      const restarts = (rec.pipelineRestarts ??= {});
+      const done = restarts[p.id] ?? 0;
+      if (!this.#closing && !p.run.stopping && rec.status === 'RUNNING' && done < retryTimes) {
+        restarts[p.id] = done + 1;
+        rec.restarts++;
+        this.#log(rec.jobId, `pipeline ${p.id} failed (${errorMsg.split('\n')[0]}); restart ${done + 1} of ${retryTimes} in ${retryIntervalSeconds}s`);
+        await this.#retryPause(live);
+        if (rec.status !== 'RUNNING' || this.#closing) return { status: 'CANCELED' };
+        try {
+          const [fresh] = (await this.#prepareRuns(rec, live.config, true, p.id)).pipelines;
+          p.run = fresh.run;
+          p.metrics = fresh.metrics;
+          await this.#jobs.put(rec.jobId, rec);
+          continue;
+        } catch (again) {
+          errorMsg = this.#errorText(again, this.#forRedaction(rec));
+        }
+      }
+      this.#log(rec.jobId, `pipeline ${p.id} failed: ${errorMsg}`);
+      await this.#failing(live, p);
+      return { status: 'FAILED', errorMsg };
+    }
+  }
+
+  /** A pipeline failed for good: the job goes FAILING and the other pipelines are cancelled. */
+  async #failing(live: LiveJob, failed: PipelineRun): Promise<void> {
+    const rec = live.record;
+    if (rec.status === 'FAILING') return;
+    this.#transition(rec, 'FAILING');
+    for (const other of live.pipelines) if (other !== failed) other.run.stop('cancel');
+    await this.#jobs.put(rec.jobId, rec).catch(() => {});
   }
 
   /** Waits the retry interval, or less when the job is stopped meanwhile. */
@@ -283,8 +332,12 @@ export class JobService {
     rec.finishTime = this.#now();
     rec.errorMsg = errorMsg;
     await this.#jobs.put(rec.jobId, rec);
-    if (status === 'FINISHED') await this.#checkpoints.delete(rec.jobId);
+    if (status === 'FINISHED') await this.#dropCheckpoints(rec);
     this.#log(rec.jobId, `job ${rec.jobId} ended ${status}`);
+  }
+
+  async #dropCheckpoints(rec: JobRecord): Promise<void> {
+    for (const id of pipelineIds(rec)) await this.#checkpoints.delete(checkpointKey(rec.jobId, id));
   }
 
   #transition(rec: JobRecord, to: JobStatus): void {
@@ -324,14 +377,15 @@ export class JobService {
       this.#transition(live.record, 'CANCELING');
       await this.#jobs.put(jobId, live.record);
       this.#log(jobId, 'forced stop: cancelling the pending savepoint');
-      live.run.stop('cancel', true);
+      for (const p of live.pipelines) p.run.stop('cancel', true);
       return jobId;
     }
-    if (live.run.stopping) return jobId;
+    // A failing job is already cancelling its pipelines; a second stop request changes nothing.
+    if (live.record.status === 'FAILING' || live.pipelines.some((p) => p.run.stopping)) return jobId;
     this.#transition(live.record, withSavepoint ? 'DOING_SAVEPOINT' : 'CANCELING');
     await this.#jobs.put(jobId, live.record);
     this.#log(jobId, withSavepoint ? 'stopping with a savepoint' : 'cancelling');
-    live.run.stop(withSavepoint ? 'savepoint' : 'cancel');
+    for (const p of live.pipelines) p.run.stop(withSavepoint ? 'savepoint' : 'cancel');
     return jobId;
   }
 
@@ -352,7 +406,7 @@ export class JobService {
         this.#records.delete(rec.jobId);
         this.#logs.delete(rec.jobId);
         await this.#jobs.delete(rec.jobId);
-        await this.#checkpoints.delete(rec.jobId);
+        await this.#dropCheckpoints(rec);
         if (this.#opts.logDir) await rm(join(this.#opts.logDir, `job-${rec.jobId}.log`), { force: true });
       }
     }
@@ -363,7 +417,7 @@ export class JobService {
     const rec = this.#records.get(jobId);
     if (!rec || this.#expired(rec)) return undefined;
     const live = this.#live.get(jobId);
-    return live ? { ...rec, metrics: live.metrics.snapshot() } : rec;
+    return live ? { ...rec, metrics: mergeSnapshots(live.pipelines.map((p) => p.metrics.snapshot())) } : rec;
   }
 
   /** Jobs that have not ended, in creation order. */
@@ -384,8 +438,9 @@ export class JobService {
     return [...this.#records.keys()].map((id) => this.get(id)).filter((r): r is JobRecord => r !== undefined);
   }
 
-  async checkpoint(jobId: string): Promise<Checkpoint | undefined> {
-    return this.#checkpoints.get(jobId);
+  /** The last checkpoint of one pipeline of a job (pipeline 1 by default). */
+  async checkpoint(jobId: string, pipeline = 1): Promise<Checkpoint | undefined> {
+    return this.#checkpoints.get(checkpointKey(jobId, pipeline));
   }
 
   logLines(jobId: string): string[] {
@@ -453,7 +508,7 @@ export class JobService {
     this.#closing = true;
     const lives = [...this.#live.values()];
     // Streaming runs end with a final checkpoint, so the restored run continues without replay.
-    for (const l of lives) l.run.stop(l.record.mode === 'STREAMING' ? 'savepoint' : 'cancel');
+    for (const l of lives) for (const p of l.pipelines) p.run.stop(l.record.mode === 'STREAMING' ? 'savepoint' : 'cancel');
     await Promise.all(lives.map((l) => l.done));
     await this.#logChain;
   }

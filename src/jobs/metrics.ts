@@ -17,6 +17,25 @@ export function emptySnapshot(): MetricsSnapshot {
   return { sourceCount: {}, sourceBytes: {}, sinkCount: {}, sinkBytes: {}, committedCount: {}, committedBytes: {}, runningMs: 0 };
 }
 
+/** The job's figures from its pipelines' (which may count the same table): maps add up, the running time is the longest. */
+export function mergeSnapshots(parts: readonly MetricsSnapshot[]): MetricsSnapshot {
+  if (parts.length === 1) return parts[0];
+  const out = emptySnapshot();
+  const add = (into: Record<string, number>, from: Record<string, number> | undefined) => {
+    for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
+  };
+  for (const p of parts) {
+    add(out.sourceCount, p.sourceCount);
+    add(out.sourceBytes, p.sourceBytes);
+    add(out.sinkCount, p.sinkCount);
+    add(out.sinkBytes, p.sinkBytes);
+    add(out.committedCount!, p.committedCount);
+    add(out.committedBytes!, p.committedBytes);
+    out.runningMs = Math.max(out.runningMs, p.runningMs);
+  }
+  return out;
+}
+
 /** Live counters of one run. Keyed by table path; a restored run starts from the checkpointed values. */
 export class JobMetrics {
   readonly sourceCount = new Map<string, number>();

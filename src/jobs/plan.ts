@@ -243,6 +243,22 @@ function pipelinesOf(sources: PlannedSource[], transforms: PlannedTransform[], s
   return out;
 }
 
+/**
+ * One pipeline's part of a plan, renumbered from 0, so that each pipeline runs, checkpoints and
+ * restarts on its own (SeaTunnel restarts a failed pipeline, not the job).
+ */
+export function pipelinePlan(plan: JobPlan, p: Pipeline): JobPlan {
+  const pick = <T>(all: T[], idx: number[]) => idx.map((i) => all[i]);
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  return {
+    sources: pick(plan.sources, p.sources),
+    transforms: pick(plan.transforms, p.transforms),
+    sinks: pick(plan.sinks, p.sinks),
+    pipelines: [{ id: p.id, sources: range(p.sources.length), transforms: range(p.transforms.length), sinks: range(p.sinks.length) }],
+    tables: plan.tables,
+  };
+}
+
 /** The physical DAG as SeaTunnel's REST API shows it (consecutive transforms fused into one chain vertex). */
 export function jobDagOf(plan: JobPlan, jobId: string, envOptions: Record<string, string>): JobDag {
   const vertices: JobDag['vertexInfoMap'] = [];

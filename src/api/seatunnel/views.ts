@@ -13,7 +13,7 @@ export function formatTime(ms: number): string {
 }
 
 function diagnostics(r: JobRecord) {
-  return { restarts: r.restarts, transitions: r.transitions.map((t) => ({ status: t.status, time: formatTime(t.time) })) };
+  return { restarts: r.restarts, pipelineRestarts: r.pipelineRestarts ?? {}, transitions: r.transitions.map((t) => ({ status: t.status, time: formatTime(t.time) })) };
 }
 
 /** A job that has not ended (BaseService#convertToJson). */

@@ -30,7 +30,7 @@ export interface EnvOptions {
   checkpointTimeout: number;
   jobName?: string;
   shadeIdentifier: string;
-  /** Restarts of a failed run from its last checkpoint (`job.retry.times`; 0 by default here, 3 in SeaTunnel). */
+  /** Restarts of a failed pipeline from its last checkpoint (`job.retry.times`, 3 as in SeaTunnel). */
   retryTimes: number;
   retryIntervalSeconds: number;
   /** Every env key, as written. */
@@ -155,7 +155,7 @@ export function buildJobConfig(raw: JsonObject): JobConfig {
       checkpointTimeout: Math.max(1, intOption(envRaw, 'checkpoint.timeout', 60_000, 'env')),
       jobName: stringOption(envRaw, 'job.name'),
       shadeIdentifier: stringOption(envRaw, 'shade.identifier') ?? 'default',
-      retryTimes: Math.max(0, intOption(envRaw, 'job.retry.times', 0, 'env')),
+      retryTimes: Math.max(0, intOption(envRaw, 'job.retry.times', 3, 'env')),
       retryIntervalSeconds: Math.max(0, intOption(envRaw, 'job.retry.interval.seconds', 3, 'env')),
       raw: envRaw,
     },

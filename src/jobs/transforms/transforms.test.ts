@@ -179,7 +179,7 @@ test('FakeSource → Sql → Assert as a job: pass and the fail-rule variant', a
   const svc = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });
   const conf = (equals: number) =>
     parseJobText(
-      `env { job.mode = "BATCH" }
+      `env { job.mode = "BATCH", job.retry.times = 0 }
        source {
          FakeSource {
            plugin_output = "fake"

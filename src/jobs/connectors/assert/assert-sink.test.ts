@@ -15,7 +15,7 @@ const ints = (...xs: number[]): Row[] => xs.map((x) => ({ kind: 0, values: [x] }
 const strs = (...xs: string[]): Row[] => xs.map((x) => ({ kind: 0, values: [x] }));
 
 test('Assert is one sink for every table; tables_configs rules apply per table path and count rows per table', async () => {
-  const rules = {
+  const rules: JsonObject = {
     tables_configs: [
       { table_path: 'test.table1', row_rules: [{ rule_type: 'MAX_ROW', rule_value: 3 }], field_rules: [{ field_name: 'id', field_value: [{ rule_type: 'MAX', rule_value: 10 }] }] },
       { table_path: 'test.table2', row_rules: [{ rule_type: 'MIN_ROW', rule_value: 2 }] },

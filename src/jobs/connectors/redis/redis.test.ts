@@ -72,7 +72,7 @@ test('Redis sink: field placeholders in keys, hash, set, zset and expire', async
 test('reference e2e: Redis(keys, string, base64-shaded auth) → Redis(list): LLEN 100; bad auth fails without leaking it', async () => {
   const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });
   const config = (auth: string): JsonObject => ({
-    env: { 'job.mode': 'BATCH', 'shade.identifier': 'base64' },
+    env: { 'job.mode': 'BATCH', 'shade.identifier': 'base64', 'job.retry.times': 0 },
     source: [{ plugin_name: 'Redis', host: '127.0.0.1', port: 6379, user: `${p}_user`, auth, keys: `${p}:key_test*`, data_type: 'string', format: 'json', schema: schemaOpt }],
     sink: [{ plugin_name: 'Redis', host: '127.0.0.1', port: 6379, key: `${p}:key_list`, data_type: 'list', format: 'json' }],
   });
