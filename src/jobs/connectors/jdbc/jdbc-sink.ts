@@ -47,8 +47,10 @@ class JdbcSink implements Sink {
       this.#query = stringOption(o, 'query');
       if (!this.#query) throw optionInvalid(this.#where, "one of 'query' and generate_sink_sql with 'table' is required");
     }
+    // `["${primary_key}"]` fills in as one comma-separated entry for a composite key.
     const pk = option(o, 'primary_keys');
-    this.#primaryKeys = Array.isArray(pk) && pk.length > 0 ? pk.map(String) : undefined;
+    const keys = Array.isArray(pk) ? pk.flatMap((k) => String(k).split(',')).map((k) => k.trim()).filter(Boolean) : [];
+    this.#primaryKeys = keys.length > 0 ? keys : undefined;
     this.#upsert = boolOption(o, 'enable_upsert', true);
     this.#batchSize = Math.max(1, intOption(o, 'batch_size', 1000, this.#where));
     this.#schemaSaveMode = (stringOption(o, 'schema_save_mode') ?? 'CREATE_SCHEMA_WHEN_NOT_EXIST').toUpperCase();

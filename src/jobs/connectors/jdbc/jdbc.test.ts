@@ -331,3 +331,67 @@ test('Jdbc source: stop with savepoint mid-split, resume with isStartWithSavePoi
     await my.query(`DROP TABLE IF EXISTS sp_${tag}`);
   }
 });
+
+test('Jdbc table_list with where_condition → Jdbc sink per table through ${database_name} / ${table_name} / ${primary_key}', async () => {
+  await pg.query(`CREATE TABLE mta_${tag} (id int PRIMARY KEY, v text)`);
+  await pg.query(`INSERT INTO mta_${tag} SELECT g, 'a' || g FROM generate_series(1, 30) g`);
+  await pg.query(`CREATE TABLE mtb_${tag} (grp int, id int, x double precision, PRIMARY KEY (grp, id))`);
+  await pg.query(`INSERT INTO mtb_${tag} SELECT g % 2, g, g / 4.0 FROM generate_series(1, 20) g`);
+  await my.query(`CREATE TABLE mtm_${tag} (id int primary key, s varchar(10))`);
+  await my.query(`INSERT INTO mtm_${tag} (id, s) SELECT seq, CONCAT('m', seq) FROM seq_1_to_12`);
+  const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });
+  const [a, b, m] = [`mta_${tag}`, `mtb_${tag}`, `mtm_${tag}`];
+  try {
+    const { jobId } = await jobs.submit({
+      env: { 'job.mode': 'BATCH', parallelism: 2 },
+      source: [
+        {
+          plugin_name: 'Jdbc',
+          plugin_output: 'pg',
+          url: PG,
+          user: 'postgres',
+          table_list: [{ table_path: `test.public.${a}`, partition_column: 'id', partition_num: 3 }, { table_path: `test.public.${b}` }],
+          where_condition: 'where id > 5',
+        },
+        // An entry's own query takes the place of the table read.
+        { plugin_name: 'Jdbc', plugin_output: 'my', url: MY, user: 'root', table_list: [{ table_path: `test.${m}`, query: `select * from ${m} where id <= 10` }] },
+      ],
+      sink: [
+        {
+          plugin_name: 'Jdbc',
+          plugin_input: ['pg', 'my'],
+          url: PG,
+          user: 'postgres',
+          generate_sink_sql: true,
+          database: '${database_name}',
+          table: 'public.${table_name}_copy',
+          primary_keys: ['${primary_key}'],
+        },
+      ],
+    });
+    const rec = await jobs.waitFor(jobId);
+    assert.equal(rec?.status, 'FINISHED', rec?.errorMsg ?? '');
+    const read = async (sql: string) => (await pg.query(sql)).rows.map((r) => r.map(String));
+    assert.deepEqual(await read(`SELECT count(*), min(id), max(id), min(v) FROM ${a}_copy`), [['25', '6', '30', 'a10']]);
+    assert.deepEqual(await read(`SELECT count(*), min(id), sum(x) FROM ${b}_copy`), [['15', '6', String(195 / 4)]]);
+    // MariaDB has no primary key in the query case: ${primary_key} is empty, the copy has none either.
+    assert.deepEqual(await read(`SELECT count(*), max(s) FROM ${m}_copy`), [['10', 'm9']]);
+    assert.deepEqual(await pg.primaryKey(`public.${a}_copy`), ['id']);
+    assert.deepEqual(await pg.primaryKey(`public.${b}_copy`), ['grp', 'id']);
+    assert.deepEqual(await pg.primaryKey(`public.${m}_copy`), []);
+    const metrics = metricsJson(rec!.metrics) as unknown as Record<string, Record<string, string>>;
+    assert.deepEqual(metrics.TableSourceReceivedCount, { [`test.public.${a}`]: '25', [`test.public.${b}`]: '15', [`test.${m}`]: '10' });
+    assert.deepEqual(rec?.dag.vertexInfoMap.find((v) => v.type === 'source')?.tablePaths, [`test.public.${a}`, `test.public.${b}`]);
+  } finally {
+    await jobs.close();
+    for (const t of [a, b, `${a}_copy`, `${b}_copy`, `${m}_copy`]) await pg.query(`DROP TABLE IF EXISTS ${t}`);
+    await my.query(`DROP TABLE IF EXISTS ${m}`);
+  }
+});
+
+test('Jdbc source option errors: table_list shape, where_condition', () => {
+  assert.throws(() => jdbcSourceFactory.create(ctx({ url: PG, table_list: [] })), /table_list must be a non-empty list of objects/);
+  assert.throws(() => jdbcSourceFactory.create(ctx({ url: PG, table_list: [{ query: 'select 1' }] })), /every table_list entry needs a table_path/);
+  assert.throws(() => jdbcSourceFactory.create(ctx({ url: PG, table_path: 'test.public.t', where_condition: 'id > 1' })), /where_condition must begin with 'where'/);
+  assert.throws(() => jdbcSourceFactory.create(ctx({ url: PG })), /one of 'query', 'table_path' and 'table_list' is required/);
+});
