@@ -197,8 +197,8 @@ a|join(b).as('a','b').fill(0.0)|httpOut('out')`,
 });
 
 describe('httpPost', () => {
-  it('.endpoint() uses the [[httppost]] URL template, headers and basic auth; .header() wins', async () => {
-    await define('ep', `stream|from().measurement('m')|httpPost().endpoint('hook').header('X-Over', 'node')|httpOut('out')`);
+  it('.endpoint() uses the [[httppost]] URL template, headers and basic auth; .header() wins whatever its case', async () => {
+    await define('ep', `stream|from().measurement('m')|httpPost().endpoint('hook').header('x-over', 'node')|httpOut('out')`);
     await write('ep', [`m,host=a value=1 ${T0}`]);
     const [got] = await hooks.at('/ep/m');
     assert.ok(got, 'the endpoint received the row');

@@ -37,6 +37,13 @@ function mappedRow(row: ResultRow, points: readonly BatchPoint[]): Record<string
   };
 }
 
+/** Go's `Header.Set`: one value per name, whatever its case (fetch would join two spellings). */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === lower) delete headers[k];
+  headers[name] = value;
+}
+
 export class HttpPostNode extends RunNode {
   /** A plain URL, or a template rendered per row. */
   readonly #url: string | CompiledTemplate;
@@ -69,12 +76,12 @@ export class HttpPostNode extends RunNode {
       if (e === undefined) throw invalidNode(spec.name, `endpoint '${endpoints[0]}' does not exist`);
       url = e.url;
       rowTemplate = e.rowTemplate;
-      Object.assign(this.#headers, e.headers);
+      for (const k in e.headers) setHeader(this.#headers, k, e.headers[k]);
     } else throw invalidNode(spec.name, 'must provide url or endpoint');
     this.#url = url.includes('{{') ? compileTemplate('url', url, { funcs: TEMPLATE_FUNCS }) : url;
     this.#rowTemplate = rowTemplate === '' ? undefined : compileTemplate('body', rowTemplate, { funcs: TEMPLATE_FUNCS });
-    if (this.#rowTemplate === undefined) this.#headers['Content-Type'] = 'application/json';
-    for (const [k, v] of propCalls(spec, 'header')) if (typeof k === 'string' && typeof v === 'string') this.#headers[k] = v;
+    if (this.#rowTemplate === undefined) setHeader(this.#headers, 'Content-Type', 'application/json');
+    for (const [k, v] of propCalls(spec, 'header')) if (typeof k === 'string' && typeof v === 'string') setHeader(this.#headers, k, v);
     this.#codeField = propString(spec, 'codeField');
     this.#timeoutMs = propDuration(spec, 'timeout') / 1e6;
     this.#capture = propFlag(spec, 'captureResponse');
