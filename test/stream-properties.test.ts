@@ -344,6 +344,16 @@ describe('combine, flatten, changeDetect and state nodes per the reference', () 
     assert.deepEqual(await series('flatnone'), [{ name: 'm', columns: ['time', 'v', 'w'], values: [[iso(0), 1, 2]] }]);
   });
 
+  it('flatten emits its buffered time when a barrier passes it', async () => {
+    await define('flatbar', `stream|from().measurement('m')|barrier().idle(2s)|flatten().on('host')|httpOut('out')`, {
+      'group-idle-timeout': '0s',
+    });
+    await write('flatbar', [`m,host=a v=1 ${T0}`, `m,host=b v=2 ${T0}`]);
+    assert.equal(await series('flatbar'), null);
+    await tick(3000);
+    assert.deepEqual(await series('flatbar'), [{ name: 'm', columns: ['time', 'a.v', 'b.v'], values: [[iso(0), 1, 2]] }]);
+  });
+
   it('changeDetect: a point without the field is an error, not a change', async () => {
     await define('cd', `stream|from().measurement('m')|changeDetect('v')|httpOut('out')`);
     await write('cd', [`m v=1 ${T0}`, `m w=1 ${T0 + 1}`]);

@@ -65,17 +65,27 @@ export class FlattenNode extends StatefulNode<FlattenState> {
   protected override onPoint(p: Point, g: Group): void {
     const s = this.states.get(g);
     const t = this.#time(p.timeMs, p.timeNs);
-    if (s.points.length > 0 && (t.ms !== s.ms || t.ns !== s.ns)) {
-      const points = s.points;
-      s.points = [];
-      this.emitPoint(
-        { name: points[0].name, database: '', retentionPolicy: '', tags: g.tags, fields: this.#flatten(points), timeMs: s.ms, timeNs: s.ns },
-        g,
-      );
-    }
+    if (s.points.length > 0 && (t.ms !== s.ms || t.ns !== s.ns)) this.#emitBuffered(s);
     s.ms = t.ms;
     s.ns = t.ns;
     s.points.push(p);
+  }
+
+  /** A barrier past the buffered time completes it, as a later point would. */
+  protected override onBarrier(g: Group, timeMs: number, timeNs: number, _parent: number): void {
+    const s = this.states.peek(g.id);
+    if (s !== undefined && s.points.length > 0 && (timeMs > s.ms || (timeMs === s.ms && timeNs > s.ns))) this.#emitBuffered(s);
+    this.emitBarrier(g, timeMs, timeNs);
+  }
+
+  #emitBuffered(s: FlattenState): void {
+    const points = s.points;
+    s.points = [];
+    const g = s.group;
+    this.emitPoint(
+      { name: points[0].name, database: '', retentionPolicy: '', tags: g.tags, fields: this.#flatten(points), timeMs: s.ms, timeNs: s.ns },
+      g,
+    );
   }
 
   protected override onBatch(b: Batch): void {
