@@ -280,6 +280,23 @@ describe('per-task group-idle-timeout', () => {
     assert.equal('group-idle-timeout' in (await task('giplain')), false);
   });
 
+  it('survives a restart', async () => {
+    let other = await startTestServer();
+    try {
+      const res = await fetch(`${other.url}/kapacitor/v1/tasks`, {
+        method: 'POST',
+        body: JSON.stringify({ id: 'kept', dbrps: [{ db: 'd', rp: 'r' }], script, status: 'enabled', 'group-idle-timeout': '15m' }),
+      });
+      assert.equal(res.status, 200);
+      other = await other.restart();
+      const again = await readJson(await fetch(`${other.url}/kapacitor/v1/tasks/kept`));
+      assert.equal(again['group-idle-timeout'], '15m');
+      assert.equal(again.executing, true);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('rejects what is not a non-negative duration', async () => {
     for (const value of ['ten', '-1s']) {
       const res = await post({ id: 'gibad', dbrps: [{ db: 'x', rp: 'rp' }], script, 'group-idle-timeout': value });
