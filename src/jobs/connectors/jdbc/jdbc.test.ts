@@ -289,7 +289,7 @@ test('Jdbc source: stop with savepoint mid-split, resume with isStartWithSavePoi
   await my.query(`CREATE TABLE sp_${tag} (id int primary key, name varchar(20))`);
   await my.query(`INSERT INTO sp_${tag} (id, name) SELECT seq, CONCAT('n', seq) FROM seq_1_to_2500`);
   const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry(), services: { consoleOut: () => {} } });
-  const cases = [
+  const cases: { name: string; source: JsonObject; parallelism: number; exact: boolean }[] = [
     // A composite primary key found through the catalog, one split.
     { name: 'PostgreSQL table_path', source: { url: PG, user: 'postgres', table_path: `test.public.sp_${tag}` }, parallelism: 1, exact: true },
     // A unique partition column, two splits read at once.
@@ -332,7 +332,7 @@ test('Jdbc source: stop with savepoint mid-split, resume with isStartWithSavePoi
   }
 });
 
-test('Jdbc table_list with where_condition → Jdbc sink per table through ${database_name} / ${table_name} / ${primary_key}', async () => {
+test('Jdbc table_list with where_condition → Jdbc sink per table through the database_name, table_name and primary_key placeholders', async () => {
   await pg.query(`CREATE TABLE mta_${tag} (id int PRIMARY KEY, v text)`);
   await pg.query(`INSERT INTO mta_${tag} SELECT g, 'a' || g FROM generate_series(1, 30) g`);
   await pg.query(`CREATE TABLE mtb_${tag} (grp int, id int, x double precision, PRIMARY KEY (grp, id))`);
@@ -341,6 +341,8 @@ test('Jdbc table_list with where_condition → Jdbc sink per table through ${dat
   await my.query(`INSERT INTO mtm_${tag} (id, s) SELECT seq, CONCAT('m', seq) FROM seq_1_to_12`);
   const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });
   const [a, b, m] = [`mta_${tag}`, `mtb_${tag}`, `mtm_${tag}`];
+  // SeaTunnel's sink placeholders (`${table_name}` ...), which the engine fills per table.
+  const placeholder = (name: string) => `\${${name}}`;
   try {
     const { jobId } = await jobs.submit({
       env: { 'job.mode': 'BATCH', parallelism: 2 },
@@ -363,9 +365,9 @@ test('Jdbc table_list with where_condition → Jdbc sink per table through ${dat
           url: PG,
           user: 'postgres',
           generate_sink_sql: true,
-          database: '${database_name}',
-          table: 'public.${table_name}_copy',
-          primary_keys: ['${primary_key}'],
+          database: placeholder('database_name'),
+          table: `public.${placeholder('table_name')}_copy`,
+          primary_keys: [placeholder('primary_key')],
         },
       ],
     });
