@@ -9,6 +9,7 @@ import { SqliteMetaStore } from '../meta/sqlite-meta-store.ts';
 import { BUILTIN_PLUGINS, builtinRegistry } from './builtins.ts';
 import type { JsonObject } from './config/hocon.ts';
 import { buildJobConfig, parseJobText } from './config/job-config.ts';
+import { consoleSinkFactory } from './connectors/console/console-sink.ts';
 import type { PluginFactory } from './connectors/contract.ts';
 import { JobService } from './job-service.ts';
 import { metricsJson } from './metrics.ts';
@@ -261,26 +262,19 @@ test('job.retry.times and job.retry.interval.seconds default to 3 and 3, as in S
   assert.equal(env.retryIntervalSeconds, 3);
 });
 
-/** A sink whose first `failures` instances fail on their first write; later instances work. */
+/** A (silent) Console whose first `failures` instances fail on their first write; later instances work. */
 function flakySink(failures: number): PluginFactory {
   let made = 0;
   return {
     kind: 'sink',
     name: 'Flaky',
-    create: () => {
-      const broken = made++ < failures;
-      return {
-        async open() {},
-        write() {
-          if (broken) throw new Error('flaky target refused the batch');
-        },
-        async prepareCommit() {
-          return undefined;
-        },
-        async commit() {},
-        async abort() {},
-        async close() {},
-      };
+    create: (ctx) => {
+      const sink = consoleSinkFactory.create({ ...ctx, options: { 'log.print.data': false } });
+      if (made++ < failures)
+        sink.write = () => {
+          throw new Error('flaky target refused the batch');
+        };
+      return sink;
     },
   };
 }
