@@ -469,3 +469,48 @@ describe('influxDBOut create()', () => {
     }
   });
 });
+
+describe('barrier period, groupBy byMeasurement, loopback tags', () => {
+  it('barrier().period() closes windows on the wall clock and drops older data afterwards', async () => {
+    await define('barper', `stream|from().measurement('m')|barrier().period(2s)|window().period(10s).every(10s)|count('value')|httpOut('out')`, {
+      'group-idle-timeout': '0s',
+    });
+    await write('barper', [`m value=1 ${T0}`, `m value=1 ${T0 + 1}`]);
+    assert.equal(await series('barper'), null);
+    await tick(2500);
+    assert.deepEqual(await series('barper'), [{ name: 'm', columns: ['time', 'count'], values: [[iso(10), 2]] }]);
+    // The barrier carried the wall time (years after T0): data from before it no longer passes.
+    await write('barper', [`m value=1 ${T0 + 2}`]);
+    const stats = await nodeStats('barper');
+    assert.equal(stats.barrier2.collected, 3);
+    assert.equal(stats.window3.collected, 2);
+  });
+
+  it('groupBy().byMeasurement() separates measurements with the same tags', async () => {
+    const lines = [`m1,host=a value=1 ${T0}`, `m2,host=a value=1 ${T0}`, `m1,host=a value=1 ${T0 + 1}`];
+    await define('bymeas', `stream|from()|groupBy('host').byMeasurement()|httpOut('out')`);
+    await write('bymeas', lines);
+    assert.deepEqual(
+      ((await series('bymeas')) ?? []).map((r: { name: string; values: unknown[][] }) => [r.name, r.values[0][0]]),
+      [
+        ['m1', iso(1)],
+        ['m2', iso(0)],
+      ],
+    );
+    await define('byhost', `stream|from()|groupBy('host')|httpOut('out')`);
+    await write('byhost', lines);
+    assert.equal((await series('byhost'))?.length, 1);
+  });
+
+  it('kapacitorLoopback adds its tags over the point tags', async () => {
+    await define(
+      'loopsrc',
+      `stream|from().measurement('m')|kapacitorLoopback().database('loopdst').retentionPolicy('rp').measurement('looped').tag('via', 'loop').tag('host', 'over')`,
+    );
+    await define('loopdst', `stream|from().measurement('looped')|httpOut('out')`);
+    await write('loopsrc', [`m,host=a value=2 ${T0}`]);
+    await eventually('loopdst', (s) =>
+      assert.deepEqual(s, [{ name: 'looped', tags: { host: 'over', via: 'loop' }, columns: ['time', 'value'], values: [[iso(0), 2]] }]),
+    );
+  });
+});
