@@ -49,6 +49,7 @@ export class PointRouter {
     for (let i = 0; i < all.length; i++) all[i](batch);
     const subscribers = this.#byDbrp.get(dbrpKey(batch.database, batch.retentionPolicy));
     if (subscribers === undefined) return all.length;
+    if (subscribers.length > 1) batch.sharePoints();
     for (let i = 0; i < subscribers.length; i++) subscribers[i](batch);
     return all.length + subscribers.length;
   }

@@ -39,8 +39,9 @@ const BACKSLASH = 92;
 
 /**
  * A parsed and fully validated write. Nothing is decoded until asked: routing needs only
- * measurements, the store needs series keys, tasks need whole points. Each is decoded at most
- * once per line and shared by every subscriber, so subscribers must not mutate what they get.
+ * measurements, the store needs series keys, tasks need whole points. Measurements and keys are
+ * decoded at most once per line, points too when `sharePoints()` was called, and all of it is
+ * shared by every subscriber, so subscribers must not mutate what they get.
  */
 export class PointBatch {
   readonly database: string;
@@ -240,23 +241,37 @@ export class PointBatch {
     return this.#buf;
   }
 
-  /** Line `i` as a point. Decoded once and shared; treat it as read-only. */
+  /**
+   * Makes `point(i)` keep what it decodes, for a write that several readers decode line by line:
+   * each line is then decoded once and the point shared. With one reader, keeping every point of
+   * the write alive until the write is done would only feed the garbage collector.
+   */
+  sharePoints(): void {
+    this.#points ??= new Array<Point>(this.length);
+  }
+
+  /** Line `i` as a point; treat it as read-only (it is shared after `sharePoints()`). */
   point(i: number): Point {
-    const points = (this.#points ??= new Array<Point>(this.length));
+    const points = this.#points;
+    if (points === undefined) return this.#decodePoint(i);
     let point = points[i];
     if (point === undefined) {
-      point = {
-        database: this.database,
-        retentionPolicy: this.retentionPolicy,
-        name: this.measurement(i),
-        tags: this.tags(i),
-        fields: this.fields(i),
-        timeMs: this.timeMs[i],
-        timeNs: this.timeNs[i],
-      };
+      point = this.#decodePoint(i);
       points[i] = point;
     }
     return point;
+  }
+
+  #decodePoint(i: number): Point {
+    return {
+      database: this.database,
+      retentionPolicy: this.retentionPolicy,
+      name: this.measurement(i),
+      tags: this.tags(i),
+      fields: this.fields(i),
+      timeMs: this.timeMs[i],
+      timeNs: this.timeNs[i],
+    };
   }
 
   /** The raw text of line `i` as it arrived (without its newline). */

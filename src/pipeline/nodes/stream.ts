@@ -25,6 +25,7 @@ export class StreamNode extends RunNode {
       for (let i = 0; i < n; i++) from.receiveLine(batch, i);
       return;
     }
+    batch.sharePoints();
     for (let i = 0; i < n; i++) {
       for (let e = 0; e < outs.length; e++) {
         const child = outs[e].child;
