@@ -1,8 +1,8 @@
-// LocalFile source: one split per file, resumable from a line offset.
+// LocalFile source: one split per file, resumable from a line offset; tables_configs reads several tables.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { JsonValue } from '../../config/hocon.ts';
+import type { JsonObject, JsonValue } from '../../config/hocon.ts';
 import { boolOption, intOption, option, stringOption } from '../../config/job-config.ts';
 import { parseSchema } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
@@ -16,15 +16,17 @@ interface FileOffset {
   path: string;
   /** Data lines (after the header) already emitted. */
   line: number;
+  /** The table index (absent for a single-table source, as in checkpoints written before tables). */
+  table?: number;
 }
 
-class LocalFileSource implements Source {
-  readonly resumable = true;
+/** One table of the source: a path (file or directory tree) read in one format with one schema. */
+class FileTable {
   readonly #path: string;
   readonly #format: FileFormat;
   #schema: TableSchema;
   /** Fields of the file itself; partition columns (`k=v` directories) follow them in `#schema`. */
-  #fileFields = 0;
+  readonly #fileFields: number;
   #partitionKeys: string[] = [];
   readonly #parsePartitions: boolean;
   readonly #delimiter: string;
@@ -32,23 +34,25 @@ class LocalFileSource implements Source {
   readonly #pattern: RegExp | undefined;
   readonly #where: string;
 
-  constructor(ctx: ConnectorContext) {
-    const o = ctx.options;
-    this.#where = ctx.pluginName;
+  constructor(o: JsonObject, table: string, where: string) {
+    this.#where = where;
     const path = stringOption(o, 'path');
-    if (!path) throw optionInvalid(this.#where, "option 'path' is required");
+    if (!path) throw optionInvalid(where, "option 'path' is required");
     this.#path = path;
-    this.#format = parseFormat(stringOption(o, 'file_format_type'), undefined, this.#where);
-    const table = ctx.outputTable ?? 'LocalFile';
-    const schema = parseSchema(option(o, 'schema'), table, this.#where);
-    if (!schema && this.#format !== 'text') throw optionInvalid(this.#where, `option 'schema' is required for ${this.#format}`);
+    this.#format = parseFormat(stringOption(o, 'file_format_type'), undefined, where);
+    const schema = parseSchema(option(o, 'schema'), table, where);
+    if (!schema && this.#format !== 'text') throw optionInvalid(where, `option 'schema' is required for ${this.#format}`);
     this.#schema = schema ?? { table, fields: [{ name: 'content', type: { kind: 'string' } }] };
     this.#delimiter = stringOption(o, 'field_delimiter') ?? stringOption(o, 'delimiter') ?? (this.#format === 'csv' ? ',' : '\u0001');
-    this.#skip = intOption(o, 'skip_header_row_number', 0, this.#where);
+    this.#skip = intOption(o, 'skip_header_row_number', 0, where);
     const pattern = stringOption(o, 'file_filter_pattern');
     this.#pattern = pattern ? new RegExp(pattern) : undefined;
     this.#fileFields = this.#schema.fields.length;
     this.#parsePartitions = boolOption(o, 'parse_partition_from_path', true);
+  }
+
+  get schema(): TableSchema {
+    return this.#schema;
   }
 
   /** `k=v` directory segments between the root and a file. */
@@ -61,17 +65,13 @@ class LocalFileSource implements Source {
   /** Discovers partition directories, so that their keys become string columns of the schema. */
   async prepare(): Promise<void> {
     const keys = new Set<string>();
-    for (const f of await this.#files()) for (const [k] of this.#partitionsOf(f)) keys.add(k);
+    for (const f of await this.files()) for (const [k] of this.#partitionsOf(f)) keys.add(k);
     const own = new Set(this.#schema.fields.map((f) => f.name));
     this.#partitionKeys = [...keys].filter((k) => !own.has(k)).sort();
     this.#schema = { ...this.#schema, fields: [...this.#schema.fields, ...this.#partitionKeys.map((name) => ({ name, type: { kind: 'string' as const }, nullable: true }))] };
   }
 
-  schema(): TableSchema {
-    return this.#schema;
-  }
-
-  async #files(): Promise<string[]> {
+  async files(): Promise<string[]> {
     const walk = async (dir: string): Promise<string[]> => {
       const out: string[] = [];
       for (const d of await readdir(dir, { withFileTypes: true })) {
@@ -90,8 +90,76 @@ class LocalFileSource implements Source {
     }
   }
 
+  /** A file's data lines (after the skipped header rows). */
+  async lines(file: string): Promise<string[]> {
+    const text = await readFile(file, 'utf8');
+    const lines = text.split(/\r?\n/).slice(this.#skip);
+    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  }
+
+  /** Decodes lines `from` to `to` of `file`, with the file's partition values appended. */
+  rows(file: string, lines: string[], from: number, to: number): Row[] {
+    const fileSchema = { ...this.#schema, fields: this.#schema.fields.slice(0, this.#fileFields) };
+    const raw = this.#format === 'text' && this.#fileFields === 1 && fileSchema.fields[0].name === 'content';
+    const found = new Map(this.#partitionsOf(file));
+    const extra: Value[] = this.#partitionKeys.map((k) => found.get(k) ?? null);
+    const rows: Row[] = [];
+    for (let i = from; i < to; i++) {
+      const values = raw ? [lines[i]] : decodeLine(lines[i], this.#format, fileSchema, this.#delimiter, this.#where);
+      rows.push({ kind: 0, values: extra.length > 0 ? [...values, ...extra] : values });
+    }
+    return rows;
+  }
+}
+
+/**
+ * One split per file. `tables_configs` makes a multi-table source: each entry is a table with its
+ * own `path`, `file_format_type` and `schema` (other options are inherited).
+ */
+class LocalFileSource implements Source {
+  readonly resumable = true;
+  readonly #tables: FileTable[];
+
+  constructor(ctx: ConnectorContext) {
+    const o = ctx.options;
+    const where = ctx.pluginName;
+    const table = ctx.outputTable ?? 'LocalFile';
+    const configs = option(o, 'tables_configs');
+    if (configs === undefined) this.#tables = [new FileTable(o, table, where)];
+    else {
+      if (!Array.isArray(configs) || configs.length === 0) throw optionInvalid(where, "'tables_configs' must be a non-empty list");
+      const { tables_configs: _, ...inherited } = o;
+      this.#tables = configs.map((c, i) => {
+        if (c === null || typeof c !== 'object' || Array.isArray(c)) throw optionInvalid(where, `tables_configs[${i}] must be an object`);
+        return new FileTable({ ...inherited, ...c }, `${table}_${i}`, `${where}.tables_configs[${i}]`);
+      });
+    }
+  }
+
+  async prepare(): Promise<void> {
+    for (const t of this.#tables) await t.prepare();
+  }
+
+  schema(): TableSchema {
+    return this.#tables[0].schema;
+  }
+
+  tables(): TableSchema[] {
+    return this.#tables.map((t) => t.schema);
+  }
+
   async splits(): Promise<SourceSplit[]> {
-    return (await this.#files()).map((f) => ({ id: f, offset: { path: f, line: 0 } satisfies FileOffset as unknown as JsonValue }));
+    const multi = this.#tables.length > 1;
+    const out: SourceSplit[] = [];
+    for (const [t, table] of this.#tables.entries()) {
+      for (const f of await table.files()) {
+        const offset: FileOffset = { path: f, line: 0 };
+        if (multi) offset.table = t;
+        out.push({ id: multi ? `${t}:${f}` : f, offset: offset as unknown as JsonValue });
+      }
+    }
+    return out;
   }
 
   async reader(): Promise<SourceReader> {
@@ -99,28 +167,19 @@ class LocalFileSource implements Source {
     return {
       read: async (split, emit): Promise<ReadStatus> => {
         const off = split.offset as unknown as FileOffset;
-        let lines = cache.get(off.path);
+        const index = off.table ?? 0;
+        const table = this.#tables[index];
+        let lines = cache.get(split.id);
         if (!lines) {
-          const text = await readFile(off.path, 'utf8');
-          lines = text.split(/\r?\n/).slice(this.#skip);
-          if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-          cache.set(off.path, lines);
+          lines = await table.lines(off.path);
+          cache.set(split.id, lines);
         }
         if (off.line >= lines.length) {
-          cache.delete(off.path);
+          cache.delete(split.id);
           return 'end';
         }
         const end = Math.min(lines.length, off.line + BATCH);
-        const fileSchema = { ...this.#schema, fields: this.#schema.fields.slice(0, this.#fileFields) };
-        const raw = this.#format === 'text' && this.#fileFields === 1 && fileSchema.fields[0].name === 'content';
-        const found = new Map(this.#partitionsOf(off.path));
-        const extra: Value[] = this.#partitionKeys.map((k) => found.get(k) ?? null);
-        const rows: Row[] = [];
-        for (let i = off.line; i < end; i++) {
-          const values = raw ? [lines[i]] : decodeLine(lines[i], this.#format, fileSchema, this.#delimiter, this.#where);
-          rows.push({ kind: 0, values: extra.length > 0 ? [...values, ...extra] : values });
-        }
-        await emit(rows);
+        await emit(table.rows(off.path, lines, off.line, end), index);
         off.line = end;
         return end < lines.length ? 'more' : 'end';
       },

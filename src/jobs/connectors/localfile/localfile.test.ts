@@ -102,3 +102,47 @@ test('LocalFile sink partitions by fields into k=v directories (partition fields
   const back = (await drain(src, await src.splits(1))).map((r) => r.values).sort((a, b) => Number(a[0]) - Number(b[0]));
   assert.deepEqual(back, [[1, 'a'], [2, 'b'], [3, 'a'], [4, '.._evil']]);
 });
+
+const multiDir = join(dir, 'multi');
+mkdirSync(join(multiDir, 'orders', 'day=1'), { recursive: true });
+mkdirSync(join(multiDir, 'users'), { recursive: true });
+writeFileSync(join(multiDir, 'orders', 'day=1', 'a.csv'), '1,9.5\n2,3\n');
+writeFileSync(join(multiDir, 'orders', 'b.csv'), '3,1\n');
+writeFileSync(join(multiDir, 'users', 'u.json'), '{"id":7,"name":"ann"}\n{"id":8,"name":"bob"}\n');
+const multiOptions: JsonObject = {
+  tables_configs: [
+    { path: join(multiDir, 'orders'), file_format_type: 'csv', schema: { table: 'shop.orders', fields: { id: 'int', total: 'double' } } },
+    { path: join(multiDir, 'users'), file_format_type: 'json', schema: { table: 'shop.users', fields: { id: 'int', name: 'string' } } },
+  ],
+};
+const multiSource = async () => {
+  const s = localFileSourceFactory.create(ctx(multiOptions));
+  await s.prepare?.();
+  return s;
+};
+
+sourceConformance('LocalFile source tables_configs', { make: multiSource, expectedRows: 5 });
+
+test('LocalFile source tables_configs: each table has its own path, format and schema (with its partition columns)', async () => {
+  const s = await multiSource();
+  assert.deepEqual(
+    s.tables?.().map((t) => [t.table, t.fields.map((f) => f.name)]),
+    [
+      ['shop.orders', ['id', 'total', 'day']],
+      ['shop.users', ['id', 'name']],
+    ],
+  );
+  const indexes: number[] = [];
+  const got = await drain(s, await s.splits(1), Number.POSITIVE_INFINITY, indexes);
+  assert.deepEqual(
+    got.map((r, i) => [indexes[i], ...r.values]),
+    [
+      [0, 3, 1, null],
+      [0, 1, 9.5, '1'],
+      [0, 2, 3, '1'],
+      [1, 7, 'ann'],
+      [1, 8, 'bob'],
+    ],
+  );
+  assert.throws(() => localFileSourceFactory.create(ctx({ tables_configs: [] })), /'tables_configs' must be a non-empty list/);
+});
