@@ -196,6 +196,23 @@ a|join(b).as('a','b').fill(0.0)|httpOut('out')`,
   });
 });
 
+describe('join delete', () => {
+  it('a deleted group leaves the .on() buffers: a later specific point finds no match', async () => {
+    const script = (del: boolean) => `var building = stream|from().measurement('b').groupBy('building')|barrier().idle(1s)${del ? '.delete(TRUE)' : ''}
+var floor = stream|from().measurement('f').groupBy('building','floor')
+building|join(floor).as('b','f').on('building')|eval(lambda: "f.value" / "b.value").as('share')|httpOut('out')`;
+    await define('jdel', script(true), { 'group-idle-timeout': '0s' });
+    await define('jkeep', script(false), { 'group-idle-timeout': '0s' });
+    for (const id of ['jdel', 'jkeep']) await write(id, [`b,building=shack value=30.0 ${T0}`]);
+    await tick(1500);
+    for (const id of ['jdel', 'jkeep']) await write(id, [`f,building=shack,floor=1 value=6.0 ${T0}`]);
+    assert.equal(await series('jdel'), null);
+    assert.deepEqual(await series('jkeep'), [
+      { name: 'b', tags: { building: 'shack', floor: '1' }, columns: ['time', 'share'], values: [[iso(0), 0.2]] },
+    ]);
+  });
+});
+
 describe('httpPost', () => {
   it('.endpoint() uses the [[httppost]] URL template, headers and basic auth; .header() wins whatever its case', async () => {
     await define('ep', `stream|from().measurement('m')|httpPost().endpoint('hook').header('x-over', 'node')|httpOut('out')`);

@@ -175,6 +175,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   readonly #streamName: string;
   readonly #tolerance: number;
   readonly #fill: 'none' | 'null' | FieldValue;
+  readonly #deleteAll: boolean;
   readonly #matchStates = new Map<string, MatchState>();
   readonly #lowMarks = new Map<string, [number, number]>();
   readonly #reported = new Set<number>();
@@ -186,6 +187,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     this.#delimiter = propString(spec, 'delimiter', '.');
     this.#streamName = propString(spec, 'streamName');
     this.#tolerance = propDuration(spec, 'tolerance');
+    this.#deleteAll = spec.props['deleteAll'] === true;
     const fill = spec.props['fill'];
     if (fill === undefined || fill === 'none') this.#fill = 'none';
     else if (fill === 'null') this.#fill = 'null';
@@ -220,6 +222,17 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     super.stop();
     this.#matchStates.clear();
     this.#lowMarks.clear();
+  }
+
+  /**
+   * Kapacitor's delete: the group's join state and its `.on()` buffers go; so does that parent's
+   * low mark for the group, or every low mark with `.deleteAll(TRUE)`.
+   */
+  protected override onDelete(g: Group, parent: number): void {
+    this.#matchStates.delete(g.id);
+    if (this.#deleteAll) this.#lowMarks.clear();
+    else this.#lowMarks.delete(`${parent}\u0000${g.id}`);
+    super.onDelete(g, parent);
   }
 
   #item(src: number, msg: Point | Batch, group: Group, ms: number, ns: number): Item {
