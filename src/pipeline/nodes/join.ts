@@ -166,6 +166,8 @@ const NOT_REPORTED = Number.NaN;
  * this is the only node that makes one.
  */
 const NULL_FIELD = null as unknown as FieldValue;
+/** Field names are few; a stream of ever new ones must not grow the cache without bound. */
+const PREFIXED_NAMES_LIMIT = 10_000;
 const before = (aMs: number, aNs: number, bMs: number, bNs: number) => aMs < bMs || (aMs === bMs && aNs < bNs);
 
 export class JoinNode extends StatefulNode<JoinGroup> {
@@ -179,6 +181,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   readonly #matchStates = new Map<string, MatchState>();
   readonly #lowMarks = new Map<string, [number, number]>();
   readonly #reported = new Set<number>();
+  readonly #prefixedNames: Map<string, string>[];
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -194,6 +197,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     else if (typeof fill === 'number' || typeof fill === 'bigint') this.#fill = fill;
     else throw invalidNode(spec.name, `unexpected fill option ${String(fill)}`);
     const parents = spec.parents.length;
+    this.#prefixedNames = Array.from({ length: parents }, () => new Map<string, string>());
     if (this.#prefixes.length !== parents) {
       throw invalidNode(spec.name, `a call to join.as() is required to specify the output stream prefixes.`);
     }
@@ -396,17 +400,31 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     const fields: Fields = {};
     for (let i = 0; i < p; i++) {
       const f = s.values[base + i] as Fields | undefined;
-      const prefix = this.#prefixes[i] + this.#delimiter;
       if (f === undefined) {
         if (this.#fill === 'none') return;
         const fill = this.#fillValue();
-        for (const k in firstValue) fields[prefix + k] = fill;
+        for (const k in firstValue) fields[this.#prefixed(i, k)] = fill;
       } else {
-        for (const k in f) fields[prefix + k] = f[k];
+        for (const k in f) fields[this.#prefixed(i, k)] = f[k];
       }
     }
     const g = s.group;
     this.emitPoint({ name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: s.ms[at], timeNs: s.ns[at] }, g);
+  }
+
+  /**
+   * `<as><delimiter><field>` for parent `i`, built once per field name: a joined point then reuses
+   * the same key strings instead of concatenating (and interning) new ones per point.
+   */
+  #prefixed(i: number, field: string): string {
+    const names = this.#prefixedNames[i];
+    let name = names.get(field);
+    if (name === undefined) {
+      if (names.size >= PREFIXED_NAMES_LIMIT) names.clear();
+      name = this.#prefixes[i] + this.#delimiter + field;
+      names.set(field, name);
+    }
+    return name;
   }
 
   /** What a missing parent's fields get: the fill number, or Kapacitor's nil (rendered as JSON null). */
@@ -432,7 +450,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
         if (row === undefined) byTime.set(key, (row = { ms: t.ms, ns: t.ns, fields: {}, from: new Array<boolean>(p).fill(false) }));
         row.from[i] = true;
         fieldNames ??= Object.keys(bp.fields);
-        for (const k in bp.fields) row.fields[this.#prefixes[i] + this.#delimiter + k] = bp.fields[k];
+        for (const k in bp.fields) row.fields[this.#prefixed(i, k)] = bp.fields[k];
       }
     }
     const points: BatchPoint[] = [];
@@ -442,7 +460,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
         if (this.#fill === 'none') continue;
         const fill = this.#fillValue();
         for (let i = 0; i < p; i++) {
-          if (!row.from[i]) for (const k of fieldNames!) row.fields[this.#prefixes[i] + this.#delimiter + k] = fill;
+          if (!row.from[i]) for (const k of fieldNames!) row.fields[this.#prefixed(i, k)] = fill;
         }
       }
       points.push({ tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
