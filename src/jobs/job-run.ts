@@ -355,6 +355,9 @@ export class JobRun {
   async #checkpoint(final: boolean): Promise<void> {
     await this.#gate.pause();
     try {
+      // A read that failed counted its rows but did not advance its split: a checkpoint taken now
+      // would store counts and sink data ahead of the offsets, and a restore would repeat them.
+      if (this.#failure !== undefined) return;
       const id = ++this.#checkpointId;
       const commits: Record<string, JsonValue> = {};
       for (const slot of this.#slots) {
@@ -362,6 +365,7 @@ export class JobRun {
         const info = await slot.planned.sink.prepareCommit(id);
         if (info !== undefined) commits[String(slot.index)] = info;
       }
+      if (this.#failure !== undefined) return;
       const splits: Record<string, SourceSplit[]> = {};
       for (const [i, list] of this.#splits) splits[String(i)] = structuredClone(list);
       // The stored metrics already count this checkpoint's rows as committed: a restore commits them again.

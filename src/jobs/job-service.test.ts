@@ -262,18 +262,22 @@ test('job.retry.times and job.retry.interval.seconds default to 3 and 3, as in S
   assert.equal(env.retryIntervalSeconds, 3);
 });
 
-/** A (silent) Console whose first `failures` instances fail on their first write; later instances work. */
-function flakySink(failures: number): PluginFactory {
+/** A (silent) Console whose first `failures` instances fail on their `nth` write; later instances work. */
+function flakySink(failures: number, nth = 1): PluginFactory {
   let made = 0;
   return {
     kind: 'sink',
     name: 'Flaky',
     create: (ctx) => {
       const sink = consoleSinkFactory.create({ ...ctx, options: { 'log.print.data': false } });
-      if (made++ < failures)
-        sink.write = () => {
-          throw new Error('flaky target refused the batch');
+      if (made++ < failures) {
+        const write = sink.write.bind(sink);
+        let writes = 0;
+        sink.write = (rows) => {
+          if (++writes >= nth) throw new Error('flaky target refused the batch');
+          return write(rows);
         };
+      }
       return sink;
     },
   };
@@ -339,4 +343,25 @@ test('a user cancel during the retry interval disables the restore: the job ends
   const rec = await svc.waitFor(jobId);
   assert.equal(rec?.status, 'CANCELED');
   assert.deepEqual(rec?.pipelineRestarts, { 1: 1 });
+});
+
+test('a restarted pipeline resumes from its last checkpoint: the exactly-once file sink holds every row once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'st-retry-'));
+  dirs.push(dir);
+  const svc = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: makeRegistry([...BUILTIN_PLUGINS, flakySink(1, 5)]) });
+  const { jobId } = await svc.submit({
+    env: { 'job.mode': 'BATCH', 'checkpoint.interval': 20, 'job.retry.interval.seconds': 0 },
+    source: [{ plugin_name: 'FakeSource', schema: { fields: { a: 'int' } }, 'row.num': 6000, 'split.read-interval': 25 }],
+    sink: [{ plugin_name: 'LocalFile', path: join(dir, 'out'), tmp_path: join(dir, 'tmp'), file_format_type: 'csv' }, { plugin_name: 'Flaky' }],
+  });
+  const rec = await svc.waitFor(jobId);
+  assert.equal(rec?.status, 'FINISHED', rec?.errorMsg ?? '');
+  assert.deepEqual(rec?.pipelineRestarts, { 1: 1 });
+  assert.ok(svc.logLines(jobId).some((l) => /pipeline 1 restores checkpoint \d+/.test(l)), 'the restart restored a checkpoint');
+  const m = metricsJson(rec!.metrics);
+  assert.equal(m.SourceReceivedCount, '6000');
+  assert.equal(m.SinkWriteCount, '12000');
+  let lines = 0;
+  for (const f of await readdir(join(dir, 'out'))) lines += (await readFile(join(dir, 'out', f), 'utf8')).split('\n').filter(Boolean).length;
+  assert.equal(lines, 6000);
 });
