@@ -9,9 +9,12 @@
  * belongs to one table, and the batch travels with its table index (a small integer), so a
  * single-table job pays nothing and a multi-table job pays one number per batch.
  *
- * - A multi-table source implements `tables()` (the list, fixed before the first read; `schema()`
- *   returns its first entry) and passes the table index as the second argument of `emit`. Omitting
- *   it means table 0. A split may emit batches of several tables.
+ * - A multi-table source implements `tables()` (the list, fixed before the first read, e.g. in
+ *   `prepare()`; `schema()` returns its first entry) and passes the table index as the second
+ *   argument of `emit`. Omitting it means table 0. A split may emit batches of several tables; the
+ *   usual shape is one split per table (or per table chunk) whose offset records the table index,
+ *   as FakeSource `tables_configs` and LocalFile `tables_configs` do (a Jdbc `table_list` maps the
+ *   same way: one TableSchema per listed table, its path `db.schema.table`).
  * - Transforms are per table: the engine creates one instance per input table and routes each
  *   batch to the instance of its table, so a transform never sees two tables.
  * - Sinks are per table by default (SeaTunnel wraps every sink in a MultiTableSink): the engine
@@ -19,7 +22,9 @@
  *   (`${table_name}`, `${database_name}`, `${schema_name}`, `${schema_full_name}`,
  *   `${table_full_name}`, `${primary_key}`, `${unique_key}`, `${field_names}`) filled from that
  *   table, opens it with that table's schema and hands it only that table's rows. Each instance
- *   prepares and commits on its own; a sink written for one table needs no change.
+ *   prepares and commits on its own; a sink written for one table needs no change (a Jdbc sink
+ *   with `table = "${table_name}"` writes each table into its namesake). With a single input
+ *   table the sink is created once, as before.
  * - A sink factory with `multiTable: true` gets one instance for all tables instead (Assert, which
  *   checks the set of table names): its options keep the placeholders unfilled, `open` is called
  *   once per input table in table-index order, and `write` gets the table index as its second
