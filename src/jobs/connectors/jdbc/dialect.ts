@@ -169,6 +169,8 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
         password: info.password,
         types: { getTypeParser: (oid: number) => ([1082, 1083, 1114, 1184, 20, 1700].includes(oid) ? raw : oid === 17 ? (v: string) => Buffer.from(v.slice(2), 'hex') : oid === 16 ? (v: string) => v === 't' : [21, 23, 700, 701].includes(oid) ? Number : raw) },
       });
+      // A connection that dies also reaches the query under way (which fails); unheard, the event would end the process.
+      client.on('error', () => {});
       await client.connect();
       const stages = new Map<string, string>();
       const encodings = new Map<string, CopyEncoding>();
@@ -345,6 +347,7 @@ interface MysqlField {
   flags?: number;
 }
 interface MysqlConn {
+  on(event: 'error', listener: (err: Error) => void): void;
   query(o: { sql: string; values?: unknown[]; rowsAsArray?: boolean }): Promise<[unknown, MysqlField[] | undefined]>;
   end(): Promise<void>;
   /** The callback-style connection underneath, which can stream a result. */
@@ -363,8 +366,8 @@ export function mysqlDialect(info: ConnectionInfo, plugin: string): Dialect {
     columnType: mysqlColumnType,
     async connect() {
       const mysql = await loadDriver<{ default: { createConnection(c: object): Promise<MysqlConn> } }>('mysql2/promise', plugin);
-      const open = () =>
-        mysql.default.createConnection({
+      const open = async () => {
+        const c = await mysql.default.createConnection({
           host: info.host,
           port: info.port,
           database: info.database || undefined,
@@ -376,6 +379,10 @@ export function mysqlDialect(info: ConnectionInfo, plugin: string): Dialect {
           decimalNumbers: false,
           multipleStatements: false,
         });
+        // As with pg: the statement under way fails, and the event must not end the process.
+        c.on('error', () => {});
+        return c;
+      };
       const conn = await open();
       return {
         async cursor(sql, params) {

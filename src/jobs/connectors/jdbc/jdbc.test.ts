@@ -397,3 +397,18 @@ test('Jdbc source option errors: table_list shape, where_condition', () => {
   assert.throws(() => jdbcSourceFactory.create(ctx({ url: PG, table_path: 'test.public.t', where_condition: 'id > 1' })), /where_condition must begin with 'where'/);
   assert.throws(() => jdbcSourceFactory.create(ctx({ url: PG })), /one of 'query', 'table_path' and 'table_list' is required/);
 });
+
+test('Jdbc sink COPY: a connection that dies mid-stream fails the write instead of waiting forever', { timeout: 30_000 }, async () => {
+  await pg.query(`DROP TABLE IF EXISTS conf_${tag}`);
+  const schema = parseSchema({ fields: { id: 'int', v: 'string' } }, 't', 'x')!;
+  const sink = jdbcSinkFactory.create(ctx({ url: PG, user: 'postgres', generate_sink_sql: true, database: 'test', table: `conf_${tag}` }));
+  await sink.open(schema);
+  const batch: Row[] = Array.from({ length: 5000 }, (_, i) => ({ kind: 0, values: [i, 'x'.repeat(200)] }));
+  await sink.write(batch);
+  const r = await pg.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY %conf_${tag}%' AND pid <> pg_backend_pid()`);
+  assert.equal(r.rows.length, 1, 'the COPY was found');
+  await assert.rejects(async () => {
+    for (let i = 0; i < 1000; i++) await sink.write(batch);
+  }, /terminat|EPIPE|ECONNRESET/i);
+  await sink.close(false);
+});

@@ -8,6 +8,7 @@ export interface PgClient {
   connect(): Promise<void>;
   query(q: { text: string; values?: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[][]; fields: { name: string; dataTypeID: number; dataTypeModifier: number }[] }>;
   end(): Promise<void>;
+  on(event: 'error', listener: (err: Error) => void): void;
 }
 
 /** What pg hands a submittable query: the protocol calls plus the socket underneath. */
@@ -266,7 +267,17 @@ export function copyStream(client: PgClient, target: string, encoding: CopyEncod
     const send = (msg: Buffer): void | Promise<void> => {
       const stream = wire!.stream;
       stream.write(msg);
-      if (stream.writableLength > MAX_QUEUED) return new Promise((r) => stream.once('drain', () => r()));
+      if (stream.writableLength <= MAX_QUEUED) return;
+      // A connection that dies never drains: its close ends the wait, and the next write reports the failure.
+      return new Promise((resume) => {
+        const go = () => {
+          stream.off('drain', go);
+          stream.off('close', go);
+          resume();
+        };
+        stream.on('drain', go);
+        stream.on('close', go);
+      });
     };
     const writer: BulkWriter = {
       write(rows) {
