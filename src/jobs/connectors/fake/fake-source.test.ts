@@ -40,7 +40,7 @@ test('FakeSource: template and range options, and option errors', async () => {
 
 const twoTables: JsonObject = {
   tables_configs: [
-    { schema: { table: 'test.table1', fields: { id: 'int', name: 'string' } }, 'row.num': 7 },
+    { schema: { table: 'test.table1', fields: { id: 'int', name: 'string' } }, 'row.num': 7, 'split.num': 3 },
     { schema: { table: 'test.table2', fields: { id: 'int', score: 'double', ok: 'boolean' } }, rows: [{ fields: [1, 1.5, true] }, { fields: [2, 2.5, false] }] },
   ],
   'split.num': 2,
@@ -57,8 +57,14 @@ test('FakeSource: tables_configs gives each table its own schema and rows; batch
       ['test.table2', ['id', 'score', 'ok']],
     ],
   );
+  const splits = await s.splits(1);
+  assert.deepEqual(
+    splits.map((x) => x.id),
+    ['fake-0-0-0', 'fake-0-0-1', 'fake-0-0-2', 'fake-1-0-0', 'fake-1-0-1'],
+    'split.num per table: 3 for table 1, the inherited 2 for table 2',
+  );
   const indexes: number[] = [];
-  const rows = await drain(s, await s.splits(1), Number.POSITIVE_INFINITY, indexes);
+  const rows = await drain(s, splits, Number.POSITIVE_INFINITY, indexes);
   assert.equal(indexes.filter((t) => t === 0).length, 7);
   assert.deepEqual(
     rows.filter((_, i) => indexes[i] === 1).map((r) => r.values),

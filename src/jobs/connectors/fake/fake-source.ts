@@ -162,11 +162,12 @@ function explicitRows(rows: JsonValue, schema: TableSchema, where: string): Row[
   });
 }
 
-/** One table a FakeSource produces: its schema and either explicit rows or a row count to generate. */
+/** One table a FakeSource produces: its schema, explicit rows or a row count to generate, and its splits per reader. */
 interface FakeTable {
   schema: TableSchema;
   rows: Row[] | undefined;
   rowNum: number;
+  splitNum: number;
   columns: ((r: Random) => Value)[];
 }
 
@@ -179,6 +180,7 @@ function fakeTable(o: JsonObject, table: string, where: string): FakeTable {
     schema,
     rows: rows === undefined ? undefined : explicitRows(rows, schema, where),
     rowNum: intOption(o, 'row.num', 5, where),
+    splitNum: Math.max(1, intOption(o, 'split.num', 1, where)),
     columns: schema.fields.map((f) => columnGenerator(f.type, gen)),
   };
 }
@@ -222,7 +224,6 @@ interface FakeOffset {
 class FakeSource implements Source {
   readonly resumable = true;
   readonly #tables: FakeTable[];
-  readonly #splitNum: number;
   readonly #interval: number;
   readonly #streaming: boolean;
 
@@ -230,7 +231,6 @@ class FakeSource implements Source {
     const o = ctx.options;
     const where = ctx.pluginName;
     this.#tables = fakeTables(o, ctx.outputTable ?? 'fake', where);
-    this.#splitNum = Math.max(1, intOption(o, 'split.num', 1, where));
     this.#interval = intOption(o, 'split.read-interval', 0, where);
     this.#streaming = ctx.mode === 'STREAMING';
   }
@@ -250,9 +250,9 @@ class FakeSource implements Source {
       const perReader = table.rows ? table.rows.length : table.rowNum;
       for (let p = 0; p < parallelism; p++) {
         let start = 0;
-        for (let s = 0; s < this.#splitNum; s++) {
+        for (let s = 0; s < table.splitNum; s++) {
           // Rows per parallelism are divided across its splits; the first splits take the remainder.
-          const total = Math.floor(perReader / this.#splitNum) + (s < perReader % this.#splitNum ? 1 : 0);
+          const total = Math.floor(perReader / table.splitNum) + (s < perReader % table.splitNum ? 1 : 0);
           const offset: FakeOffset = { emitted: 0, total, seed: (p * 7919 + s * 104729 + t * 15485863 + 1) | 0 };
           if (multi) offset.table = t;
           if (start > 0) offset.start = start;
