@@ -1,24 +1,13 @@
-// Groups: the dimensions a point is grouped by, Kapacitor's group id, and per-task interning.
+// Groups: the dimensions a point is grouped by, Kapacitor's group id, and per-task interning into dense slots.
 
 import type { Tags } from '../core/point.ts';
+import { resizedArray, resizedTyped } from './slot-columns.ts';
 
 /** How points are grouped: by measurement name and/or a sorted list of tag names. */
 export interface Dimensions {
   readonly byName: boolean;
   /** Sorted tag names. */
   readonly tagNames: readonly string[];
-}
-
-/**
- * One group of a task. Interned per task, so nodes compare groups by identity and share one
- * object (and one id string) per group instead of allocating per point.
- */
-export interface Group {
-  /** Kapacitor's group id (§4): `""`, `name`, or `[name\n]k1=v1,k2=v2` over sorted dimensions. */
-  readonly id: string;
-  /** Only the dimension tags. */
-  readonly tags: Tags;
-  readonly dims: Dimensions;
 }
 
 export const NO_DIMENSIONS: Dimensions = Object.freeze({ byName: false, tagNames: Object.freeze([]) as readonly string[] });
@@ -35,27 +24,90 @@ export function groupId(name: string, tags: Tags, dims: Dimensions): string {
   return id;
 }
 
-interface Interned extends Group {
-  seen: number;
+/**
+ * One group of a task, interned per task: nodes compare groups by identity, and nodes that keep
+ * per-group state in columns index them by `slot`, a dense number the table reuses after expiry.
+ */
+export class Group {
+  /** Position in the task's GroupTable; -1 once the group has expired (a later point interns a new one). */
+  slot: number;
+  /** Built on first use for single-tag groups, which are interned by tag value and may never need it. */
+  #id: string | undefined;
+
+  constructor(
+    /** Only the dimension tags. */
+    readonly tags: Tags,
+    readonly dims: Dimensions,
+    slot: number,
+    id: string | undefined,
+  ) {
+    this.slot = slot;
+    this.#id = id;
+  }
+
+  /** Kapacitor's group id (§4): `""`, `name`, or `[name\n]k1=v1,k2=v2` over sorted dimensions. */
+  get id(): string {
+    return (this.#id ??= groupId('', this.tags, this.dims));
+  }
+
+  /**
+   * The same group carrying other tags (alert augmentation). The copy is not interned: nodes that
+   * keep state find the interned group by its id.
+   */
+  withTags(tags: Tags): Group {
+    return new Group(tags, this.dims, -1, this.id);
+  }
 }
 
 /**
- * Interns groups of one task. Entries idle past the cutoff are dropped with the nodes' state.
- * Single-dimension groups live only in a map by tag value, the others only in a map by id, so a
- * group costs one map entry; a point whose tags are exactly the one dimension lends the group its
+ * Something that keeps per-group columns indexed by slot (a node's state, the table itself). The
+ * table tells it when the number of slots changes and when compaction moves a group.
+ */
+export interface SlotStore {
+  /** Columns must now hold `capacity` slots; nothing at or beyond it is in use. */
+  resize(capacity: number): void;
+  /** The group at slot `from` moves to the free slot `to`. */
+  move(from: number, to: number): void;
+}
+
+const MIN_CAPACITY = 64;
+
+/**
+ * Interns groups of one task into dense slots with their last activity time and a count of the
+ * nodes that keep state for them. A group is dropped once it is idle past the cutoff and no node
+ * holds state for it; when most slots are free the live ones are renumbered downwards and every
+ * column shrinks, so expiry gives the memory back.
+ *
+ * Single-dimension groups live only in a map by tag value (whose string the tags already hold), the
+ * others in a map by id; a point whose tags are exactly the one dimension lends the group its
  * (shared, frozen) tag object.
  */
 export class GroupTable {
-  readonly #groups = new Map<string, Interned>();
+  readonly #byId = new Map<string, Group>();
   /** Single-dimension groups by tag name, then tag value. */
-  readonly #byTag = new Map<string, Map<string, Interned>>();
-  #singles = 0;
+  readonly #byTag = new Map<string, Map<string, Group>>();
   /** The map of the last single-dimension look-up: most tasks group by one tag only. */
   #lastTag: string | undefined;
-  #lastByValue: Map<string, Interned> | undefined;
-  readonly root: Group = { id: '', tags: {}, dims: NO_DIMENSIONS };
+  #lastByValue: Map<string, Group> | undefined;
+  readonly root: Group = new Group({}, NO_DIMENSIONS, 0, '');
+  #groups: (Group | undefined)[] = [];
+  /** Wall ms of each slot's last activity. */
+  #seen = new Float64Array(0);
+  /** How many nodes keep state for each slot. */
+  #refs = new Uint16Array(0);
+  #capacity = 0;
+  /** Slots below `#top` are used or in `#free`. */
+  #top = 1;
+  #free: number[] = [];
+  #live = 1;
+  #stores: SlotStore[] = [];
   /** Coarse wall time in ms, set by the task's ticker. */
   nowMs = 0;
+
+  constructor() {
+    this.#resizeAll(MIN_CAPACITY);
+    this.#groups[0] = this.root;
+  }
 
   /** The group of a point with this name and tags under `dims`. */
   of(name: string, tags: Tags, dims: Dimensions): Group {
@@ -63,14 +115,14 @@ export class GroupTable {
     if (dims.tagNames.length === 1 && !dims.byName) return this.#single(tags, dims);
     const id = groupId(name, tags, dims);
     // The id spells out the dimensions, so equal ids mean equal groups whichever node asks.
-    let g = this.#groups.get(id);
+    let g = this.#byId.get(id);
     if (g === undefined) {
       const groupTags: Tags = {};
       for (const k of dims.tagNames) groupTags[k] = tags[k] ?? '';
-      g = { id, tags: groupTags, dims, seen: this.nowMs };
-      this.#groups.set(id, g);
+      g = this.#add(groupTags, dims, id);
+      this.#byId.set(id, g);
     } else {
-      g.seen = this.nowMs;
+      this.#seen[g.slot] = this.nowMs;
     }
     return g;
   }
@@ -82,71 +134,204 @@ export class GroupTable {
   #single(tags: Tags, dims: Dimensions): Group {
     const tag = dims.tagNames[0];
     const value = tags[tag] ?? '';
-    let byValue: Map<string, Interned> | undefined;
-    if (tag === this.#lastTag) byValue = this.#lastByValue!;
-    else {
-      byValue = this.#byTag.get(tag);
-      if (byValue === undefined) this.#byTag.set(tag, (byValue = new Map()));
-      this.#lastTag = tag;
-      this.#lastByValue = byValue;
-    }
+    const byValue = this.#valuesOf(tag);
     let g = byValue.get(value);
     if (g === undefined) {
       const own = tags[tag] !== undefined && onlyKey(tags, tag);
-      g = { id: `${tag}=${value}`, tags: own ? tags : { [tag]: value }, dims, seen: this.nowMs };
+      g = this.#add(own ? tags : { [tag]: value }, dims, undefined);
       byValue.set(value, g);
-      this.#singles++;
     } else {
-      g.seen = this.nowMs;
+      this.#seen[g.slot] = this.nowMs;
     }
     return g;
   }
 
-  /** When any node last produced the group with this id (wall ms), or undefined when it is not interned. */
-  lastSeen(id: string): number | undefined {
-    const g = this.#groups.get(id);
-    if (g !== undefined) return g.seen;
+  #valuesOf(tag: string): Map<string, Group> {
+    if (tag === this.#lastTag) return this.#lastByValue!;
+    let byValue = this.#byTag.get(tag);
+    if (byValue === undefined) this.#byTag.set(tag, (byValue = new Map()));
+    this.#lastTag = tag;
+    this.#lastByValue = byValue;
+    return byValue;
+  }
+
+  #add(tags: Tags, dims: Dimensions, id: string | undefined): Group {
+    let slot = this.#free.pop();
+    if (slot === undefined) {
+      if (this.#top === this.#capacity) this.#resizeAll(this.#capacity * 2);
+      slot = this.#top++;
+    }
+    const g = new Group(tags, dims, slot, id);
+    this.#groups[slot] = g;
+    this.#seen[slot] = this.nowMs;
+    this.#live++;
+    return g;
+  }
+
+  /**
+   * `g` itself while it is interned; for a group that has expired (a node kept the object past its
+   * expiry), the group now interned under the same key, interning it again if need be.
+   */
+  live(g: Group): Group {
+    if (g.slot >= 0) return g;
+    const found = this.#find(g);
+    if (found !== undefined) return found;
+    const dims = g.dims;
+    const tags: Tags = {};
+    for (const k of dims.tagNames) tags[k] = g.tags[k] ?? '';
+    if (dims.tagNames.length === 1 && !dims.byName) {
+      const revived = this.#add(tags, dims, undefined);
+      this.#valuesOf(dims.tagNames[0]).set(tags[dims.tagNames[0]], revived);
+      return revived;
+    }
+    const revived = this.#add(tags, dims, g.id);
+    this.#byId.set(g.id, revived);
+    return revived;
+  }
+
+  /** The interned group with the same key as `g` (`g` itself while it is interned), or undefined. */
+  find(g: Group): Group | undefined {
+    return g.slot >= 0 ? g : this.#find(g);
+  }
+
+  /** By id, which a copy from `withTags` keeps even where its tags differ. */
+  #find(g: Group): Group | undefined {
+    return this.byId(g.id);
+  }
+
+  /** The interned group with this id, or undefined. */
+  byId(id: string): Group | undefined {
+    if (id === '') return this.root;
+    const g = this.#byId.get(id);
+    if (g !== undefined) return g;
     for (const [tag, byValue] of this.#byTag) {
       if (id.length > tag.length && id.startsWith(tag) && id.charCodeAt(tag.length) === 61 /* = */) {
         const s = byValue.get(id.slice(tag.length + 1));
-        if (s !== undefined) return s.seen;
+        if (s !== undefined) return s;
       }
     }
     return undefined;
   }
 
-  /** When the group interned under the same key as `g` was last produced, or undefined. */
+  /** The group in a used slot. */
+  at(slot: number): Group {
+    return this.#groups[slot]!;
+  }
+
+  /** When any node last produced or touched the group with this id (wall ms), or undefined when it is not interned. */
+  lastSeen(id: string): number | undefined {
+    const g = this.byId(id);
+    return g === undefined ? undefined : this.#seen[g.slot];
+  }
+
+  /** When the group interned under the same key as `g` was last active, or undefined. */
   lastSeenOf(g: Group): number | undefined {
-    if (g.dims.tagNames.length === 1 && !g.dims.byName) {
-      const tag = g.dims.tagNames[0];
-      return this.#byTag.get(tag)?.get(g.tags[tag])?.seen;
-    }
-    return this.#groups.get(g.id)?.seen;
+    const live = this.find(g);
+    return live === undefined ? undefined : this.#seen[live.slot];
+  }
+
+  /** Wall ms of the last activity of the group in `slot`. */
+  seenAt(slot: number): number {
+    return this.#seen[slot];
+  }
+
+  /** Records activity of the group in `slot` now (a node received data for it). */
+  touch(slot: number): void {
+    this.#seen[slot] = this.nowMs;
+  }
+
+  /** A node starts keeping state for the group in `slot`: the group stays interned until `unref`. */
+  ref(slot: number): void {
+    this.#refs[slot]++;
+  }
+
+  unref(slot: number): void {
+    this.#refs[slot]--;
+  }
+
+  /** Registers columns that follow the slots; they are sized at once. */
+  attach(store: SlotStore): void {
+    this.#stores.push(store);
+    store.resize(this.#capacity);
   }
 
   get size(): number {
-    return this.#groups.size + this.#singles;
+    return this.#live - 1;
   }
 
-  /** Forgets groups not used since `cutoffMs`. */
+  /** Slots the columns hold (used or free). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Forgets groups not used since `cutoffMs` that no node keeps state for; shrinks when most slots are free. */
   expire(cutoffMs: number): void {
-    for (const g of this.#groups.values()) if (g.seen < cutoffMs) this.#groups.delete(g.id);
-    for (const byValue of this.#byTag.values()) {
-      for (const [value, g] of byValue) {
-        if (g.seen < cutoffMs) {
-          byValue.delete(value);
-          this.#singles--;
+    const drop = (byKey: Map<string, Group>) => {
+      for (const [key, g] of byKey) {
+        if (this.#seen[g.slot] < cutoffMs && this.#refs[g.slot] === 0) {
+          byKey.delete(key);
+          this.#release(g);
         }
       }
-    }
+    };
+    drop(this.#byId);
+    for (const byValue of this.#byTag.values()) drop(byValue);
+    if (this.#capacity > MIN_CAPACITY && this.#live * 4 <= this.#capacity) this.#compact();
   }
 
+  #release(g: Group): void {
+    const slot = g.slot;
+    g.slot = -1;
+    this.#groups[slot] = undefined;
+    this.#free.push(slot);
+    this.#live--;
+  }
+
+  /** Renumbers the live groups into the lowest slots and shrinks every column. */
+  #compact(): void {
+    let to = 1;
+    for (let from = this.#top - 1; from >= this.#live; from--) {
+      const g = this.#groups[from];
+      if (g === undefined) continue;
+      while (this.#groups[to] !== undefined) to++;
+      g.slot = to;
+      this.#groups[to] = g;
+      this.#groups[from] = undefined;
+      this.#seen[to] = this.#seen[from];
+      this.#refs[to] = this.#refs[from];
+      this.#refs[from] = 0;
+      for (const s of this.#stores) s.move(from, to);
+    }
+    this.#top = this.#live;
+    this.#free = [];
+    let capacity = MIN_CAPACITY;
+    while (capacity < this.#live * 2) capacity *= 2;
+    this.#resizeAll(capacity);
+  }
+
+  #resizeAll(capacity: number): void {
+    this.#capacity = capacity;
+    this.#groups = resizedArray(this.#groups, capacity);
+    this.#seen = resizedTyped(this.#seen, capacity);
+    this.#refs = resizedTyped(this.#refs, capacity);
+    for (const s of this.#stores) s.resize(capacity);
+  }
+
+  /** Forgets every group (task stopped). */
   clear(): void {
-    this.#groups.clear();
+    for (const byKey of [this.#byId, ...this.#byTag.values()]) for (const g of byKey.values()) g.slot = -1;
+    this.#byId.clear();
     this.#byTag.clear();
     this.#lastTag = undefined;
     this.#lastByValue = undefined;
-    this.#singles = 0;
+    this.#stores = [];
+    this.#top = 1;
+    this.#live = 1;
+    this.#free = [];
+    this.#groups = [this.root];
+    this.#seen = new Float64Array(0);
+    this.#refs = new Uint16Array(0);
+    this.#resizeAll(MIN_CAPACITY);
   }
 }
 

@@ -35,32 +35,52 @@ export class GroupState {
   constructor(readonly group: Group) {}
 }
 
-/** The groups a node keeps state for, with idle expiry. Its size is the node's `working_cardinality`. */
+/**
+ * The groups a node keeps a state object for, with idle expiry; its size is the node's
+ * `working_cardinality`. Keyed by the interned group, which the task's GroupTable keeps interned
+ * while a state holds it; iteration follows state creation.
+ */
 export class GroupStates<S extends GroupState> {
-  readonly #map = new Map<string, S>();
+  readonly #map = new Map<Group, S>();
   constructor(
     private readonly rt: TaskRuntime,
     private readonly create: (g: Group) => S,
   ) {}
 
   get(g: Group): S {
-    let s = this.#map.get(g.id);
+    let s = this.#map.get(g);
     if (s === undefined) {
-      s = this.create(g);
-      this.#map.set(g.id, s);
+      // A group object kept past its expiry stands for the group now interned under its key.
+      const live = this.rt.groups.live(g);
+      if (live !== g) s = this.#map.get(live);
+      if (s === undefined) {
+        s = this.create(live);
+        this.#map.set(live, s);
+        this.rt.groups.ref(live.slot);
+      }
     }
     s.seen = this.rt.nowMs;
     return s;
   }
 
-  peek(id: string): S | undefined {
-    return this.#map.get(id);
+  /** The state of a group, given as the group or its id, if any; touches nothing. */
+  peek(key: Group | string): S | undefined {
+    const g = this.#interned(key);
+    return g === undefined ? undefined : this.#map.get(g);
   }
 
-  delete(id: string): S | undefined {
-    const s = this.#map.get(id);
-    if (s !== undefined) this.#map.delete(id);
+  delete(key: Group | string): S | undefined {
+    const g = this.#interned(key);
+    const s = g === undefined ? undefined : this.#map.get(g);
+    if (s !== undefined) {
+      this.#map.delete(g!);
+      this.rt.groups.unref(g!.slot);
+    }
     return s;
+  }
+
+  #interned(key: Group | string): Group | undefined {
+    return typeof key === 'string' ? this.rt.groups.byId(key) : this.rt.groups.find(key);
   }
 
   /**
@@ -70,9 +90,10 @@ export class GroupStates<S extends GroupState> {
   expire(cutoffMs: number): S[] {
     const gone: S[] = [];
     const groups = this.rt.groups;
-    for (const [id, s] of this.#map) {
-      if (s.seen < cutoffMs && !((groups.lastSeenOf(s.group) ?? Number.NEGATIVE_INFINITY) >= cutoffMs)) {
-        this.#map.delete(id);
+    for (const [g, s] of this.#map) {
+      if (s.seen < cutoffMs && groups.seenAt(g.slot) < cutoffMs) {
+        this.#map.delete(g);
+        groups.unref(g.slot);
         gone.push(s);
       }
     }
@@ -88,6 +109,7 @@ export class GroupStates<S extends GroupState> {
   }
 
   clear(): void {
+    for (const g of this.#map.keys()) this.rt.groups.unref(g.slot);
     this.#map.clear();
   }
 }
@@ -305,7 +327,7 @@ export abstract class StatefulNode<S extends GroupState> extends RunNode {
   protected dropped(_s: S): void {}
 
   protected override onDelete(g: Group, _parent: number): void {
-    const s = this.states.delete(g.id);
+    const s = this.states.delete(g);
     if (s !== undefined) this.dropped(s);
     this.emitDelete(g);
   }

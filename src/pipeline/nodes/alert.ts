@@ -150,7 +150,7 @@ export class AlertNode extends StatefulNode<AlertGroupState> {
 
   /** A new group: seed its state from the event its alert id left in the topics (restart, redefinition). */
   #state(g: Group, name: string, tags: Tags, tMs: number, tNs: number): AlertGroupState {
-    const known = this.states.peek(g.id);
+    const known = this.states.peek(g);
     if (known !== undefined) {
       known.seen = this.rt.nowMs;
       return known;
@@ -228,7 +228,7 @@ export class AlertNode extends StatefulNode<AlertGroupState> {
     const groupTags = this.#augTags(b.group.tags, state);
     this.emitBatch({
       ...b,
-      group: groupTags === b.group.tags ? b.group : { ...b.group, tags: groupTags },
+      group: groupTags === b.group.tags ? b.group : b.group.withTags(groupTags),
       points: b.points.map((p) => ({ ...p, tags: this.#augTags(p.tags, state), fields: this.#augFields(p.fields, state) })),
     });
   }

@@ -1,64 +1,89 @@
 // httpOut(endpoint): keeps the latest point or batch of every group for GET /kapacitor/v1/tasks/<task>/<endpoint>.
 
-import type { Fields, Point, Tags } from '../../core/point.ts';
+import type { Point } from '../../core/point.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import type { Group } from '../group.ts';
-import type { Batch, BatchPoint } from '../messages.ts';
-import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
+import type { Batch } from '../messages.ts';
+import type { TaskRuntime } from '../node.ts';
 import { argString } from '../props.ts';
 import { batchRow, pointRow, type ResultRow, toJson } from '../result-row.ts';
+import { PointSlots, RefColumn, resizedTyped, SharedColumn } from '../slot-columns.ts';
+import { SlotNode } from '../slot-node.ts';
 
 /**
- * The latest message of a group: a batch as it is, a point as its parts (the point object itself
- * is not kept, so an idle group holds no more than the row needs).
+ * The latest message of every group, in columns by slot: a batch as it is, a point as its parts
+ * (compact for a one-float point, so an idle group holds little more than the row needs).
  */
-class LatestState extends GroupState {
-  batch: Batch | undefined;
-  name = '';
-  tags: Tags = NO_TAGS;
-  fields: Fields | undefined;
-  timeMs = 0;
-  timeNs = 0;
-}
-
-const NO_TAGS: Tags = Object.freeze({});
-
-export class HttpOutNode extends StatefulNode<LatestState> {
+export class HttpOutNode extends SlotNode {
   readonly endpoint: string;
+  readonly #names = new SharedColumn<string>();
+  readonly #points = new PointSlots();
+  readonly #batches = new RefColumn<Batch>();
+  /** When each group's row appeared, for rows in group-creation order. */
+  #order = new Float64Array(0);
+  #created = 0;
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
     this.endpoint = argString(spec, 0);
   }
 
-  protected newState(g: Group): LatestState {
-    return new LatestState(g);
+  #slot(g: Group): number {
+    const known = this.slotOf(g);
+    const slot = this.hold(g);
+    if (known < 0) this.#order[slot] = this.#created++;
+    return slot;
   }
 
   protected override onPoint(p: Point, g: Group): void {
-    const s = this.states.get(g);
-    s.name = p.name;
-    s.tags = p.tags;
-    s.fields = p.fields;
-    s.timeMs = p.timeMs;
-    s.timeNs = p.timeNs;
-    s.batch = undefined;
+    const slot = this.#slot(g);
+    this.#names.set(slot, p.name);
+    this.#points.set(slot, p, this.rt.groups.at(slot).tags);
+    this.#batches.set(slot, undefined);
     this.emitPoint(p, g);
   }
 
   protected override onBatch(b: Batch): void {
-    const s = this.states.get(b.group);
-    s.batch = b;
-    s.fields = undefined;
+    const slot = this.#slot(b.group);
+    this.#batches.set(slot, b);
+    this.#names.clear(slot);
+    this.#points.clear(slot);
     this.emitBatch(b);
+  }
+
+  protected clearSlot(slot: number): void {
+    this.#names.clear(slot);
+    this.#points.clear(slot);
+    this.#batches.set(slot, undefined);
+  }
+
+  protected resizeColumns(capacity: number): void {
+    this.#names.resize(capacity);
+    this.#points.resize(capacity);
+    this.#batches.resize(capacity);
+    this.#order = resizedTyped(this.#order, capacity);
+  }
+
+  protected moveColumns(from: number, to: number): void {
+    this.#names.move(from, to);
+    this.#points.move(from, to);
+    this.#batches.move(from, to);
+    this.#order[to] = this.#order[from];
   }
 
   /** One row per group in group-creation order; rendering happens here, not per point. */
   rows(): ResultRow[] {
+    const slots: number[] = [];
+    for (let slot = 0; slot < this.slots; slot++) if (this.holds(slot)) slots.push(slot);
+    const order = this.#order;
+    slots.sort((a, b) => order[a] - order[b]);
     const rows: ResultRow[] = [];
-    for (const s of this.states.values()) {
-      if (s.fields !== undefined) rows.push(pointRow(s.name, s as BatchPoint));
-      else if (s.batch) rows.push(batchRow(s.batch));
+    for (const slot of slots) {
+      if (this.#points.has(slot)) rows.push(pointRow(this.#names.get(slot), this.#points.get(slot, this.rt.groups.at(slot).tags)));
+      else {
+        const b = this.#batches.get(slot);
+        if (b !== undefined) rows.push(batchRow(b));
+      }
     }
     return rows;
   }

@@ -64,4 +64,44 @@ describe('window', () => {
     const h = new EngineHarness();
     assert.throws(() => h.start('t', `stream|from()|window().every(5s)|httpOut('o')`), /period/);
   });
+
+  it('live groups keep their windows when idle expiry compacts the group slots', () => {
+    const h = new EngineHarness({ groupIdleMs: 5_000 });
+    const task = h.start(
+      't',
+      `var s = stream|from().measurement('m').groupBy('g')
+s|window().period(10s).every(10s)|httpOut('o')
+s|window().periodCount(2).everyCount(2)|httpOut('c')`,
+    );
+    h.write(Array.from({ length: 98 }, (_, i) => `m,g=g${i} v=1 ${T0}`));
+    h.advance(3_000);
+    // Still active after the sweep: a lone one-float point, a lone point with other tags and
+    // fields, and a buffer of two points.
+    h.write([`m,g=g99 v=2 ${T0 + 1}`, `m,g=g98,x=y a=1.5,b=2i ${T0 + 1}`, `m,g=g50 v=3 ${T0 + 2}`]);
+    h.advance(3_000);
+    assert.equal(task.workingCardinality(), 3 * 2 + 1); // two windows of three groups, httpOut 'c' for g50
+    h.write([`m,g=g98 v=1 ${T0 + 11}`, `m,g=g99 v=1 ${T0 + 11}`, `m,g=g50 v=1 ${T0 + 11}`]);
+    assert.deepEqual(h.out('t', 'o').series, [
+      { name: 'm', tags: { g: 'g98' }, columns: ['time', 'a', 'b', 'x'], values: [[at(T0, 1), 1.5, 2, 'y']] },
+      { name: 'm', tags: { g: 'g99' }, columns: ['time', 'v'], values: [[at(T0, 1), 2]] },
+      {
+        name: 'm',
+        tags: { g: 'g50' },
+        columns: ['time', 'v'],
+        values: [
+          [at(T0, 0), 1],
+          [at(T0, 2), 3],
+        ],
+      },
+    ]);
+    const c = h.out('t', 'c').series!;
+    assert.deepEqual(
+      c.map((r) => [(r.tags as Record<string, string>).g, (r.values as unknown[][]).map((v) => v[0])]),
+      [
+        ['g50', [at(T0, 0), at(T0, 2)]],
+        ['g98', [at(T0, 1), at(T0, 11)]],
+        ['g99', [at(T0, 1), at(T0, 11)]],
+      ],
+    );
+  });
 });

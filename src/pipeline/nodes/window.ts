@@ -1,41 +1,34 @@
 // window(): buffers points per group and emits them as batches by time (period/every/align/fillPeriod) or by count.
 
-import type { Fields, Point, Tags } from '../../core/point.ts';
+import type { Point } from '../../core/point.ts';
 import { NS_PER_MS, truncate } from '../../core/time.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import { invalidNode } from '../errors.ts';
 import type { Group } from '../group.ts';
 import type { BatchPoint } from '../messages.ts';
-import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
+import type { TaskRuntime } from '../node.ts';
 import { propDuration, propFlag, propInt } from '../props.ts';
+import { PointSlots, RefColumn, resizedTyped, SharedColumn } from '../slot-columns.ts';
+import { SlotNode } from '../slot-node.ts';
 
 const EMPTY: BatchPoint[] = [];
 
 /**
- * Time-ordered buffer with a moving start, compacted when the dead prefix grows. Between messages
- * a buffer of one point is kept inline as that point's parts (tags, fields, time), with no array
- * and no point object: the common state of an idle group.
+ * One group's window while a message is handled: loaded from the node's columns and stored back.
+ * The buffer is time-ordered with a moving start, compacted when the dead prefix grows.
  */
-class WindowState extends GroupState {
+class WindowCursor {
+  slot = 0;
+  group!: Group;
+  name = '';
   buf: BatchPoint[] = EMPTY;
   start = 0;
   nextMs = 0;
   nextNs = 0;
-  name = '';
-  /** The lone buffered point, when `oneFields` is set. */
-  oneFields: Fields | undefined = undefined;
-  oneTags: Tags = NO_TAGS;
-  oneMs = 0;
-  oneNs = 0;
-}
-
-/** Count mode: points seen and the count at which the next batch goes out. */
-class CountWindowState extends WindowState {
+  /** Count mode: points seen and the count at which the next batch goes out. */
   count = 0;
   nextCount = 0;
 }
-
-const NO_TAGS: Tags = Object.freeze({});
 
 function before(aMs: number, aNs: number, bMs: number, bNs: number): boolean {
   return aMs < bMs || (aMs === bMs && aNs < bNs);
@@ -58,7 +51,12 @@ function plus(ms: number, ns: number, d: number, out: [number, number]): [number
   return out;
 }
 
-export class WindowNode extends StatefulNode<WindowState> {
+/**
+ * Per group, in columns by slot: the next window's end, the batch name, and the buffer; an idle
+ * group's buffer is usually one point, kept without a point object (PointSlots), longer ones as
+ * arrays.
+ */
+export class WindowNode extends SlotNode {
   readonly #period: number;
   readonly #every: number;
   readonly #align: boolean;
@@ -66,6 +64,17 @@ export class WindowNode extends StatefulNode<WindowState> {
   readonly #periodCount: number;
   readonly #everyCount: number;
   readonly #tmp: [number, number] = [0, 0];
+  readonly #cur = new WindowCursor();
+  #nextMs = new Float64Array(0);
+  #nextNs = new Int32Array(0);
+  readonly #names = new SharedColumn<string>();
+  /** A buffer of exactly one point. */
+  readonly #one = new PointSlots();
+  /** A buffer of several points, with the start of its live part. */
+  readonly #bufs = new RefColumn<BatchPoint[]>();
+  #starts = new Int32Array(0);
+  #counts = new Float64Array(0);
+  #nextCounts = new Float64Array(0);
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -82,49 +91,89 @@ export class WindowNode extends StatefulNode<WindowState> {
     if (this.#periodCount !== 0 && this.#everyCount <= 0) throw invalidNode(spec.name, 'everyCount must be greater than zero');
   }
 
-  protected newState(g: Group): WindowState {
-    return this.#periodCount > 0 ? new CountWindowState(g) : new WindowState(g);
-  }
-
   protected override onPoint(p: Point, g: Group): void {
-    let s = this.states.peek(g.id);
-    if (s === undefined) {
-      s = this.states.get(g);
+    const known = this.slotOf(g);
+    const s = this.#load(this.hold(g));
+    if (known < 0) {
       s.name = p.name;
       this.#open(s, p);
-    } else {
-      s.seen = this.rt.nowMs;
     }
-    this.#unsettle(s);
-    if (this.#periodCount > 0) this.#byCount(s as CountWindowState, p);
+    if (this.#periodCount > 0) this.#byCount(s, p);
     else this.#byTime(s, p);
-    this.#settle(s);
+    this.#store(s);
   }
 
-  /** An idle group keeps a single buffered point without an array. */
-  #settle(s: WindowState): void {
-    if (s.buf.length - s.start === 1) {
-      const q = s.buf[s.start];
-      s.oneTags = q.tags;
-      s.oneFields = q.fields;
-      s.oneMs = q.timeMs;
-      s.oneNs = q.timeNs;
-      s.buf = EMPTY;
-      s.start = 0;
+  #load(slot: number): WindowCursor {
+    const s = this.#cur;
+    const group = this.rt.groups.at(slot);
+    s.slot = slot;
+    s.group = group;
+    s.name = this.#names.get(slot);
+    s.nextMs = this.#nextMs[slot];
+    s.nextNs = this.#nextNs[slot];
+    const buf = this.#bufs.get(slot);
+    s.buf = buf !== undefined ? buf : this.#one.has(slot) ? [this.#one.get(slot, group.tags)] : EMPTY;
+    s.start = buf !== undefined ? this.#starts[slot] : 0;
+    if (this.#periodCount > 0) {
+      s.count = this.#counts[slot];
+      s.nextCount = this.#nextCounts[slot];
+    }
+    return s;
+  }
+
+  /** Writes the cursor back; a buffer of one point goes to the compact store. */
+  #store(s: WindowCursor): void {
+    const slot = s.slot;
+    this.#names.set(slot, s.name);
+    this.#nextMs[slot] = s.nextMs;
+    this.#nextNs[slot] = s.nextNs;
+    const live = s.buf.length - s.start;
+    if (live === 1) this.#one.set(slot, s.buf[s.start], s.group.tags);
+    else this.#one.clear(slot);
+    this.#bufs.set(slot, live > 1 ? s.buf : undefined);
+    this.#starts[slot] = live > 1 ? s.start : 0;
+    if (this.#periodCount > 0) {
+      this.#counts[slot] = s.count;
+      this.#nextCounts[slot] = s.nextCount;
+    }
+    s.buf = EMPTY;
+  }
+
+  protected clearSlot(slot: number): void {
+    this.#names.clear(slot);
+    this.#one.clear(slot);
+    this.#bufs.set(slot, undefined);
+  }
+
+  protected resizeColumns(capacity: number): void {
+    this.#nextMs = resizedTyped(this.#nextMs, capacity);
+    this.#nextNs = resizedTyped(this.#nextNs, capacity);
+    this.#names.resize(capacity);
+    this.#one.resize(capacity);
+    this.#bufs.resize(capacity);
+    this.#starts = resizedTyped(this.#starts, capacity);
+    if (this.#periodCount > 0) {
+      this.#counts = resizedTyped(this.#counts, capacity);
+      this.#nextCounts = resizedTyped(this.#nextCounts, capacity);
     }
   }
 
-  /** The buffer as one array again (before a barrier works on it). */
-  #unsettle(s: WindowState): void {
-    if (s.oneFields !== undefined) {
-      s.buf = [{ tags: s.oneTags, fields: s.oneFields, timeMs: s.oneMs, timeNs: s.oneNs }];
-      s.oneFields = undefined;
-      s.oneTags = NO_TAGS;
+  protected moveColumns(from: number, to: number): void {
+    this.#nextMs[to] = this.#nextMs[from];
+    this.#nextNs[to] = this.#nextNs[from];
+    this.#names.move(from, to);
+    this.#one.move(from, to);
+    this.#bufs.move(from, to);
+    this.#starts[to] = this.#starts[from];
+    if (this.#periodCount > 0) {
+      this.#counts[to] = this.#counts[from];
+      this.#nextCounts[to] = this.#nextCounts[from];
     }
   }
 
-  #open(s: WindowState, p: Point): void {
-    if (s instanceof CountWindowState) {
+  #open(s: WindowCursor, p: Point): void {
+    if (this.#periodCount > 0) {
+      s.count = 0;
       s.nextCount = this.#fill ? this.#periodCount : this.#everyCount;
       return;
     }
@@ -151,7 +200,7 @@ export class WindowNode extends StatefulNode<WindowState> {
     s.nextNs = t[1];
   }
 
-  #byTime(s: WindowState, p: BatchPoint): void {
+  #byTime(s: WindowCursor, p: BatchPoint): void {
     const t = this.#tmp;
     if (this.#every === 0) {
       // Emitting on every point: a right-closed window (t − period, t].
@@ -194,7 +243,7 @@ export class WindowNode extends StatefulNode<WindowState> {
     this.#push(s, p);
   }
 
-  #byCount(s: CountWindowState, p: BatchPoint): void {
+  #byCount(s: WindowCursor, p: BatchPoint): void {
     this.#push(s, p);
     if (s.buf.length - s.start > this.#periodCount) s.start++;
     s.count++;
@@ -206,7 +255,7 @@ export class WindowNode extends StatefulNode<WindowState> {
   }
 
   /** Drops buffered points older than the bound (prefix only: the buffer is in arrival order). */
-  #purge(s: WindowState, ms: number, ns: number, inclusive: boolean): void {
+  #purge(s: WindowCursor, ms: number, ns: number, inclusive: boolean): void {
     const buf = s.buf;
     while (s.start < buf.length) {
       const q = buf[s.start];
@@ -218,13 +267,13 @@ export class WindowNode extends StatefulNode<WindowState> {
   }
 
   /** An empty buffer restarts as a one-element literal: V8 gives `[].push` room for 17. */
-  #push(s: WindowState, p: BatchPoint): void {
+  #push(s: WindowCursor, p: BatchPoint): void {
     if (s.buf.length === 0) s.buf = [p];
     else s.buf.push(p);
   }
 
   /** Releases purged points: small buffers shift at once, large ones once half is dead. */
-  #compact(s: WindowState): void {
+  #compact(s: WindowCursor): void {
     if (s.start === 0) return;
     if (s.start === s.buf.length) {
       s.buf = EMPTY;
@@ -238,16 +287,16 @@ export class WindowNode extends StatefulNode<WindowState> {
     }
   }
 
-  #emit(s: WindowState, tmaxMs: number, tmaxNs: number): void {
+  #emit(s: WindowCursor, tmaxMs: number, tmaxNs: number): void {
     const points: BatchPoint[] = s.buf.slice(s.start);
     this.emitBatch({ name: s.name, group: s.group, tmaxMs, tmaxNs, points });
   }
 
   /** A barrier closes the current window when its time has reached the window's end. */
   protected override onBarrier(g: Group, timeMs: number, timeNs: number): void {
-    const s = this.states.peek(g.id);
-    if (s !== undefined && this.#periodCount === 0 && !before(timeMs, timeNs, s.nextMs, s.nextNs)) {
-      this.#unsettle(s);
+    const slot = this.#periodCount === 0 ? this.slotOf(g) : -1;
+    if (slot >= 0 && !before(timeMs, timeNs, this.#nextMs[slot], this.#nextNs[slot])) {
+      const s = this.#load(slot);
       const t = this.#tmp;
       if (this.#every === 0) {
         plus(timeMs, timeNs, -this.#period, t);
@@ -268,7 +317,7 @@ export class WindowNode extends StatefulNode<WindowState> {
         s.nextMs = t[0];
         s.nextNs = t[1];
       }
-      this.#settle(s);
+      this.#store(s);
     }
     this.emitBarrier(g, timeMs, timeNs);
   }
