@@ -174,6 +174,18 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
       await client.connect();
       const stages = new Map<string, string>();
       const encodings = new Map<string, CopyEncoding>();
+      /** The COPY format for these columns of a table: its column types decide (looked up once per table and column list). */
+      const encodingFor = async (table: string, columns: Field[]): Promise<CopyEncoding> => {
+        const cols = columns.map((c) => quotePg(c.name)).join(', ');
+        const key = `${quoteTable(table)} (${cols})`;
+        let encoding = encodings.get(key);
+        if (!encoding) {
+          const r = await client.query({ text: `SELECT ${cols} FROM ${quoteTable(table)} WHERE false` });
+          encoding = binaryEncoding(columns, r.fields.map((f) => f.dataTypeID)) ?? TEXT_ENCODING;
+          encodings.set(key, encoding);
+        }
+        return encoding;
+      };
       let cursors = 0;
       let open = 0;
       return {
@@ -216,8 +228,9 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
         async insertMany(table, columns, rows, primaryKeys) {
           if (rows.length === 0) return;
           const cols = columns.map((c) => quotePg(c.name)).join(', ');
+          const encoding = await encodingFor(table, columns);
           if (!primaryKeys || primaryKeys.length === 0) {
-            await copyIn(client, `${quoteTable(table)} (${cols})`, rows);
+            await copyIn(client, `${quoteTable(table)} (${cols})`, rows, encoding);
             return;
           }
           // COPY cannot upsert: rows go through a session-local staging table, then one INSERT ... ON CONFLICT.
@@ -228,7 +241,8 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
             stages.set(table, stage);
           }
           await client.query({ text: `TRUNCATE ${stage}` });
-          await copyIn(client, `${stage} (${cols})`, rows);
+          // The staging table has the target's column types, so the target's COPY format fits it.
+          await copyIn(client, `${stage} (${cols})`, rows, encoding);
           const rest = columns.filter((c) => !primaryKeys.includes(c.name));
           const action = rest.length ? `UPDATE SET ${rest.map((c) => `${quotePg(c.name)} = EXCLUDED.${quotePg(c.name)}`).join(', ')}` : 'NOTHING';
           await client.query({
@@ -236,15 +250,7 @@ export function postgresDialect(info: ConnectionInfo, plugin: string): Dialect {
           });
         },
         async bulkWriter(table, columns) {
-          const target = `${quoteTable(table)} (${columns.map((c) => quotePg(c.name)).join(', ')})`;
-          let encoding = encodings.get(target);
-          if (!encoding) {
-            // The target's column types decide between the binary and the text format (once per table and column list).
-            const r = await client.query({ text: `SELECT ${columns.map((c) => quotePg(c.name)).join(', ')} FROM ${quoteTable(table)} WHERE false` });
-            encoding = binaryEncoding(columns, r.fields.map((f) => f.dataTypeID)) ?? TEXT_ENCODING;
-            encodings.set(target, encoding);
-          }
-          return copyStream(client, target, encoding);
+          return copyStream(client, `${quoteTable(table)} (${columns.map((c) => quotePg(c.name)).join(', ')})`, await encodingFor(table, columns));
         },
         async deleteMany(table, keyColumns, keys) {
           if (keys.length === 0) return;

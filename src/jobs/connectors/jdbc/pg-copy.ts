@@ -318,9 +318,9 @@ export function copyStream(client: PgClient, target: string, encoding: CopyEncod
   });
 }
 
-/** One whole COPY of `rows` in the text format. */
-export async function copyIn(client: PgClient, target: string, rows: Value[][]): Promise<void> {
-  const w = await copyStream(client, target, TEXT_ENCODING);
+/** One whole COPY of `rows`. */
+export async function copyIn(client: PgClient, target: string, rows: Value[][], encoding: CopyEncoding): Promise<void> {
+  const w = await copyStream(client, target, encoding);
   // Messages well below the protocol's size limit.
   for (let i = 0; i < rows.length; i += 4096) await w.write(rows.slice(i, i + 4096));
   await w.end();
