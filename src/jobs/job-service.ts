@@ -298,6 +298,10 @@ export class JobService {
           const [fresh] = (await this.#prepareRuns(rec, live.config, true, p.id)).pipelines;
           p.run = fresh.run;
           p.metrics = fresh.metrics;
+          // A stop that arrived while the pipeline was being rebuilt applies to the new run (the
+          // status may have changed during the awaits above, which the compiler cannot see).
+          const status = rec.status as JobStatus;
+          if (this.#closing || status !== 'RUNNING') p.run.stop(status === 'DOING_SAVEPOINT' || (this.#closing && rec.mode === 'STREAMING') ? 'savepoint' : 'cancel');
           await this.#jobs.put(rec.jobId, rec);
           continue;
         } catch (again) {
