@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { Fields } from '../core/point.ts';
 import { parseLineProtocol } from '../lineproto/parse.ts';
 import { SeriesColumns } from './columns.ts';
-import { LayoutCatalogue, stageFields } from './field-layouts.ts';
+import { FieldStager } from './field-layouts.ts';
 import { columnValue } from './series-store.ts';
 
 function rows(s: SeriesColumns): string[] {
@@ -91,7 +91,7 @@ describe('SeriesColumns.appendStaged', () => {
   /** Appends the lines of `body` (one series) the way the store does, in the given order. */
   function appendBody(s: SeriesColumns, body: string, order?: number[]): void {
     const batch = parseLineProtocol(Buffer.from(body), { database: 'db', retentionPolicy: '', precision: 'n', now: { ms: 0, ns: 0 } });
-    const staged = stageFields(batch, new LayoutCatalogue());
+    const staged = new FieldStager().stage(batch);
     const lines = Int32Array.from(order ?? Array.from({ length: batch.length }, (_, i) => i));
     s.appendStaged(lines, 0, lines.length, batch.timeMs, batch.timeNs, staged, (i) => batch.fields(i));
   }

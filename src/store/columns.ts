@@ -38,10 +38,32 @@ function allocValues(type: FieldType, cap: number): Values {
   }
 }
 
-function growTyped<T extends Float64Array | BigInt64Array | Uint8Array | Int32Array>(a: T, cap: number): T {
-  const next = new (a.constructor as { new (n: number): T })(cap);
-  next.set(a as never);
-  return next;
+type Fixed = Float64Array | BigInt64Array | Uint8Array | Int32Array;
+
+/**
+ * Carves the arrays of a grown chunk out of one buffer: one allocation per growth instead of one
+ * per array (allocating a typed array costs about as much as copying a few kilobytes).
+ */
+class Slab {
+  readonly #buffer: ArrayBuffer;
+  #at = 0;
+
+  constructor(bytes: number) {
+    this.#buffer = new ArrayBuffer(bytes);
+  }
+
+  /** Bytes `n` elements of `a`'s type take in a slab (regions start 8-aligned). */
+  static size(a: Fixed, n: number): number {
+    return Math.ceil((n * a.BYTES_PER_ELEMENT) / 8) * 8;
+  }
+
+  /** A copy of `a` with room for `n` elements. */
+  take<T extends Fixed>(a: T, n: number): T {
+    const next = new (a.constructor as { new (b: ArrayBuffer, at: number, n: number): T })(this.#buffer, this.#at, n);
+    next.set(a as never);
+    this.#at += Slab.size(a, n);
+    return next;
+  }
 }
 
 function wordsOf(col: Column): Int32Array {
@@ -115,7 +137,7 @@ class Chunk {
     this.#absent = absent;
   }
 
-  /** Appends a row whose values are staged at [from, from + layout.keys.length) (see `stageFields`). */
+  /** Appends a row whose values are staged at [from, from + layout.keys.length) (see `FieldStager.stage`). */
   push(ms: number, ns: number, layout: FieldLayout, numbers: Float64Array, others: ArrayLike<string | bigint | undefined> | undefined, from: number): void {
     const row = this.#addRow(ms, ns);
     if (this.#layout !== layout) this.#bind(layout, row);
@@ -147,6 +169,51 @@ class Chunk {
     this.length = row + 1;
   }
 
+  /** Appends staged lines `lines[from..to)`, all of `layout`, column by column. */
+  pushRun(lines: Int32Array, from: number, to: number, timeMs: Float64Array, timeNs: Int32Array, layout: FieldLayout, staged: StagedFields): void {
+    const m = to - from;
+    this.reserve(m);
+    const row0 = this.length;
+    for (let r = 0; r < m; r++) {
+      const i = lines[from + r];
+      this.timeMs[row0 + r] = timeMs[i];
+      this.timeNs[row0 + r] = timeNs[i];
+    }
+    if (this.#layout !== layout) this.#bind(layout, row0);
+    const bound = this.#bound;
+    const { offsets, numbers, others } = staged;
+    for (let k = 0; k < bound.length; k++) {
+      const col = bound[k];
+      switch (layout.kinds[k]) {
+        case FIELD_FLOAT: {
+          const values = col.values as Float64Array;
+          for (let r = 0; r < m; r++) values[row0 + r] = numbers[offsets[lines[from + r]] + k];
+          break;
+        }
+        case FIELD_INTEGER:
+          for (let r = 0; r < m; r++) {
+            const j = offsets[lines[from + r]] + k;
+            const big = others?.[j];
+            if (big === undefined) setSmallInteger(col, row0 + r, numbers[j]);
+            else (col.values as BigInt64Array)[row0 + r] = big as bigint;
+          }
+          break;
+        case FIELD_STRING: {
+          const values = col.values as string[];
+          for (let r = 0; r < m; r++) values[row0 + r] = (others as ArrayLike<string>)[offsets[lines[from + r]] + k];
+          break;
+        }
+        default: {
+          const values = col.values as Uint8Array;
+          for (let r = 0; r < m; r++) values[row0 + r] = numbers[offsets[lines[from + r]] + k];
+        }
+      }
+      col.valid?.fill(1, row0, row0 + m);
+    }
+    for (const col of this.#absent) for (let r = 0; r < m; r++) markAbsent(col, row0 + r, this.cap);
+    this.length = row0 + m;
+  }
+
   /** Appends a row given as an object (points written as objects, rows rebuilt by merges). */
   pushFields(ms: number, ns: number, fields: Fields): void {
     const row = this.#addRow(ms, ns);
@@ -173,12 +240,18 @@ class Chunk {
   #grow(cap: number): void {
     // New arrays rather than in-place growth: views already handed out keep their buffers.
     this.cap = cap;
-    this.timeMs = growTyped(this.timeMs, cap);
-    this.timeNs = growTyped(this.timeNs, cap);
+    let bytes = Slab.size(this.timeMs, cap) + Slab.size(this.timeNs, cap);
     for (const col of this.columns.values()) {
-      if (!Array.isArray(col.values)) col.values = growTyped(col.values as Float64Array, cap);
+      if (!Array.isArray(col.values)) bytes += Slab.size(col.values as Fixed, cap);
+      if (col.valid !== undefined) bytes += cap;
+    }
+    const slab = new Slab(bytes + 8 * this.columns.size);
+    this.timeMs = slab.take(this.timeMs, cap);
+    this.timeNs = slab.take(this.timeNs, cap);
+    for (const col of this.columns.values()) {
+      if (!Array.isArray(col.values)) col.values = slab.take(col.values as Float64Array, cap);
       col.words = undefined;
-      if (col.valid !== undefined) col.valid = growTyped(col.valid, cap);
+      if (col.valid !== undefined) col.valid = slab.take(col.valid, cap);
     }
   }
 
@@ -241,19 +314,36 @@ export class SeriesColumns {
   }
 
   /**
-   * Adds the staged lines `lines[from..to)` (see `stageFields`) in that order; a line whose layout
-   * gives a key twice is added as `whole(line)`.
+   * Adds the staged lines `lines[from..to)` (see `FieldStager.stage`) in that order; a line whose
+   * layout gives a key twice is added as `whole(line)`.
    */
   appendStaged(lines: Int32Array, from: number, to: number, timeMs: Float64Array, timeNs: Int32Array, staged: StagedFields, whole: (line: number) => Fields): void {
     const { layouts, offsets, numbers, others } = staged;
-    if (from < to && this.#inOrder(timeMs[lines[from]], timeNs[lines[from]])) this.#main.reserve(to - from);
-    for (let p = from; p < to; p++) {
+    let p = from;
+    while (p < to) {
       const i = lines[p];
       const layout = layouts[i];
+      if (!layout.duplicates && this.#inOrder(timeMs[i], timeNs[i])) {
+        // The usual case: a run of rising times with one layout goes to the sorted arrays column by column.
+        let q = p + 1;
+        let lastMs = timeMs[i];
+        let lastNs = timeNs[i];
+        while (q < to) {
+          const l = lines[q];
+          if (layouts[l] !== layout || timeMs[l] < lastMs || (timeMs[l] === lastMs && timeNs[l] <= lastNs)) break;
+          lastMs = timeMs[l];
+          lastNs = timeNs[l];
+          q++;
+        }
+        this.#main.pushRun(lines, p, q, timeMs, timeNs, layout, staged);
+        p = q;
+        continue;
+      }
       const chunk = this.#target(timeMs[i], timeNs[i]);
       if (layout.duplicates) chunk.pushFields(timeMs[i], timeNs[i], whole(i));
       else chunk.push(timeMs[i], timeNs[i], layout, numbers, others, offsets[i]);
       if (chunk === this.#late) this.#bound();
+      p++;
     }
   }
 

@@ -9,7 +9,7 @@ import { parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import { ByteReader, ByteWriter } from './codec.ts';
 import { type Column, SeriesColumns } from './columns.ts';
-import { type FieldLayout, LayoutCatalogue, type StagedFields, stageFields } from './field-layouts.ts';
+import { type FieldLayout, FieldStager, type StagedFields } from './field-layouts.ts';
 import { type Disk, joinPath } from './disk.ts';
 import {
   databaseNotFound,
@@ -173,7 +173,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
   readonly #options: EmbeddedStoreOptions;
   readonly #dbs = new Map<string, DbState>();
   readonly #byId = new Map<number, SeriesState>();
-  readonly #layouts = new LayoutCatalogue();
+  readonly #stager = new FieldStager();
   #nextId = 1;
   #stamp = 0;
   #wal: WriteAheadLog | undefined;
@@ -444,7 +444,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const n = batch.length;
     if (n === 0) return { written: 0 };
     const resolved = this.#resolveBatch(rp, batch);
-    const staged = stageFields(batch, this.#layouts);
+    const staged = this.#stager.stage(batch);
     const introduced = validateBatch(rp, batch, resolved, staged);
     this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, staged, introduced);
     const body = batch.body();
@@ -746,7 +746,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
         if (batch.length !== n) throw storeCorrupt(`logged write has ${batch.length} lines, expected ${n}`);
         // Replayed exactly as it was applied: it passed validation then, against the same state.
         const resolved = this.#resolveBatch(rp, batch);
-        const staged = stageFields(batch, this.#layouts);
+        const staged = this.#stager.stage(batch);
         this.#applyBatch(db.name, rp, batch, timeMs, timeNs, resolved, staged, validateBatch(rp, batch, resolved, staged));
         return;
       }

@@ -24,7 +24,7 @@ const CATALOGUE_LIMIT = 10_000;
  * One shared layout object per distinct key/kind sequence, so that columns can cache the columns
  * they bound for a layout across writes by identity.
  */
-export class LayoutCatalogue {
+class LayoutCatalogue {
   readonly #bySignature = new Map<string, FieldLayout>();
 
   intern(keys: readonly string[], kinds: ArrayLike<number>, n: number): FieldLayout {
@@ -57,49 +57,68 @@ export interface StagedFields {
   others: Array<string | bigint | undefined> | undefined;
 }
 
-/** Walks every line's fields once; a line is compared with the previous line's layout before any look-up. */
-export function stageFields(batch: PointBatch, catalogue: LayoutCatalogue): StagedFields {
-  const n = batch.length;
-  let cap = n * 4;
-  let numbers = new Float64Array(cap);
-  let others: Array<string | bigint | undefined> | undefined;
-  const layouts = new Array<FieldLayout>(n);
-  const offsets = new Int32Array(n);
-  const keys: string[] = [];
-  const kinds: number[] = [];
-  const cursor = new FieldCursor();
-  let current: FieldLayout | undefined;
-  let j = 0;
-  for (let i = 0; i < n; i++) {
-    offsets[i] = j;
-    batch.fieldCursor(i, cursor);
-    let same = current !== undefined;
-    let k = 0;
-    while (cursor.next()) {
-      if (j === cap) {
-        cap *= 2;
-        const grown = new Float64Array(cap);
-        grown.set(numbers);
-        numbers = grown;
+/**
+ * Stages the fields of writes into arrays it keeps from one write to the next (a write is staged
+ * and applied synchronously), so that a stream of large writes does not churn the heap.
+ */
+export class FieldStager {
+  readonly #catalogue = new LayoutCatalogue();
+  readonly #cursor = new FieldCursor();
+  #numbers = new Float64Array(1024);
+  #offsets = new Int32Array(256);
+  #layouts: FieldLayout[] = [];
+  readonly #keys: string[] = [];
+  readonly #kinds: number[] = [];
+
+  /**
+   * Walks every line's fields once; a line is compared with the previous line's layout before any
+   * look-up. The result is valid until the next call.
+   */
+  stage(batch: PointBatch): StagedFields {
+    const n = batch.length;
+    if (this.#offsets.length < n) this.#offsets = new Int32Array(n);
+    const offsets = this.#offsets;
+    let numbers = this.#numbers;
+    let others: Array<string | bigint | undefined> | undefined;
+    const layouts = this.#layouts;
+    // Entries past n from a larger write are dropped so they do not keep old layouts alive.
+    layouts.length = n;
+    const keys = this.#keys;
+    const kinds = this.#kinds;
+    const cursor = this.#cursor;
+    let current: FieldLayout | undefined;
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = j;
+      batch.fieldCursor(i, cursor);
+      let same = current !== undefined;
+      let k = 0;
+      while (cursor.next()) {
+        if (j === numbers.length) {
+          const grown = new Float64Array(numbers.length * 2);
+          grown.set(numbers);
+          numbers = grown;
+        }
+        const key = cursor.key;
+        const kind = cursor.kind;
+        if (same && (current as FieldLayout).keys[k] !== key) same = false;
+        if (same && (current as FieldLayout).kinds[k] !== kind) same = false;
+        keys[k] = key;
+        kinds[k] = kind;
+        if (kind === FIELD_FLOAT) numbers[j] = cursor.float();
+        else if (kind === FIELD_INTEGER) {
+          const small = cursor.smallInteger();
+          if (small === undefined) (others ??= [])[j] = cursor.integer();
+          else numbers[j] = small;
+        } else if (kind === FIELD_STRING) (others ??= [])[j] = cursor.string();
+        else numbers[j] = cursor.boolean() ? 1 : 0;
+        j++;
+        k++;
       }
-      const key = cursor.key;
-      const kind = cursor.kind;
-      if (same && (current as FieldLayout).keys[k] !== key) same = false;
-      if (same && (current as FieldLayout).kinds[k] !== kind) same = false;
-      keys[k] = key;
-      kinds[k] = kind;
-      if (kind === FIELD_FLOAT) numbers[j] = cursor.float();
-      else if (kind === FIELD_INTEGER) {
-        const small = cursor.smallInteger();
-        if (small === undefined) (others ??= [])[j] = cursor.integer();
-        else numbers[j] = small;
-      } else if (kind === FIELD_STRING) (others ??= [])[j] = cursor.string();
-      else numbers[j] = cursor.boolean() ? 1 : 0;
-      j++;
-      k++;
+      if (!same || k !== (current as FieldLayout).keys.length) current = this.#catalogue.intern(keys, kinds, k);
+      layouts[i] = current as FieldLayout;
     }
-    if (!same || k !== (current as FieldLayout).keys.length) current = catalogue.intern(keys, kinds, k);
-    layouts[i] = current as FieldLayout;
+    this.#numbers = numbers;
+    return { layouts, offsets, numbers, others };
   }
-  return { layouts, offsets, numbers, others };
 }
