@@ -24,6 +24,8 @@ before(async () => {
   my = await dialectFor(MY, 'root', '', 'test').connect();
   await pg.query(`CREATE TABLE ${tag}_src (id bigint PRIMARY KEY, name text)`);
   await pg.query(`INSERT INTO ${tag}_src SELECT g, 'name ' || g FROM generate_series(1, ${ROWS}) g`);
+  await pg.query(`CREATE TABLE ${tag}_two (grp int, id int, PRIMARY KEY (grp, id))`);
+  await pg.query(`INSERT INTO ${tag}_two SELECT g % 4, g FROM generate_series(1, ${ROWS}) g`);
   await my.query(`CREATE TABLE ${tag}_src (id bigint PRIMARY KEY, name varchar(20))`);
   await my.query(`INSERT INTO ${tag}_src (id, name) SELECT seq, CONCAT('name ', seq) FROM seq_1_to_${ROWS}`);
 });
@@ -31,8 +33,7 @@ after(async () => {
   await jobs.close();
   await listener.close();
   for (const c of [pg, my]) {
-    await c.query(`DROP TABLE IF EXISTS ${tag}_src`);
-    await c.query(`DROP TABLE IF EXISTS ${tag}_out`);
+    for (const t of ['src', 'out', 'two', 'src_copy', 'two_copy']) await c.query(`DROP TABLE IF EXISTS ${tag}_${t}`);
     await c.close();
   }
 });
@@ -101,4 +102,23 @@ test('MariaDB query + unique partition_column, two splits at once → MariaDB si
   assert.equal(final.metrics.SourceReceivedCount, String(ROWS), 'every row read once over both runs');
   const r = await my.query(`SELECT count(*), count(DISTINCT id), sum(id) FROM ${tag}_out`);
   assert.deepEqual(r.rows[0].map(String), [String(ROWS), String(ROWS), String((ROWS * (ROWS + 1)) / 2)]);
+});
+
+test('PostgreSQL table_list (two tables, one with a composite key) → a COPY sink per table named through the table_name placeholder: stopped mid-split, resumed exactly', async () => {
+  const config = JSON.stringify({
+    env: { 'job.mode': 'BATCH', parallelism: 2 },
+    source: [{ plugin_name: 'Jdbc', plugin_output: 'rows', url: PG, user: 'postgres', table_list: [{ table_path: `test.public.${tag}_src` }, { table_path: `test.public.${tag}_two` }] }],
+    sink: [
+      { plugin_name: 'Jdbc', plugin_input: 'rows', url: PG, user: 'postgres', generate_sink_sql: true, database: 'test', table: `\${table_name}_copy` },
+      { plugin_name: 'Console', plugin_input: 'rows', 'log.print.delay.ms': 1 },
+    ],
+  });
+  const { stopped, final } = await stopAndResume(config, 'application/json');
+  assert.ok(Number(stopped.metrics.SourceReceivedCount) < 2 * ROWS, `stopped after ${stopped.metrics.SourceReceivedCount} rows`);
+  assert.equal(final.metrics.SourceReceivedCount, String(2 * ROWS), 'every row of both tables read once over both runs');
+  const sum = String((ROWS * (ROWS + 1)) / 2);
+  for (const t of ['src', 'two']) {
+    const r = await pg.query(`SELECT count(*), count(DISTINCT id), sum(id) FROM ${tag}_${t}_copy`);
+    assert.deepEqual(r.rows[0].map(String), [String(ROWS), String(ROWS), sum], t);
+  }
 });
