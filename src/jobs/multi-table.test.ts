@@ -98,20 +98,27 @@ test('a multi-table Assert failure names the table; a per-table rule only sees i
   assert.match(rec?.errorMsg ?? '', /row :SeaTunnelRow\{tableId=shop\.users, kind=INSERT, fields=\[3, cy, 3\.5\]\} fail rule/);
 });
 
-test('a streaming multi-table job stopped with a savepoint resumes every table without loss or duplicates', async () => {
+test('a streaming job of two pipelines (one multi-table) stopped with a savepoint resumes every table without loss or duplicates', async () => {
   const jobs = new JobService({ meta: new SqliteMetaStore({ path: ':memory:' }), registry: builtinRegistry() });
   const out = join(dir, 'resume');
   const conf = (): JsonObject => ({
     env: { 'job.mode': 'STREAMING', 'checkpoint.interval': 50 },
-    source: [{ ...twoTables(), 'split.read-interval': 20, 'split.num': 2 }],
-    sink: [{ plugin_name: 'LocalFile', path: join(out, ph('table_name')), tmp_path: join(dir, 'tmp2'), file_format_type: 'json' }],
+    source: [
+      { ...twoTables(), 'split.read-interval': 20, 'split.num': 2 },
+      { plugin_name: 'FakeSource', plugin_output: 'solo', schema: { table: 'solo', fields: { id: 'int' } }, rows: [1, 2, 3, 4].map((id) => ({ fields: [id] })), 'split.num': 4, 'split.read-interval': 20 },
+    ],
+    sink: [
+      { plugin_name: 'LocalFile', plugin_input: 'fake', path: join(out, ph('table_name')), tmp_path: join(dir, 'tmp2'), file_format_type: 'json' },
+      { plugin_name: 'LocalFile', plugin_input: 'solo', path: join(out, 'solo'), tmp_path: join(dir, 'tmp2'), file_format_type: 'json' },
+    ],
   });
   const { jobId } = await jobs.submit(conf());
   await new Promise((r) => setTimeout(r, 30));
   await jobs.stop(jobId, true);
   assert.equal((await jobs.waitFor(jobId))?.status, 'SAVEPOINT_DONE');
   await jobs.submit(conf(), { jobId, isStartWithSavePoint: true });
-  for (let i = 0; i < 200 && jobs.get(jobId)?.metrics.sourceCount['shop.users'] !== 3; i++) await new Promise((r) => setTimeout(r, 10));
+  const read = () => jobs.get(jobId)?.metrics.sourceCount ?? {};
+  for (let i = 0; i < 200 && (read()['shop.users'] !== 3 || read().solo !== 4); i++) await new Promise((r) => setTimeout(r, 10));
   await jobs.stop(jobId, true);
   await jobs.waitFor(jobId);
   const ids = (table: string) =>
@@ -122,4 +129,6 @@ test('a streaming multi-table job stopped with a savepoint resumes every table w
       .sort((a, b) => a - b);
   assert.equal(ids('orders').length, 5);
   assert.deepEqual(ids('users'), [1, 2, 3]);
+  assert.deepEqual(ids('solo'), [1, 2, 3, 4]);
+  assert.ok(await jobs.checkpoint(jobId, 2), 'the second pipeline keeps its own checkpoint');
 });
