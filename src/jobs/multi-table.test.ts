@@ -118,7 +118,7 @@ test('a streaming job of two pipelines (one multi-table) stopped with a savepoin
   assert.equal((await jobs.waitFor(jobId))?.status, 'SAVEPOINT_DONE');
   await jobs.submit(conf(), { jobId, isStartWithSavePoint: true });
   const read = () => jobs.get(jobId)?.metrics.sourceCount ?? {};
-  for (let i = 0; i < 200 && (read()['shop.users'] !== 3 || read().solo !== 4); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && (read()['shop.users'] !== 3 || read().solo !== 4); i++) await new Promise((r) => setTimeout(r, 10));
   await jobs.stop(jobId, true);
   await jobs.waitFor(jobId);
   const ids = (table: string) =>
