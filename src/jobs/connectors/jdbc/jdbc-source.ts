@@ -1,4 +1,4 @@
-// Jdbc source: `query`, `table_path` or `table_list` (with `where_condition`), each table optionally split into ranges of `partition_column`.
+// Jdbc source: `query`, `table_path` or `table_list` (with `where_condition`), each table split into ranges of `partition_column` or of its integer primary key.
 
 import type { JsonObject, JsonValue } from '../../config/hocon.ts';
 import { intOption, option, stringOption } from '../../config/job-config.ts';
@@ -22,6 +22,8 @@ interface TableSpec {
   partitionNum?: number;
   lower?: number;
   upper?: number;
+  /** Rows per split when a table_path table splits on its integer primary key (`split.size`). */
+  splitSize: number;
 }
 
 interface JdbcOffset {
@@ -40,6 +42,7 @@ interface JdbcOffset {
 
 /** Key column types whose values survive the checkpoint's JSON and compare in SQL exactly as they sort. */
 const KEY_TYPES = new Set<SeaType['kind']>(['tinyint', 'smallint', 'int', 'bigint', 'decimal', 'string', 'date', 'time', 'timestamp']);
+const INTEGER_TYPES = new Set<SeaType['kind']>(['tinyint', 'smallint', 'int', 'bigint']);
 
 /**
  * Resume semantics. A table with an ordered unique key (the primary key of a `table_path` table, or a
@@ -100,6 +103,7 @@ class JdbcSource implements Source {
       partitionNum: stringOption(num, 'partition_num') === undefined ? undefined : intOption(num, 'partition_num', 1, this.#where),
       lower: lo === undefined ? undefined : Number(lo),
       upper: hi === undefined ? undefined : Number(hi),
+      splitSize: Math.max(1, intOption(stringOption(entry, 'split.size') !== undefined ? entry : top, 'split.size', 8096, this.#where)),
     };
   }
 
@@ -171,23 +175,30 @@ class JdbcSource implements Source {
       if (key) offset.key = key;
       return { id: `jdbc-${t}-${k}`, offset: offset as unknown as JsonValue };
     };
-    const col = spec.partitionColumn;
+    // Without a partition column, a table_path table splits on its single integer primary key into
+    // chunks of about `split.size` rows (SeaTunnel's chunking for an evenly spread key).
+    const field = key?.length === 1 && spec.table ? this.tables()[t].fields.find((f) => f.name === key[0]) : undefined;
+    const byKey = !spec.partitionColumn && field !== undefined && INTEGER_TYPES.has(field.type.kind);
+    const col = spec.partitionColumn ?? (byKey ? key![0] : undefined);
     if (!col) return [split(0, spec.sql, [])];
     const q = this.#dialect.quote(col);
     let lo = spec.lower;
     let hi = spec.upper;
-    if (lo === undefined || hi === undefined) {
+    let rows = 0;
+    if (lo === undefined || hi === undefined || byKey) {
       const conn = await this.#connect();
       try {
-        const r = await conn.query(`SELECT MIN(${q}), MAX(${q}) FROM (${spec.sql}) t`);
+        const r = await conn.query(`SELECT MIN(${q}), MAX(${q}), COUNT(*) FROM (${spec.sql}) t`);
         lo ??= Number(r.rows[0]?.[0]);
         hi ??= Number(r.rows[0]?.[1]);
+        rows = Number(r.rows[0]?.[2]);
       } finally {
         await conn.close();
       }
     }
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [split(0, spec.sql, [])];
-    const n = Math.max(1, spec.partitionNum ?? parallelism);
+    // Bounds beyond 2^53 would round, and a rounded upper bound could leave rows out.
+    if (!Number.isSafeInteger(Math.floor(lo!)) || !Number.isSafeInteger(Math.ceil(hi!))) return [split(0, spec.sql, [])];
+    const n = Math.max(1, byKey ? Math.ceil(rows / spec.splitSize) : (spec.partitionNum ?? parallelism));
     const step = Math.max(1, Math.ceil((hi! - lo! + 1) / n));
     const out: SourceSplit[] = [];
     const p = (i: number) => this.#dialect.param(i);

@@ -62,6 +62,16 @@ sourceConformance('Jdbc source (PostgreSQL, one split read through a cursor)', {
   expectedRows: 1201,
 });
 
+sourceConformance('Jdbc source (PostgreSQL, table_path split on its integer primary key by split.size)', {
+  make: async () => {
+    const s = jdbcSourceFactory.create(ctx({ url: PG, user: 'postgres', table_path: `test.public.src_${tag}`, 'split.size': 500 }));
+    await s.prepare?.();
+    assert.equal((await s.splits(1)).length, 3, 'ids 0..1200 in chunks of about 500 rows');
+    return s;
+  },
+  expectedRows: 1201,
+});
+
 sourceConformance('Jdbc source (MariaDB, table_path)', {
   make: async () => {
     const s = jdbcSourceFactory.create(ctx({ url: MY, user: 'root', password: '', table_path: `test.src_${tag}` }));
