@@ -112,7 +112,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     },
     logger: pipelineLog,
     writers: outputWriters(series.store, clusters),
-    http: fetchPoster(readHttpPostSection(config.sections.httppost)),
+    http: fetchPoster(readHttpPostSection(config.sections.httppost), streamSection.httpPostQueueSize),
     groupIdleMs: streamSection.groupIdleMs,
     queryStore: series.store,
   });

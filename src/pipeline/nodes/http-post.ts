@@ -55,8 +55,13 @@ export class HttpPostNode extends RunNode {
   /**
    * Kapacitor posts synchronously, one row after the other. Here the posts are chained instead, so
    * they still go out (and, with a code field, pass on) in arrival order without blocking ingest.
+   * What ingest is not held up by must be bounded instead: past the poster's `maxQueued` waiting or
+   * in-flight posts, new ones are dropped.
    */
   #queue: Promise<void> = Promise.resolve();
+  #pending = 0;
+  /** Set by the first drop of a burst (the one that is logged); cleared once the queue is back to half. */
+  #dropping = false;
   #stopped = false;
 
   constructor(
@@ -111,15 +116,34 @@ export class HttpPostNode extends RunNode {
     return res.status;
   }
 
-  /** Queues a post; `then` receives the status once this and every earlier post are done. */
+  /**
+   * Queues a post; `then` receives the status once this and every earlier post are done. A post that
+   * finds the queue full is dropped (and so is `then`): each counts in `errors`, the first of a burst
+   * is logged.
+   */
   #enqueue(row: ResultRow, points: readonly BatchPoint[], then?: (code: number) => void): void {
+    const max = this.http?.maxQueued ?? Number.POSITIVE_INFINITY;
+    if (this.#pending >= max) {
+      if (this.#dropping) this.errors++;
+      else {
+        this.#dropping = true;
+        this.fail(`failed to POST data: ${max} posts are already waiting, dropping posts until the receiver catches up`);
+      }
+      return;
+    }
+    this.#pending++;
     this.#queue = this.#queue.then(async () => {
-      if (this.#stopped) return;
-      const code = await this.#post(row, points).catch((err) => {
-        this.fail(err);
-        return 0;
-      });
-      if (then !== undefined && !this.#stopped) then(code);
+      try {
+        if (this.#stopped) return;
+        const code = await this.#post(row, points).catch((err) => {
+          this.fail(err);
+          return 0;
+        });
+        if (then !== undefined && !this.#stopped) then(code);
+      } finally {
+        // Half way down, so a receiver that stays just behind is reported now and then, not per post.
+        if (--this.#pending <= max / 2) this.#dropping = false;
+      }
     });
   }
 

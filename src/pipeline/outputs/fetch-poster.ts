@@ -3,7 +3,7 @@
 import type { HttpPostEndpointConfig } from '../../config/httppost-section.ts';
 import type { HttpPostEndpoint, HttpPoster } from './point-writer.ts';
 
-export function fetchPoster(endpoints: readonly HttpPostEndpointConfig[] = []): HttpPoster {
+export function fetchPoster(endpoints: readonly HttpPostEndpointConfig[], maxQueued: number): HttpPoster {
   const byName = new Map<string, HttpPostEndpoint>();
   for (const e of endpoints) {
     const headers: Record<string, string> = { ...e.headers };
@@ -23,5 +23,6 @@ export function fetchPoster(endpoints: readonly HttpPostEndpointConfig[] = []): 
       return { status: res.status, body: await res.text() };
     },
     endpoint: (name) => byName.get(name),
+    maxQueued,
   };
 }

@@ -36,4 +36,6 @@ export interface HttpPoster {
     timeoutMs: number,
   ): Promise<{ status: number; body: string }>;
   endpoint(name: string): HttpPostEndpoint | undefined;
+  /** Posts one node may have waiting or in flight (`[stream] http-post-queue-size`); more are dropped. */
+  readonly maxQueued: number;
 }
