@@ -43,12 +43,13 @@ function copyValue(v: Value): string {
 }
 
 /** Wraps a payload as a CopyData message ('d', then the length including itself). */
-function copyData(payload: string): Buffer {
-  const n = Buffer.byteLength(payload, 'utf8');
+function copyData(payload: string | Buffer): Buffer {
+  const n = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
   const msg = Buffer.allocUnsafe(5 + n);
   msg[0] = 0x64;
   msg.writeInt32BE(n + 4, 1);
-  msg.write(payload, 5, 'utf8');
+  if (typeof payload === 'string') msg.write(payload, 5, 'utf8');
+  else payload.copy(msg, 5);
   return msg;
 }
 
@@ -243,15 +244,6 @@ export function binaryEncoding(fields: Field[], targetOids: number[]): CopyEncod
  */
 const MAX_QUEUED = 1 << 20;
 
-/** A CopyData message of raw bytes (the binary header and trailer). */
-function rawCopyData(bytes: Buffer): Buffer {
-  const msg = Buffer.allocUnsafe(5 + bytes.length);
-  msg[0] = 0x64;
-  msg.writeInt32BE(bytes.length + 4, 1);
-  bytes.copy(msg, 5);
-  return msg;
-}
-
 /**
  * Opens `COPY <target> FROM STDIN` in the encoding's format. Messages go straight to the socket as
  * they are written while the server ingests them; the socket's drain is the backpressure. Rows
@@ -285,7 +277,7 @@ export function copyStream(client: PgClient, target: string, encoding: CopyEncod
         if (rows.length > 0) return send(encoding.encode(rows));
       },
       async end() {
-        if (encoding.trailer) send(rawCopyData(encoding.trailer));
+        if (encoding.trailer) send(copyData(encoding.trailer));
         wire!.endCopyFrom();
         await finished;
       },
@@ -300,7 +292,7 @@ export function copyStream(client: PgClient, target: string, encoding: CopyEncod
         w.query(`COPY ${target} FROM STDIN${encoding.format === 'binary' ? ' (FORMAT binary)' : ''}`);
       },
       handleCopyInResponse() {
-        if (encoding.header) send(rawCopyData(encoding.header));
+        if (encoding.header) send(copyData(encoding.header));
         opened(writer);
       },
       handleCommandComplete() {},
