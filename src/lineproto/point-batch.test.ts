@@ -48,3 +48,22 @@ describe('PointBatch.fieldCursor', () => {
     assert.equal(batch.body().toString(), BODY);
   });
 });
+
+describe('PointBatch projections', () => {
+  const body = Buffer.from('m,t=1 a=1.5,s="x,\\"y",b=2i,c=true,d="q" 1\nm b=3i 2\n');
+  const batch = parseLineProtocol(body, { database: 'd', retentionPolicy: 'r', precision: 'n', now: { ms: 0, ns: 0 } });
+
+  it('decodes only the named fields, skipping quoted values with escapes', () => {
+    assert.deepEqual(batch.fields(0, new Set(['b', 'd'])), { b: 2n, d: 'q' });
+    assert.deepEqual(batch.fields(0, new Set(['s'])), { s: 'x,"y' });
+    assert.deepEqual(batch.fields(1, new Set(['a'])), {});
+    assert.deepEqual(batch.point(0, new Set(['c'])).fields, { c: true });
+  });
+
+  it('decodes shared points whole, whatever the projection', () => {
+    const shared = parseLineProtocol(body, { database: 'd', retentionPolicy: 'r', precision: 'n', now: { ms: 0, ns: 0 } });
+    shared.sharePoints();
+    assert.deepEqual(shared.point(0, new Set(['c'])).fields, { a: 1.5, s: 'x,"y', b: 2n, c: true, d: 'q' });
+    assert.equal(shared.point(0), shared.point(0));
+  });
+});

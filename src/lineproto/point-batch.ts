@@ -144,8 +144,11 @@ export class PointBatch {
     return tags;
   }
 
-  /** The fields of line `i` with their types: floats as number, integers as bigint. */
-  fields(i: number): Fields {
+  /**
+   * The fields of line `i` with their types: floats as number, integers as bigint. With `only`,
+   * just the fields named in it (a projection: the others' values are skipped, not decoded).
+   */
+  fields(i: number, only?: ReadonlySet<string>): Fields {
     const c = this.#cols;
     const buf = this.#buf;
     const escaped = (c.flags[i] & FLAG_FIELDS_ESCAPED) !== 0;
@@ -159,6 +162,10 @@ export class PointBatch {
       const key = escaped ? unescapeTag(buf.toString('utf8', keyStart, p)) : this.#fieldKey(k, keyStart, p);
       k++;
       p++;
+      if (only !== undefined && !only.has(key)) {
+        p = skipValue(buf, p, end) + 1;
+        continue;
+      }
       const valueStart = p;
       let value: FieldValue;
       if (buf[p] === QUOTE) {
@@ -250,25 +257,28 @@ export class PointBatch {
     this.#points ??= new Array<Point>(this.length);
   }
 
-  /** Line `i` as a point; treat it as read-only (it is shared after `sharePoints()`). */
-  point(i: number): Point {
+  /**
+   * Line `i` as a point; treat it as read-only (it is shared after `sharePoints()`). A reader that
+   * needs only some fields names them in `only`; shared points are always decoded whole.
+   */
+  point(i: number, only?: ReadonlySet<string>): Point {
     const points = this.#points;
-    if (points === undefined) return this.#decodePoint(i);
+    if (points === undefined) return this.#decodePoint(i, only);
     let point = points[i];
     if (point === undefined) {
-      point = this.#decodePoint(i);
+      point = this.#decodePoint(i, undefined);
       points[i] = point;
     }
     return point;
   }
 
-  #decodePoint(i: number): Point {
+  #decodePoint(i: number, only: ReadonlySet<string> | undefined): Point {
     return {
       database: this.database,
       retentionPolicy: this.retentionPolicy,
       name: this.measurement(i),
       tags: this.tags(i),
-      fields: this.fields(i),
+      fields: this.fields(i, only),
       timeMs: this.timeMs[i],
       timeNs: this.timeNs[i],
     };
@@ -395,6 +405,17 @@ export class FieldCursor {
         return this.boolean();
     }
   }
+}
+
+/** The end of the field value starting at `p` (its closing quote, or the comma or end after it). */
+function skipValue(buf: Buffer, p: number, end: number): number {
+  if (buf[p] !== QUOTE) {
+    while (p < end && buf[p] !== COMMA) p++;
+    return p;
+  }
+  p++;
+  while (buf[p] !== QUOTE) p += buf[p] === BACKSLASH ? 2 : 1;
+  return p + 1;
 }
 
 function decodeScalar(buf: Buffer, start: number, end: number): FieldValue {

@@ -5,6 +5,7 @@ import { instant, round, truncate } from '../../core/time.ts';
 import type { PointBatch } from '../../lineproto/point-batch.ts';
 import type { LambdaState } from '../../tick/lambda/types.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
+import { fieldsReadFrom } from '../field-needs.ts';
 import { type Dimensions, dimensions, type Group, StarDimensions } from '../group.ts';
 import { LambdaRunner } from '../lambda-runner.ts';
 import { RunNode, type TaskRuntime } from '../node.ts';
@@ -20,6 +21,8 @@ export class FromNode extends RunNode {
   readonly #star: StarDimensions | undefined;
   readonly #truncate: number;
   readonly #round: number;
+  /** The only fields the task can read from this node's points, or undefined for all of them. */
+  readonly #only: ReadonlySet<string> | undefined;
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -39,6 +42,8 @@ export class FromNode extends RunNode {
     }
     this.#truncate = propDuration(spec, 'truncate');
     this.#round = propDuration(spec, 'round');
+    const needs = fieldsReadFrom(spec);
+    this.#only = needs === 'all' ? undefined : needs;
   }
 
   /** One line of a write: cheap dbrp and measurement checks before the line is decoded. */
@@ -51,7 +56,7 @@ export class FromNode extends RunNode {
       this.collected++;
       return;
     }
-    this.receivePoint(batch.point(i), this.rt.groups.root, 0);
+    this.receivePoint(batch.point(i, this.#only), this.rt.groups.root, 0);
   }
 
   protected override onPoint(p: Point): void {

@@ -39,6 +39,15 @@ const SHAPES: Record<string, Shape> = {
   elapsed: 'transform',
 };
 
+/**
+ * True when the function's points carry only its result field (aggregates and transformations):
+ * it reads nothing of its input but the field it is applied to. Selectors keep the selected row.
+ */
+export function emitsOnlyItsResult(kind: string): boolean {
+  const shape = SHAPES[kind];
+  return shape === 'aggregate' || shape === 'transform';
+}
+
 class InfluxQLState extends GroupState {
   /** Stream aggregation: the run of points sharing one timestamp (allocated on first use). */
   run: Point[] | undefined;
