@@ -27,6 +27,10 @@ type Message = Point | Batch;
  * the same time stay in arrival order (a second point from a parent at that time opens the next
  * set). Times usually arrive in order, so a new set is appended; sets leave from the front.
  * Each parent's head time is kept as two numbers (NaN until the parent has reported).
+ *
+ * A point whose fields are all floats in the order of its parent's layout in this group waits as
+ * numbers in that parent's Float64Array (its slot holds NUMBERS): a self-join against 10 minutes
+ * ago keeps hundreds of sets per group, and boxed values kept that long are what the GC pays for.
  */
 class JoinGroup extends GroupState {
   /** Index of the oldest live set; the arrays are compacted once half of them is dead. */
@@ -35,14 +39,18 @@ class JoinGroup extends GroupState {
   ns: number[] = [];
   /** Messages filled so far per set. */
   size: number[] = [];
-  /** `parents` slots per set: a point's fields or a whole batch. */
-  values: (Fields | BatchMessage | undefined)[] = [];
+  /** `parents` slots per set: a point's fields, NUMBERS or a whole batch. */
+  values: (Fields | BatchMessage | typeof NUMBERS | undefined)[] = [];
   /** Per set, the name of the message of the lowest parent index so far (the joined name). */
   names: string[] = [];
   /** Per set, that lowest parent index. */
   first: number[] = [];
   readonly headMs: number[];
   readonly headNs: number[];
+  /** Per parent, the field names its numeric slots hold (fixed while sets are pending). */
+  readonly layouts: (FieldLayout | undefined)[];
+  /** Per parent, `layout.keys.length` numbers per set, indexed like the sets. */
+  readonly numbers: Float64Array[];
 
   constructor(
     group: Group,
@@ -51,6 +59,8 @@ class JoinGroup extends GroupState {
     super(group);
     this.headMs = new Array<number>(parents).fill(NOT_REPORTED);
     this.headNs = new Array<number>(parents).fill(0);
+    this.layouts = new Array<FieldLayout | undefined>(parents).fill(undefined);
+    this.numbers = new Array<Float64Array>(parents).fill(NO_NUMBERS);
   }
 
   get pending(): number {
@@ -99,6 +109,7 @@ class JoinGroup extends GroupState {
         this.first[i] = this.first[i + 1];
         for (let j = 0; j < p; j++) v[i * p + j] = v[(i + 1) * p + j];
       }
+      this.#moveNumbers(this.start - 1, this.start, at);
       this.start--;
       at--;
       this.ms[at] = ms;
@@ -115,6 +126,7 @@ class JoinGroup extends GroupState {
     this.names.splice(at, 0, '');
     this.first.splice(at, 0, p);
     this.values.splice(at * p, 0, ...new Array<undefined>(p));
+    this.#moveNumbers(at + 1, at, n);
     return at;
   }
 
@@ -133,18 +145,90 @@ class JoinGroup extends GroupState {
       this.names = [];
       this.first = [];
       this.values = [];
+      // Nothing waits any more: a parent whose fields changed gets a new layout.
+      this.layouts.fill(undefined);
     } else if (this.start >= 32 && this.start * 2 >= n) {
+      // In place: long-lived arrays copied anew would be old-space garbage.
       const k = this.start;
-      this.ms = this.ms.slice(k);
-      this.ns = this.ns.slice(k);
-      this.size = this.size.slice(k);
-      this.names = this.names.slice(k);
-      this.first = this.first.slice(k);
-      this.values = this.values.slice(k * p);
+      compact(this.ms, k);
+      compact(this.ns, k);
+      compact(this.size, k);
+      compact(this.names, k);
+      compact(this.first, k);
+      compact(this.values, k * p);
+      this.#moveNumbers(0, k, n);
       this.start = 0;
     }
   }
+
+  /**
+   * Stores `fields` as numbers in parent `src`'s slot of set `at` if they are all floats in the
+   * order of that parent's layout (which the first such fields of a group fix); false otherwise.
+   */
+  storeNumbers(at: number, src: number, fields: Fields, layouts: FieldLayouts): boolean {
+    let layout = this.layouts[src];
+    if (layout === undefined) {
+      layout = layouts.of(src, fields);
+      if (layout === undefined) return false;
+      this.layouts[src] = layout;
+    }
+    const keys = layout.keys;
+    const w = keys.length;
+    let a = this.numbers[src];
+    if (a.length < (at + 1) * w) {
+      const grown = new Float64Array(Math.max(8, this.ms.length * 2) * w);
+      grown.set(a);
+      this.numbers[src] = a = grown;
+    }
+    const base = at * w;
+    let j = 0;
+    for (const k in fields) {
+      const v = fields[k];
+      if (j === w || keys[j] !== k || typeof v !== 'number') return false;
+      a[base + j++] = v;
+    }
+    return j === w;
+  }
+
+  /** Moves the numbers of sets [from, end) to start at set `to`, for every parent. */
+  #moveNumbers(to: number, from: number, end: number): void {
+    for (let i = 0; i < this.parents; i++) {
+      const layout = this.layouts[i];
+      const a = this.numbers[i];
+      if (layout === undefined || a.length === 0) continue;
+      const w = layout.keys.length;
+      const needed = (to + end - from) * w;
+      if (a.length < needed) {
+        const grown = new Float64Array(Math.max(needed, a.length * 2));
+        grown.set(a);
+        this.numbers[i] = grown;
+      }
+      this.numbers[i].copyWithin(to * w, from * w, Math.min(end * w, a.length));
+    }
+  }
 }
+
+/** Removes the first `k` elements without a new array. */
+function compact<T>(a: T[], k: number): void {
+  a.copyWithin(0, k);
+  a.length -= k;
+}
+
+/** The float fields one parent's points carry, in their order, with their joined names. */
+interface FieldLayout {
+  readonly keys: readonly string[];
+  /** `<as><delimiter><key>` per key. */
+  readonly joined: readonly string[];
+}
+
+/** Where a group finds the layout of a parent's fields: the node shares one per parent while they match. */
+interface FieldLayouts {
+  of(src: number, fields: Fields): FieldLayout | undefined;
+}
+
+/** The mark of a slot whose fields wait as numbers. */
+const NUMBERS: unique symbol = Symbol('numbers');
+const NO_NUMBERS = new Float64Array(0);
 
 /** A batch waiting in a join set (points wait as their bare fields). */
 class BatchMessage {
@@ -168,9 +252,18 @@ const NOT_REPORTED = Number.NaN;
 const NULL_FIELD = null as unknown as FieldValue;
 /** Field names are few; a stream of ever new ones must not grow the cache without bound. */
 const PREFIXED_NAMES_LIMIT = 10_000;
+/** True if `fields` holds exactly `keys`, in that order, all floats. */
+function sameFloatKeys(fields: Fields, keys: readonly string[]): boolean {
+  let j = 0;
+  for (const k in fields) {
+    if (j === keys.length || keys[j] !== k || typeof fields[k] !== 'number') return false;
+    j++;
+  }
+  return j === keys.length;
+}
 const before = (aMs: number, aNs: number, bMs: number, bNs: number) => aMs < bMs || (aMs === bMs && aNs < bNs);
 
-export class JoinNode extends StatefulNode<JoinGroup> {
+export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
   readonly #prefixes: string[];
   readonly #on: string[];
   readonly #delimiter: string;
@@ -182,6 +275,8 @@ export class JoinNode extends StatefulNode<JoinGroup> {
   readonly #lowMarks = new Map<string, [number, number]>();
   readonly #reported = new Set<number>();
   readonly #prefixedNames: Map<string, string>[];
+  /** Per parent, the layout of the last float-only fields a group adopted (shared by groups alike). */
+  readonly #layouts: (FieldLayout | undefined)[];
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -198,6 +293,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     else throw invalidNode(spec.name, `unexpected fill option ${String(fill)}`);
     const parents = spec.parents.length;
     this.#prefixedNames = Array.from({ length: parents }, () => new Map<string, string>());
+    this.#layouts = new Array<FieldLayout | undefined>(parents).fill(undefined);
     if (this.#prefixes.length !== parents) {
       throw invalidNode(spec.name, `a call to join.as() is required to specify the output stream prefixes.`);
     }
@@ -207,6 +303,20 @@ export class JoinNode extends StatefulNode<JoinGroup> {
         throw invalidNode(spec.name, `cannot use name ${p} as field prefix, it contains the delimiter "${this.#delimiter}"`);
       }
     }
+  }
+
+  of(src: number, fields: Fields): FieldLayout | undefined {
+    const last = this.#layouts[src];
+    if (last !== undefined && sameFloatKeys(fields, last.keys)) return last;
+    const keys: string[] = [];
+    for (const k in fields) {
+      if (typeof fields[k] !== 'number') return undefined;
+      keys.push(k);
+    }
+    if (keys.length === 0) return undefined;
+    const layout = { keys, joined: keys.map((k) => this.#prefixed(src, k)) };
+    this.#layouts[src] = layout;
+    return layout;
   }
 
   protected newState(g: Group): JoinGroup {
@@ -337,7 +447,7 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     while (at < n && s.ms[at] === ms && s.ns[at] === ns && s.values[at * p + src] !== undefined) at++;
     if (at === n || s.ms[at] !== ms || s.ns[at] !== ns) at = s.open(at, ms, ns);
     if ('points' in msg) s.values[at * p + src] = new BatchMessage(msg);
-    else s.values[at * p + src] = msg.fields;
+    else s.values[at * p + src] = s.storeNumbers(at, src, msg.fields, this) ? NUMBERS : msg.fields;
     s.size[at]++;
     if (src < s.first[at]) {
       s.first[at] = src;
@@ -399,13 +509,19 @@ export class JoinNode extends StatefulNode<JoinGroup> {
     }
     const fields: Fields = {};
     for (let i = 0; i < p; i++) {
-      const f = s.values[base + i] as Fields | undefined;
-      if (f === undefined) {
+      const f = s.values[base + i] as Fields | typeof NUMBERS | undefined;
+      if (f === NUMBERS) {
+        const joined = s.layouts[i]!.joined;
+        const a = s.numbers[i];
+        const w = joined.length;
+        for (let j = 0; j < w; j++) fields[joined[j]] = a[at * w + j];
+      } else if (f !== undefined) {
+        for (const k in f) fields[this.#prefixed(i, k)] = f[k];
+      } else {
         if (this.#fill === 'none') return;
         const fill = this.#fillValue();
-        for (const k in firstValue) fields[this.#prefixed(i, k)] = fill;
-      } else {
-        for (const k in f) fields[this.#prefixed(i, k)] = f[k];
+        const keys = firstValue === NUMBERS ? s.layouts[s.first[at]]!.keys : Object.keys(firstValue);
+        for (const k of keys) fields[this.#prefixed(i, k)] = fill;
       }
     }
     const g = s.group;
