@@ -1,5 +1,6 @@
 // Alerting settings read from the raw config sections (`[alert]`, `[slack]`, `[pagerduty]`, `[smtp]`, `[[mqtt]]`, `[[httppost]]`).
 
+import { type HttpPostEndpointConfig, readHttpPostSection } from '../config/httppost-section.ts';
 import { parseDuration } from '../core/time.ts';
 
 export interface MqttBroker {
@@ -10,14 +11,6 @@ export interface MqttBroker {
   readonly username: string;
   readonly password: string;
   readonly default: boolean;
-}
-
-export interface HttpPostEndpoint {
-  readonly endpoint: string;
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  /** Body template for alert events (`alert-template`), Go text/template over the alert data. */
-  readonly alertTemplate: string;
 }
 
 export interface AlertConfig {
@@ -42,7 +35,8 @@ export interface AlertConfig {
     noVerify: boolean;
   };
   readonly mqtt: readonly MqttBroker[];
-  readonly httppost: readonly HttpPostEndpoint[];
+  /** Read by the one `[[httppost]]` reader that httpPost nodes use too. */
+  readonly httppost: readonly HttpPostEndpointConfig[];
   /** Public URL of this server for `client_url` in PagerDuty bodies. */
   readonly externalUrl: string;
 }
@@ -119,12 +113,7 @@ export function alertConfig(sections: Raw = {}): AlertConfig {
       password: str(m, 'password'),
       default: bool(m, 'default', false),
     })),
-    httppost: list(sections, 'httppost').map((h) => ({
-      endpoint: str(h, 'endpoint'),
-      url: str(h, 'url'),
-      headers: (h.headers !== null && typeof h.headers === 'object' ? h.headers : {}) as Record<string, string>,
-      alertTemplate: str(h, 'alert-template'),
-    })),
+    httppost: readHttpPostSection(sections.httppost),
     externalUrl: str(a, 'external-url', 'http://localhost:9092'),
   };
 }

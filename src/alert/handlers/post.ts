@@ -1,10 +1,12 @@
-// post handler: POSTs the event's JSON (or an endpoint's alert-template body) to a URL, with headers and a timeout.
+// post handler: POSTs the event's JSON (or an endpoint's alert-template body) to a URL or a `[[httppost]]`
+// endpoint (its URL template, headers and basic auth), with headers and a timeout.
 
 import { parseDuration } from '../../core/time.ts';
 import { invalidHandlerOptions } from '../errors.ts';
 import { type AlertEvent, alertBody } from '../event.ts';
 import { type CompiledTemplate, compileTemplate } from '../../tick/template.ts';
 import { templateDuration, templateTime } from '../templates.ts';
+import { endpointHeaders, HTTPPOST_TEMPLATE_FUNCS, setHeader } from '../../pipeline/outputs/http-request.ts';
 import { levelName } from '../level.ts';
 import { type AlertHandler, type HandlerEnv, type HandlerOptions, optBool, optRecord, optString } from './handler.ts';
 
@@ -44,29 +46,37 @@ function timeoutMs(options: HandlerOptions): number {
 export function postHandler(options: HandlerOptions, env: HandlerEnv): AlertHandler {
   let url = optString(options, 'url');
   const endpointName = optString(options, 'endpoint');
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const headers: Record<string, string> = {};
   let template: CompiledTemplate | undefined;
   if (endpointName !== '' || url === '') {
+    // Kapacitor's default configuration has one endpoint, named "example".
     const name = endpointName === '' ? 'example' : endpointName;
     const ep = env.config.httppost.find((e) => e.endpoint === name);
     if (ep === undefined) throw invalidHandlerOptions(`endpoint '${name}' does not exist`);
     if (url === '') url = ep.url;
-    Object.assign(headers, ep.headers);
-    if (ep.alertTemplate !== '') template = compileTemplate('alert-template', ep.alertTemplate);
+    Object.assign(headers, endpointHeaders(ep));
+    if (ep.alertTemplate !== '') template = compileTemplate('alert-template', ep.alertTemplate, { funcs: HTTPPOST_TEMPLATE_FUNCS });
   }
-  Object.assign(headers, optRecord(options, 'headers'));
+  // As for httpPost rows: a JSON body says so, a template's content type is the endpoint's to set.
+  if (template === undefined) setHeader(headers, 'Content-Type', 'application/json');
+  for (const [k, v] of Object.entries(optRecord(options, 'headers'))) setHeader(headers, k, v);
   const capture = optBool(options, 'capture-response', false);
   const timeout = timeoutMs(options);
-  try {
-    new URL(url);
-  } catch {
-    throw invalidHandlerOptions(`invalid URL ${JSON.stringify(url)}`);
+  /** The URL, or its template over the alert data (an endpoint's url may be one, as in Kapacitor). */
+  const target = url.includes('{{') ? compileTemplate('url', url, { funcs: HTTPPOST_TEMPLATE_FUNCS }) : url;
+  if (typeof target === 'string') {
+    try {
+      new URL(target);
+    } catch {
+      throw invalidHandlerOptions(`invalid URL ${JSON.stringify(target)}`);
+    }
   }
   return {
     kind: 'post',
     async handle(event) {
-      const body = template === undefined ? alertBody(event) : template.render(alertTemplateData(event));
-      const res = await fetch(url, {
+      const data = template !== undefined || typeof target !== 'string' ? alertTemplateData(event) : undefined;
+      const body = template === undefined ? alertBody(event) : template.render(data);
+      const res = await fetch(typeof target === 'string' ? target : target.render(data), {
         method: 'POST',
         headers,
         body,

@@ -2,7 +2,7 @@
 // row template) to a URL or a `[[httppost]]` endpoint; .codeField adds the response status to the data.
 
 import { goJson } from '../../alert/event.ts';
-import { goJsonValue, templateTime } from '../../alert/templates.ts';
+import { templateTime } from '../../alert/templates.ts';
 import type { Point } from '../../core/point.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import { type CompiledTemplate, compileTemplate } from '../../tick/template.ts';
@@ -10,15 +10,10 @@ import { invalidNode } from '../errors.ts';
 import type { Group } from '../group.ts';
 import type { Batch, BatchPoint } from '../messages.ts';
 import { RunNode, type TaskRuntime } from '../node.ts';
+import { HTTPPOST_TEMPLATE_FUNCS, setHeader } from '../outputs/http-request.ts';
 import type { HttpPoster } from '../outputs/point-writer.ts';
 import { flatten, propCalls, propDuration, propFlag, propString } from '../props.ts';
 import { batchRow, pointRow, type ResultRow } from '../result-row.ts';
-
-/** The funcs Kapacitor gives `[[httppost]]` templates. */
-const TEMPLATE_FUNCS = {
-  json: (v: unknown) => `${goJson(goJsonValue(v))}\n`,
-  jsonCompact: (v: unknown) => goJson(goJsonValue(v)),
-};
 
 /** What a URL or row template sees: Kapacitor's mappedRow (one map per value row, times as Go times). */
 function mappedRow(row: ResultRow, points: readonly BatchPoint[]): Record<string, unknown> {
@@ -35,13 +30,6 @@ function mappedRow(row: ResultRow, points: readonly BatchPoint[]): Record<string
       return m;
     }),
   };
-}
-
-/** Go's `Header.Set`: one value per name, whatever its case (fetch would join two spellings). */
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(headers)) if (k.toLowerCase() === lower) delete headers[k];
-  headers[name] = value;
 }
 
 export class HttpPostNode extends RunNode {
@@ -83,8 +71,8 @@ export class HttpPostNode extends RunNode {
       rowTemplate = e.rowTemplate;
       for (const k in e.headers) setHeader(this.#headers, k, e.headers[k]);
     } else throw invalidNode(spec.name, 'must provide url or endpoint');
-    this.#url = url.includes('{{') ? compileTemplate('url', url, { funcs: TEMPLATE_FUNCS }) : url;
-    this.#rowTemplate = rowTemplate === '' ? undefined : compileTemplate('body', rowTemplate, { funcs: TEMPLATE_FUNCS });
+    this.#url = url.includes('{{') ? compileTemplate('url', url, { funcs: HTTPPOST_TEMPLATE_FUNCS }) : url;
+    this.#rowTemplate = rowTemplate === '' ? undefined : compileTemplate('body', rowTemplate, { funcs: HTTPPOST_TEMPLATE_FUNCS });
     if (this.#rowTemplate === undefined) setHeader(this.#headers, 'Content-Type', 'application/json');
     for (const [k, v] of propCalls(spec, 'header')) if (typeof k === 'string' && typeof v === 'string') setHeader(this.#headers, k, v);
     this.#codeField = propString(spec, 'codeField');

@@ -1,17 +1,12 @@
 // httpPost's HTTP client over the platform fetch, with the `[[httppost]]` endpoints (an adapter: the composition root builds it).
 
 import type { HttpPostEndpointConfig } from '../../config/httppost-section.ts';
+import { endpointHeaders } from './http-request.ts';
 import type { HttpPostEndpoint, HttpPoster } from './point-writer.ts';
 
 export function fetchPoster(endpoints: readonly HttpPostEndpointConfig[], maxQueued: number): HttpPoster {
   const byName = new Map<string, HttpPostEndpoint>();
-  for (const e of endpoints) {
-    const headers: Record<string, string> = { ...e.headers };
-    if (e.basicAuth !== undefined) {
-      headers.Authorization = `Basic ${Buffer.from(`${e.basicAuth.username}:${e.basicAuth.password}`).toString('base64')}`;
-    }
-    byName.set(e.endpoint, { url: e.url, headers, rowTemplate: e.rowTemplate });
-  }
+  for (const e of endpoints) byName.set(e.endpoint, { url: e.url, headers: endpointHeaders(e), rowTemplate: e.rowTemplate });
   return {
     async post(url, body, headers, timeoutMs) {
       const res = await fetch(url, {
