@@ -16,7 +16,7 @@ export interface Column {
   /** Per-row presence; undefined while every row so far has the field. */
   valid: Uint8Array | undefined;
   /** An integer column's values as 32-bit words (set on first use), so small integers need no BigInt. */
-  words?: Int32Array;
+  words: Int32Array | undefined;
 }
 
 const INITIAL = 16;
@@ -120,7 +120,7 @@ class Chunk {
   #column(key: string, type: FieldType, row: number): Column {
     let col = this.columns.get(key);
     if (col === undefined) {
-      col = { type, values: allocValues(type, this.cap), valid: row > 0 ? new Uint8Array(this.cap) : undefined };
+      col = { type, values: allocValues(type, this.cap), valid: row > 0 ? new Uint8Array(this.cap) : undefined, words: undefined };
       this.columns.set(key, col);
       this.#layout = undefined;
     }
@@ -274,7 +274,7 @@ class Chunk {
         values = allocValues(col.type, out.cap);
         (values as Float64Array).set((col.values as Float64Array).subarray(from, to));
       }
-      out.columns.set(key, { type: col.type, values, valid });
+      out.columns.set(key, { type: col.type, values, valid, words: undefined });
     }
     out.length = n;
     return out;
@@ -417,7 +417,7 @@ export class SeriesColumns {
     for (const key of keys) {
       const a = main.columns.get(key);
       const b = late.columns.get(key);
-      const col: Column = { type: (a ?? (b as Column)).type, values: allocValues((a ?? (b as Column)).type, out.cap), valid: new Uint8Array(out.cap) };
+      const col: Column = { type: (a ?? (b as Column)).type, values: allocValues((a ?? (b as Column)).type, out.cap), valid: new Uint8Array(out.cap), words: undefined };
       // Main rows first, then late rows in arrival order: the last write of a time wins.
       if (a !== undefined) scatter(a, n1, mainTo, col);
       if (b !== undefined) scatter(b, n2, lateTo, col);

@@ -90,8 +90,8 @@ interface SeriesState {
   stamp: number;
   local: number;
   /** The key as a writer last spelled it, and the series its next line named (a guess for look-ups). */
-  raw?: Uint8Array;
-  follower?: SeriesState;
+  raw: Uint8Array | undefined;
+  follower: SeriesState | undefined;
 }
 
 interface RpState {
@@ -670,7 +670,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
         tags: Object.freeze(sortTags(s.tags)),
         key: s.key,
       });
-      st = { info, data: new SeriesColumns(), measurement: m, stamp: 0, local: 0 };
+      st = { info, data: new SeriesColumns(), measurement: m, stamp: 0, local: 0, raw: undefined, follower: undefined };
       this.#addSeries(rp, st);
     }
     if (s.alias !== undefined && s.alias !== s.key) rp.aliases.set(s.alias, st);
@@ -1390,8 +1390,8 @@ function decodeSeries(r: ByteReader, db: string, rp: string, m: MeasurementState
     } else if (type === 'float') values = r.f64s(n);
     else if (type === 'integer') values = r.i64s(n);
     else values = r.bytes(n);
-    columns.set(k, { type, values, valid });
+    columns.set(k, { type, values, valid, words: undefined });
   }
   const info: SeriesInfo = Object.freeze({ id, database: db, retentionPolicy: rp, measurement: m.name, tags: Object.freeze(tags), key });
-  return { info, data: SeriesColumns.restore(n, timeMs, timeNs, columns), measurement: m, stamp: 0, local: 0 };
+  return { info, data: SeriesColumns.restore(n, timeMs, timeNs, columns), measurement: m, stamp: 0, local: 0, raw: undefined, follower: undefined };
 }
