@@ -27,22 +27,27 @@ export abstract class SlotNode extends RunNode implements SlotStore {
     return slot >= 0 && this.#held[slot] === 1 ? slot : -1;
   }
 
-  /** The slot for `g`'s state, taken now if this node kept none; records activity of the group. */
+  /** The slot for `g`'s state, taken now if this node kept none (see `opened`); records activity of the group. */
   protected hold(g: Group): number {
-    const groups = this.rt.groups;
-    if (!this.#attached) {
-      this.#attached = true;
-      groups.attach(this);
-    }
-    const slot = g.slot >= 0 ? g.slot : groups.live(g).slot;
-    if (this.#held[slot] === 0) {
-      this.#held[slot] = 1;
-      this.#count++;
-      groups.ref(slot);
-    }
-    groups.touch(slot);
+    const slot = g.slot >= 0 ? g.slot : this.rt.groups.live(g).slot;
+    if (this.#held[slot] !== 1) this.#take(slot);
+    this.rt.groups.touch(slot);
     return slot;
   }
+
+  #take(slot: number): void {
+    if (!this.#attached) {
+      this.#attached = true;
+      this.rt.groups.attach(this);
+    }
+    this.#held[slot] = 1;
+    this.#count++;
+    this.rt.groups.ref(slot);
+    this.opened(slot);
+  }
+
+  /** Called when `hold` takes a slot for a group this node kept no state for. */
+  protected opened(_slot: number): void {}
 
   /** Whether `slot` holds state here (for walks over every slot up to `slots`). */
   protected holds(slot: number): boolean {

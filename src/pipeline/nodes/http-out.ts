@@ -28,15 +28,12 @@ export class HttpOutNode extends SlotNode {
     this.endpoint = argString(spec, 0);
   }
 
-  #slot(g: Group): number {
-    const known = this.slotOf(g);
-    const slot = this.hold(g);
-    if (known < 0) this.#order[slot] = this.#created++;
-    return slot;
+  protected override opened(slot: number): void {
+    this.#order[slot] = this.#created++;
   }
 
   protected override onPoint(p: Point, g: Group): void {
-    const slot = this.#slot(g);
+    const slot = this.hold(g);
     this.#names.set(slot, p.name);
     this.#points.set(slot, p, this.rt.groups.at(slot).tags);
     this.#batches.set(slot, undefined);
@@ -44,7 +41,7 @@ export class HttpOutNode extends SlotNode {
   }
 
   protected override onBatch(b: Batch): void {
-    const slot = this.#slot(b.group);
+    const slot = this.hold(b.group);
     this.#batches.set(slot, b);
     this.#names.clear(slot);
     this.#points.clear(slot);

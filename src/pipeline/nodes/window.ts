@@ -65,6 +65,8 @@ export class WindowNode extends SlotNode {
   readonly #everyCount: number;
   readonly #tmp: [number, number] = [0, 0];
   readonly #cur = new WindowCursor();
+  /** Set when `hold` took a slot: the group's window opens with this point. */
+  #opened = false;
   #nextMs = new Float64Array(0);
   #nextNs = new Int32Array(0);
   readonly #names = new SharedColumn<string>();
@@ -91,10 +93,14 @@ export class WindowNode extends SlotNode {
     if (this.#periodCount !== 0 && this.#everyCount <= 0) throw invalidNode(spec.name, 'everyCount must be greater than zero');
   }
 
+  protected override opened(): void {
+    this.#opened = true;
+  }
+
   protected override onPoint(p: Point, g: Group): void {
-    const known = this.slotOf(g);
+    this.#opened = false;
     const s = this.#load(this.hold(g));
-    if (known < 0) {
+    if (this.#opened) {
       s.name = p.name;
       this.#open(s, p);
     }
