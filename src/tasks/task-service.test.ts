@@ -9,7 +9,7 @@ import { renderDot } from '../tick/dot.ts';
 import { TaskRequestError } from './errors.ts';
 import { type JsonValue, parseJsonExact } from './json-body.ts';
 import type { StartTaskRequest, TaskExecutor, TaskHandle } from './task-executor.ts';
-import { TaskService } from './task-service.ts';
+import { ALL_TASK_FIELDS, ALL_TEMPLATE_FIELDS, TaskService } from './task-service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tasks-service-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -304,4 +304,40 @@ test('vars of every type override script declarations; wire form as Kapacitor pr
     service.createTask(body({ id: 'bad', dbrps: [{ db: 'a', rp: 'b' }], script: 'stream|from()', vars: { x: { type: 'nope', value: 1 } } })),
     'invalid JSON',
   );
+});
+
+test('list items: every field of tasks and templates, omitted ones left out', async () => {
+  const exec = new FakeExecutor();
+  const { service } = setup(exec);
+  await service.createTemplate(body({ id: 'tpl', script: "var crit = 90\nstream|from().measurement('cpu')|alert().crit(lambda: \"f\" > crit)" }));
+  await service.createTask(body({ id: 'from-tpl', 'template-id': 'tpl', dbrps: [{ db: 'd', rp: 'r' }], status: 'enabled' }));
+  await service.createTask(body({ id: 'plain', script: SCRIPT, dbrps: [{ db: 'd', rp: 'r' }], 'group-idle-timeout': '90s' }));
+  const { tasks } = await service.listTasks({});
+  const [fromTpl, plain] = tasks;
+  assert.deepEqual(Object.keys(fromTpl!), [...ALL_TASK_FIELDS].sort());
+  assert.equal(fromTpl!['template-id'], 'tpl');
+  assert.equal(fromTpl!.executing, true);
+  assert.deepEqual(fromTpl!.stats, { 'task-stats': { throughput: 0 }, 'node-stats': {} });
+  assert.equal(fromTpl!.dot, exec.get('from-tpl')!.dot('attributes'));
+  assert.deepEqual(Object.keys(plain!), [...ALL_TASK_FIELDS.filter((f) => f !== 'template-id')].sort());
+  assert.equal(plain!.stats, null);
+  assert.match(String(plain!.dot), /^digraph plain/);
+  const extras = await service.listTasks({ fields: ['group-idle-timeout', 'dbrps', 'last-enabled', 'vars'] });
+  assert.deepEqual(extras.tasks[1], {
+    dbrps: [{ db: 'd', rp: 'r' }],
+    'group-idle-timeout': '90s',
+    id: 'plain',
+    'last-enabled': '0001-01-01T00:00:00Z',
+    link: { rel: 'self', href: '/kapacitor/v1/tasks/plain' },
+    vars: {},
+  });
+  assert.equal('group-idle-timeout' in extras.tasks[0]!, false);
+
+  const { templates } = await service.listTemplates({ scriptFormat: 'raw' });
+  assert.deepEqual(Object.keys(templates[0]!), [...ALL_TEMPLATE_FIELDS].sort());
+  assert.deepEqual(templates[0]!.link, { rel: 'self', href: '/kapacitor/v1/templates/tpl' });
+  assert.match(String(templates[0]!.dot), /^digraph tpl/);
+  const vars = await service.listTemplates({ fields: ['vars'] });
+  assert.deepEqual(vars.templates[0]!.vars, { crit: { type: 'int', value: 90n, description: '' } });
+  await rejects(service.listTemplates({ fields: ['status'] }), 'unsupported field "status"');
 });

@@ -113,6 +113,9 @@ export const ALL_TASK_FIELDS = [
 
 export const ALL_TEMPLATE_FIELDS = ['link', 'id', 'type', 'script', 'dot', 'error', 'created', 'modified'];
 
+/** What a list field reader returns for a field the item leaves out (an empty template-id, say). */
+const OMIT = Symbol('omit');
+
 interface TaskOptionsBody {
   id?: string;
   templateId?: string;
@@ -391,53 +394,77 @@ export class TaskService {
   }
 
   async listTasks(q: ListQuery): Promise<{ tasks: Record<string, unknown>[] }> {
-    const fields = q.fields && q.fields.length > 0 ? [...q.fields, 'id', 'link'] : ALL_TASK_FIELDS;
-    const format = q.scriptFormat ?? 'formatted';
     const view = q.dotView ?? 'attributes';
-    const page = await this.#page(this.#tasks, q);
-    const tasks: Record<string, unknown>[] = [];
-    for (const t of page) {
+    const tasks = await this.#list(this.#tasks, q, ALL_TASK_FIELDS, 'tasks', (t) => {
       const handle = this.#executor?.get(t.id);
+      return (field) => {
+        switch (field) {
+          case 'dbrps':
+            return t.dbrps.map((d) => ({ db: d.db, rp: d.rp }));
+          case 'executing':
+            return handle !== undefined;
+          case 'dot':
+            if (handle) return handle.dot(view);
+            try {
+              return renderDot(t.id, this.#compileTask(t).pipeline);
+            } catch {
+              return null;
+            }
+          case 'stats':
+            return handle ? handle.stats() : null;
+          case 'status':
+            return t.status;
+          case 'last-enabled':
+            return t.lastEnabled;
+          case 'template-id':
+            return t.templateId === '' ? OMIT : t.templateId;
+          case 'vars':
+            return varsToWire(t.vars);
+          case GROUP_IDLE_KEY:
+            return t.groupIdleNs === undefined ? OMIT : formatInfluxDuration(t.groupIdleNs);
+          default:
+            return undefined;
+        }
+      };
+    });
+    return { tasks };
+  }
+
+  /**
+   * The list answer for tasks and templates: an item per entry of the page with the asked-for fields
+   * (always id and link), keys sorted. The fields both kinds have are read here; `fieldsOf` returns
+   * one entry's reader of its kind's own fields (OMIT leaves a field out, undefined = no such field).
+   */
+  async #list<T extends StoredTask | StoredTemplate>(
+    coll: DocumentCollection<T>,
+    q: ListQuery,
+    allFields: readonly string[],
+    path: 'tasks' | 'templates',
+    fieldsOf: (t: T) => (field: string) => unknown,
+  ): Promise<Record<string, unknown>[]> {
+    const fields = q.fields && q.fields.length > 0 ? [...q.fields, 'id', 'link'] : allFields;
+    const format = q.scriptFormat ?? 'formatted';
+    const items: Record<string, unknown>[] = [];
+    for (const t of await this.#page(coll, q)) {
+      const own = fieldsOf(t);
       const item: Record<string, unknown> = {};
       for (const field of fields) {
-        let value: unknown = null;
+        let value: unknown;
         switch (field) {
           case 'id':
             value = t.id;
             break;
           case 'link':
-            value = { rel: 'self', href: `/kapacitor/v1/tasks/${t.id}` };
+            value = { rel: 'self', href: `/kapacitor/v1/${path}/${t.id}` };
             break;
           case 'type':
             value = t.type;
             break;
-          case 'dbrps':
-            value = t.dbrps.map((d) => ({ db: d.db, rp: d.rp }));
-            break;
           case 'script':
             value = this.#script(t.script, format);
             break;
-          case 'executing':
-            value = handle !== undefined;
-            break;
-          case 'dot':
-            if (handle) value = handle.dot(view);
-            else {
-              try {
-                value = renderDot(t.id, this.#compileTask(t).pipeline);
-              } catch {
-                value = null;
-              }
-            }
-            break;
-          case 'stats':
-            value = handle ? handle.stats() : null;
-            break;
           case 'error':
             value = t.error;
-            break;
-          case 'status':
-            value = t.status;
             break;
           case 'created':
             value = t.created;
@@ -445,28 +472,15 @@ export class TaskService {
           case 'modified':
             value = t.modified;
             break;
-          case 'last-enabled':
-            value = t.lastEnabled;
-            break;
-          case 'template-id':
-            if (t.templateId === '') continue;
-            value = t.templateId;
-            break;
-          case 'vars':
-            value = varsToWire(t.vars);
-            break;
-          case GROUP_IDLE_KEY:
-            if (t.groupIdleNs === undefined) continue;
-            value = formatInfluxDuration(t.groupIdleNs);
-            break;
           default:
-            throw new TaskRequestError(`unsupported field "${field}"`);
+            value = own(field);
+            if (value === undefined) throw new TaskRequestError(`unsupported field "${field}"`);
         }
-        item[field] = value;
+        if (value !== OMIT) item[field] = value;
       }
-      tasks.push(sortKeys(item));
+      items.push(sortKeys(item));
     }
-    return { tasks };
+    return items;
   }
 
   async #page<T extends { id: string }>(coll: DocumentCollection<T>, q: ListQuery): Promise<T[]> {
@@ -718,55 +732,24 @@ export class TaskService {
   }
 
   async listTemplates(q: ListQuery): Promise<{ templates: Record<string, unknown>[] }> {
-    const fields = q.fields && q.fields.length > 0 ? [...q.fields, 'id', 'link'] : ALL_TEMPLATE_FIELDS;
-    const format = q.scriptFormat ?? 'formatted';
-    const page = await this.#page(this.#templates, q);
-    const templates: Record<string, unknown>[] = [];
-    for (const t of page) {
+    const templates = await this.#list(this.#templates, q, ALL_TEMPLATE_FIELDS, 'templates', (t) => {
       let compiled: CompiledTask | undefined;
       try {
         compiled = this.#compileTemplate(t);
       } catch {
         compiled = undefined;
       }
-      const item: Record<string, unknown> = {};
-      for (const field of fields) {
-        let value: unknown = null;
+      return (field) => {
         switch (field) {
-          case 'id':
-            value = t.id;
-            break;
-          case 'link':
-            value = { rel: 'self', href: `/kapacitor/v1/templates/${t.id}` };
-            break;
-          case 'type':
-            value = t.type;
-            break;
-          case 'script':
-            value = this.#script(t.script, format);
-            break;
           case 'dot':
-            value = compiled ? renderDot(t.id, compiled.pipeline) : null;
-            break;
+            return compiled ? renderDot(t.id, compiled.pipeline) : null;
           case 'vars':
-            value = compiled ? tickVarsToWire(compiled.vars) : null;
-            break;
-          case 'error':
-            value = t.error;
-            break;
-          case 'created':
-            value = t.created;
-            break;
-          case 'modified':
-            value = t.modified;
-            break;
+            return compiled ? tickVarsToWire(compiled.vars) : null;
           default:
-            throw new TaskRequestError(`unsupported field "${field}"`);
+            return undefined;
         }
-        item[field] = value;
-      }
-      templates.push(sortKeys(item));
-    }
+      };
+    });
     return { templates };
   }
 
