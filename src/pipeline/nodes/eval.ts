@@ -28,6 +28,8 @@ export class EvalNode extends StatefulNode<EvalState> {
   readonly #keep: boolean;
   readonly #keepList: string[];
   readonly #stateful: boolean;
+  /** One expression, no .tags() and no .keep() list: its value goes straight into the new fields. */
+  readonly #single: boolean;
 
   /** The tags of the last point `#apply` built. */
   #outTags: Tags = {};
@@ -45,6 +47,7 @@ export class EvalNode extends StatefulNode<EvalState> {
     const lastKeep = keepCalls.length > 0 ? keepCalls[keepCalls.length - 1] : [];
     this.#keepList = lastKeep.flatMap((v) => flatten(v)).filter((v): v is string => typeof v === 'string');
     this.#stateful = this.#runners.some((r) => r.stateful);
+    this.#single = this.#runners.length === 1 && this.#tagNames.size === 0 && this.#keepList.length === 0;
   }
 
   protected newState(g: Group): EvalState {
@@ -85,6 +88,7 @@ export class EvalNode extends StatefulNode<EvalState> {
   /** The new fields of `p`; its tags are left in `#outTags` (no result object per point). */
   #apply(p: BatchPoint, g: Group): Fields | undefined {
     const states = this.#stateful ? this.states.get(g).lambdas : undefined;
+    if (this.#single) return this.#applySingle(p, states?.[0]);
     const results: Record<string, FieldValue> = {};
     let newTags: Tags | undefined;
     for (let i = 0; i < this.#runners.length; i++) {
@@ -116,6 +120,15 @@ export class EvalNode extends StatefulNode<EvalState> {
       }
     }
     this.#outTags = newTags ?? p.tags;
+    return fields;
+  }
+
+  /** `#apply` for one expression without tags or a keep list: no results map, no second copy. */
+  #applySingle(p: BatchPoint, state: LambdaState | undefined): Fields {
+    const value = lambdaResultToField(this.name, this.#runners[0].value(p, state));
+    const fields: Fields = this.#keep ? { ...p.fields } : {};
+    fields[this.#as[0]] = value;
+    this.#outTags = p.tags;
     return fields;
   }
 }

@@ -150,3 +150,18 @@ test('a string literal where a field was meant carries a hint', () => {
     assert.match(e.hint ?? '', /"usage_idle" \(double quotes\)/);
   }
 });
+
+test('references see own fields and tags only, never what plain objects inherit', () => {
+  assert.equal(err('"constructor"'), 'missing value: "constructor"');
+  assert.equal(lambda('"toString" + "constructor"').eval(scope({ toString: 'a' }, { constructor: 'b' })), 'ab');
+  assert.equal(lambda('isPresent("hasOwnProperty")').eval(scope()), false);
+  assert.equal(err('"h"', scope({ h: 1.5 }, { h: 'x' })), 'cannot have field and tags with same name "h"');
+});
+
+test('a call site called again checks the types of its new arguments', () => {
+  const l = lambda('abs(float("x")) + abs(abs("y"))');
+  assert.equal(l.eval(scope({ x: -2n, y: -1.5 })), 3.5);
+  assert.equal(l.eval(scope({ x: '-4.5', y: 0.5 })), 5);
+  assert.match(err('abs("x")', scope({ x: 3n })), /^Cannot call function "abs" with args \("x": int\)/);
+  assert.equal(l.eval(scope({ x: true, y: -1 })), 2);
+});

@@ -266,12 +266,12 @@ function compileReference(name: string, c: Compiler): Ev {
   return (s) => {
     if (s.extra !== undefined) {
       const e = s.extra[name];
-      if (e !== undefined && Object.hasOwn(s.extra, name)) return e;
+      if (own(s.extra, name, e)) return e;
     }
     const f = s.fields[name];
-    const hasField = f !== undefined && Object.hasOwn(s.fields, name);
+    const hasField = own(s.fields, name, f);
     const t = s.tags[name];
-    const hasTag = t !== undefined && Object.hasOwn(s.tags, name);
+    const hasTag = own(s.tags, name, t);
     if (hasField) {
       if (hasTag) fail(`cannot have field and tags with same name "${name}"`);
       return f;
@@ -279,6 +279,16 @@ function compileReference(name: string, c: Compiler): Ev {
     if (hasTag) return t;
     return MISSING;
   };
+}
+
+/**
+ * Whether `v`, read as `o[name]`, is `o`'s own property. Values and tags are primitives while what
+ * plain objects inherit are functions and objects, so only those need the `hasOwn` check.
+ */
+function own(o: object, name: string, v: unknown): boolean {
+  if (v === undefined) return false;
+  const t = typeof v;
+  return (t !== 'object' && t !== 'function') || Object.hasOwn(o, name);
 }
 
 function compileBinary(op: T, left: ExprNode, right: ExprNode, c: Compiler): Ev {
@@ -352,10 +362,15 @@ function compileCall(n: Extract<ExprNode, { kind: 'function' }>, c: Compiler): E
   const slot = f.newState ? c.stateInits.push(f.newState) - 1 : -1;
   const name = n.name;
   const sigs = f.sigs;
+  const arity = args.length;
+  // A call site always passes the same number of arguments: only those domains can match.
+  const domains = sigs.map(([d]) => d).filter((d) => d.length === arity);
   const refNames = () => c.refs.map((r) => `"${r}"`);
+  // One argument array per call site, refilled per call: a site never runs inside itself and the
+  // builtins read their arguments without keeping the array.
+  const vals: Val[] = new Array<Val>(arity).fill(MISSING);
   return (s, st, ctx) => {
-    const vals: Val[] = new Array(args.length);
-    for (let i = 0; i < args.length; i++) {
+    for (let i = 0; i < arity; i++) {
       try {
         vals[i] = args[i]!(s, st, ctx);
       } catch (err) {
@@ -363,19 +378,11 @@ function compileCall(n: Extract<ExprNode, { kind: 'function' }>, c: Compiler): E
       }
     }
     let ok = false;
-    for (const [domain] of sigs) {
-      if (domain.length !== vals.length) continue;
-      let match = true;
-      for (let i = 0; i < domain.length; i++) {
-        if (typeName(vals[i]!) !== domain[i]) {
-          match = false;
-          break;
-        }
-      }
-      if (match) {
-        ok = true;
-        break;
-      }
+    for (let d = 0; d < domains.length && !ok; d++) {
+      const domain = domains[d]!;
+      let i = 0;
+      while (i < arity && typeName(vals[i]!) === domain[i]) i++;
+      ok = i === arity;
     }
     if (!ok) {
       const types = vals.map(typeName);

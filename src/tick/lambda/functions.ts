@@ -19,6 +19,7 @@ export interface Builtin {
   readonly sigs: ReadonlyArray<readonly [readonly TypeName[], TypeName]>;
   /** Creates the per-group state of one call site; only stateful functions have it. */
   readonly newState?: () => unknown;
+  /** `args` is read during the call and never kept: each call site refills one array. */
   call(args: Val[], state: unknown, ctx: CallContext): Val;
 }
 
