@@ -70,7 +70,7 @@ export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Ins
   const unitNs = PRECISION_NS[precision];
   const errors = scanBody(buf, out, unitNs, truncateNow(now, unitNs));
   if (errors.length > 0) throw new LineProtocolError(errors);
-  hashSeriesKeys(buf, out.cols, out.length);
+  indexSeriesKeys(buf, out.cols, out.length);
   return { length: out.length, cols: out.cols };
 }
 
@@ -117,16 +117,35 @@ function scanBody(buf: Uint8Array, out: BatchBuilder, unitNs: number, defaultTim
 }
 
 /**
- * FNV-1a of each line's series key as written, in the small-integer range: readers look series
- * and tag sets up by bytes with it, and on a parse worker it is computed off the event loop.
+ * FNV-1a of each line's series key as written, in the small-integer range, and the first line of
+ * the body with the same key: readers then decode or look up each series once per write, not once
+ * per line. On a parse worker this runs off the event loop.
  */
-function hashSeriesKeys(buf: Uint8Array, cols: LineColumns, length: number): void {
-  const { lineStart, keyEnd, keyHash } = cols;
+function indexSeriesKeys(buf: Uint8Array, cols: LineColumns, length: number): void {
+  const { lineStart, keyEnd, keyHash, keyFirst } = cols;
+  const firstByHash = new Map<number, number>();
   for (let i = 0; i < length; i++) {
+    const start = lineStart[i];
+    const end = keyEnd[i];
     let h = 0x811c9dc5;
-    for (let p = lineStart[i], end = keyEnd[i]; p < end; p++) h = Math.imul(h ^ buf[p], 0x01000193);
-    keyHash[i] = h & 0x3fffffff;
+    for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p], 0x01000193);
+    h &= 0x3fffffff;
+    keyHash[i] = h;
+    const first = firstByHash.get(h);
+    if (first === undefined) {
+      firstByHash.set(h, i);
+      keyFirst[i] = i;
+    } else {
+      // A different key with the same hash (rare) simply starts its own run of look-ups.
+      keyFirst[i] = sameRange(buf, lineStart[first], keyEnd[first], start, end) ? first : i;
+    }
   }
+}
+
+function sameRange(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let k = 0; k < aEnd - aStart; k++) if (buf[aStart + k] !== buf[bStart + k]) return false;
+  return true;
 }
 
 function lineError(buf: Uint8Array, fault: LineFault, line: number, start: number, end: number): LineError {
@@ -528,8 +547,8 @@ class BatchBuilder {
   }
 }
 
-/** Bytes per line across all columns: one float64, seven int32, two uint16 and one uint8. */
-const BYTES_PER_LINE = 8 + 7 * 4 + 2 * 2 + 1;
+/** Bytes per line across all columns: one float64, eight int32, two uint16 and one uint8. */
+const BYTES_PER_LINE = 8 + 8 * 4 + 2 * 2 + 1;
 
 interface ColumnKind<T> {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
@@ -555,6 +574,7 @@ function allocateColumns(capacity: number, memory: ColumnMemory): LineColumns {
     fieldsEnd: column(Int32Array),
     timeNs: column(Int32Array),
     keyHash: column(Int32Array),
+    keyFirst: column(Int32Array),
     tagCount: column(Uint16Array),
     fieldCount: column(Uint16Array),
     flags: column(Uint8Array),

@@ -67,3 +67,18 @@ describe('PointBatch projections', () => {
     assert.equal(shared.point(0), shared.point(0));
   });
 });
+
+describe('PointBatch series within one write', () => {
+  it('shares tags and keys between lines of one series, whatever the tag order as written', () => {
+    const body = Buffer.from('m,b=1,a=2 v=1\nm,a=2,b=1 v=2\nm,b=1,a=2 v=3\nn,a=2,b=1 v=4\n');
+    const batch = parseLineProtocol(body, { database: 'd', retentionPolicy: 'r', precision: 'n', now: { ms: 0, ns: 0 } });
+    assert.equal(batch.tags(0), batch.tags(2));
+    assert.deepEqual(batch.tags(1), { a: '2', b: '1' });
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => batch.seriesKey(i)),
+      ['m,a=2,b=1', 'm,a=2,b=1', 'm,a=2,b=1', 'n,a=2,b=1'],
+    );
+    assert.equal(batch.seriesKeyHash(0), batch.seriesKeyHash(2));
+    assert.notEqual(batch.seriesKeyHash(0), batch.seriesKeyHash(1));
+  });
+});

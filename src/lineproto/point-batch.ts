@@ -23,6 +23,8 @@ export interface LineColumns {
   timeNs: Int32Array;
   /** PointBatch.seriesKeyHash of each line. */
   keyHash: Int32Array;
+  /** The first line of the body with the same series key as written (the line itself if none before it). */
+  keyFirst: Int32Array;
 }
 
 const NO_TAGS: Tags = Object.freeze({});
@@ -53,6 +55,8 @@ export class PointBatch {
   readonly #cols: LineColumns;
   #names: string[] | undefined;
   #keys: string[] | undefined;
+  /** Tags by the first line of each series in this write (see `keyFirst`). */
+  #tagsOfFirst: Tags[] | undefined;
   #points: Point[] | undefined;
   readonly #lastFieldKeys: Array<{ start: number; end: number; text: string }> = [];
 
@@ -99,6 +103,8 @@ export class PointBatch {
     const cached = keys[i];
     if (cached !== undefined) return cached;
     const c = this.#cols;
+    const first = c.keyFirst[i];
+    if (first !== i) return (keys[i] = this.seriesKey(first));
     let key = this.#buf.toString('utf8', c.lineStart[i], c.keyEnd[i]);
     if (c.flags[i] & FLAG_TAGS_UNSORTED) {
       const raw = key;
@@ -117,14 +123,20 @@ export class PointBatch {
   tags(i: number): Tags {
     const c = this.#cols;
     if (c.tagCount[i] === 0) return NO_TAGS;
-    const start = c.lineStart[i];
-    const end = c.keyEnd[i];
-    const hash = this.seriesKeyHash(i);
-    let tags = TAG_SETS.find(this.#buf, start, end, hash);
+    // Lines repeating an earlier series of this write take that line's tags: one look-up per series.
+    const first = c.keyFirst[i];
+    const byFirst = (this.#tagsOfFirst ??= new Array<Tags>(this.length));
+    let tags: Tags | undefined = byFirst[first];
+    if (tags !== undefined) return tags;
+    const start = c.lineStart[first];
+    const end = c.keyEnd[first];
+    const hash = c.keyHash[first];
+    tags = TAG_SETS.find(this.#buf, start, end, hash);
     if (tags === undefined) {
-      tags = Object.freeze(this.#decodeTags(i));
+      tags = Object.freeze(this.#decodeTags(first));
       TAG_SETS.add(this.#buf, start, end, hash, tags);
     }
+    byFirst[first] = tags;
     return tags;
   }
 
