@@ -12,6 +12,16 @@ export interface AppendFile {
   close(): Promise<void>;
 }
 
+export interface AppendOptions {
+  /** Cut the file to this length first (a torn tail). */
+  truncateTo?: number;
+  /**
+   * Every `append` resolves only once its bytes are durable (O_DSYNC): one system call per commit
+   * instead of a write and an fdatasync.
+   */
+  durableAppends?: boolean;
+}
+
 export interface Disk {
   /** Creates a directory and its parents. */
   mkdir(dir: string): Promise<void>;
@@ -21,8 +31,8 @@ export interface Disk {
   read(path: string): Promise<Buffer | undefined>;
   /** Replaces a file atomically and durably: temp file, sync, rename, sync the directory. */
   writeAtomic(path: string, chunks: readonly Uint8Array[]): Promise<void>;
-  /** Opens (creating if needed) a file for appending; `truncateTo` first cuts a torn tail off. */
-  openAppend(path: string, truncateTo?: number): Promise<AppendFile>;
+  /** Opens (creating if needed) a file for appending. */
+  openAppend(path: string, options?: AppendOptions): Promise<AppendFile>;
   remove(path: string): Promise<void>;
 }
 

@@ -61,7 +61,7 @@ export interface EmbeddedStoreOptions {
   disk: Disk;
   clock?: Clock;
   timers?: Timers;
-  /** Default `always`: a write is acknowledged once fdatasync returned. */
+  /** Default `always`: a write is acknowledged once it is on stable storage (O_DSYNC, as fdatasync). */
   fsync?: FsyncPolicy;
   /** For the `interval` policy; default 100 ms. */
   fsyncIntervalMs?: number;

@@ -1,6 +1,6 @@
 // An in-memory Disk that remembers which bytes were synced, so tests can simulate a crash.
 
-import type { AppendFile, Disk } from './disk.ts';
+import type { AppendFile, AppendOptions, Disk } from './disk.ts';
 
 interface MemFile {
   /** Everything written, synced or not. */
@@ -35,7 +35,7 @@ export class MemoryDisk implements Disk {
     this.files.set(path, { data, synced: data.length });
   }
 
-  async openAppend(path: string, truncateTo?: number): Promise<AppendFile> {
+  async openAppend(path: string, { truncateTo, durableAppends }: AppendOptions = {}): Promise<AppendFile> {
     let file = this.files.get(path);
     if (file === undefined) {
       file = { data: Buffer.alloc(0), synced: 0 };
@@ -53,6 +53,10 @@ export class MemoryDisk implements Disk {
       },
       async append(chunks) {
         f.data = Buffer.concat([f.data, ...chunks]);
+        if (durableAppends) {
+          disk.syncs++;
+          f.synced = f.data.length;
+        }
       },
       async sync() {
         disk.syncs++;

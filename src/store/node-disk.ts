@@ -1,6 +1,6 @@
 // The real disk for the embedded store: node:fs with explicit fdatasync and directory syncs.
 
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppendFile, Disk } from './disk.ts';
 
@@ -94,8 +94,8 @@ export const nodeDisk: Disk = {
     await fs.rename(tmp, path);
     await syncDir(dirname(path));
   },
-  async openAppend(path, truncateTo) {
-    const h = await fs.open(path, 'a+');
+  async openAppend(path, { truncateTo, durableAppends } = {}) {
+    const h = await fs.open(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | (durableAppends ? constants.O_DSYNC : 0));
     if (truncateTo !== undefined) {
       await h.truncate(truncateTo);
       await h.datasync();

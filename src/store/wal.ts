@@ -6,7 +6,8 @@ import { type AppendFile, type Disk, joinPath } from './disk.ts';
 
 /**
  * When a write is acknowledged relative to the disk:
- * - `always`: after fdatasync; survives a crash of the machine.
+ * - `always`: once the bytes are on stable storage (the segment is written with O_DSYNC, which
+ *   is fdatasync as part of the write); survives a crash of the machine.
  * - `interval`: after the write reaches the OS, synced every `fsyncIntervalMs`; survives a killed
  *   process, may lose the last interval on power loss.
  * - `never`: after the write reaches the OS; the OS syncs when it likes.
@@ -82,13 +83,13 @@ export class WriteAheadLog {
       const valid = readRecords(data, records);
       if (valid < data.length) {
         truncatedBytes += data.length - valid;
-        const f = await disk.openAppend(path, valid);
+        const f = await disk.openAppend(path, { truncateTo: valid });
         await f.close();
       }
       segments.push(n);
     }
     const next = Math.max(after, numbers.length > 0 ? numbers[numbers.length - 1] : 0) + 1;
-    const file = await disk.openAppend(joinPath(dir, segmentName(next)));
+    const file = await disk.openAppend(joinPath(dir, segmentName(next)), { durableAppends: policy === 'always' });
     return { wal: new WriteAheadLog(disk, dir, policy, file, next), recovery: { records, segments, truncatedBytes } };
   }
 
@@ -198,9 +199,9 @@ export class WriteAheadLog {
     try {
       const chunks: Uint8Array[] = [];
       for (const e of batch) chunks.push(...e.chunks);
+      // Under `always` the segment was opened for durable appends: the write is the sync.
       await this.#file.append(chunks);
-      if (this.#policy === 'always') await this.#file.sync();
-      else this.#dirty = true;
+      if (this.#policy !== 'always') this.#dirty = true;
       for (const e of batch) e.resolve();
     } catch (err) {
       // A failed append leaves the file in an unknown state: refuse further writes.
@@ -214,7 +215,7 @@ export class WriteAheadLog {
       if (this.#dirty || this.#policy !== 'always') await this.#file.sync();
       this.#dirty = false;
       await this.#file.close();
-      this.#file = await this.#disk.openAppend(joinPath(this.#dir, segmentName(n)));
+      this.#file = await this.#disk.openAppend(joinPath(this.#dir, segmentName(n)), { durableAppends: this.#policy === 'always' });
     } catch (err) {
       this.#failure = err;
     }
