@@ -155,4 +155,39 @@ describe('GroupTable', () => {
     }
     assert.equal(t.of('cpu', { host: 'new' }, dims).slot, 4);
   });
+
+  it('finds every surviving group through growth, expiry and compaction', () => {
+    const t = new GroupTable();
+    const byHost = dimensions(['host'], false);
+    const byDc = dimensions(['dc'], false);
+    const both = dimensions(['dc', 'host'], false);
+    const model = new Map<string, ReturnType<GroupTable['of']>>();
+    const intern = (i: number, dims: typeof both) => t.of('cpu', { host: `h${i}`, dc: `d${i % 37}` }, dims);
+    let x = 12345;
+    const random = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    for (let round = 0; round < 6; round++) {
+      t.nowMs = round * 1000;
+      for (let k = 0; k < 3000; k++) {
+        const i = Math.floor(random() * 2000);
+        const dims = [byHost, byDc, both][i % 3];
+        const g = intern(i, dims);
+        const known = model.get(g.id);
+        if (known !== undefined) assert.equal(g, known);
+        model.set(g.id, g);
+      }
+      t.expire(round * 1000 - 500);
+      for (const [id, g] of model) {
+        if (g.slot < 0) model.delete(id);
+        else assert.equal(t.byId(id), g);
+      }
+      assert.equal(t.size, model.size);
+    }
+    t.nowMs = 100_000;
+    t.expire(99_000);
+    assert.equal(t.size, 0);
+    assert.equal(t.capacity, 64);
+  });
 });

@@ -71,6 +71,19 @@ export interface SlotStore {
 }
 
 const MIN_CAPACITY = 64;
+const FNV_OFFSET = 0x811c9dc5;
+/** Seeds ids apart from single-tag keys, which hash the tag name and then the value. */
+const ID_SEED = 0x5bd1e995;
+
+function hashString(s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** Whether groups under `dims` are keyed by one tag's value (the common `groupBy('host')`) rather than by id. */
+function singleTag(dims: Dimensions): boolean {
+  return dims.tagNames.length === 1 && !dims.byName;
+}
 
 /**
  * Interns groups of one task into dense slots with their last activity time and a count of the
@@ -78,23 +91,26 @@ const MIN_CAPACITY = 64;
  * holds state for it; when most slots are free the live ones are renumbered downwards and every
  * column shrinks, so expiry gives the memory back.
  *
- * Single-dimension groups live only in a map by tag value (whose string the tags already hold), the
- * others in a map by id; a point whose tags are exactly the one dimension lends the group its
- * (shared, frozen) tag object.
+ * Groups are found through an open-addressing index of slots (two 4-byte entries per slot instead
+ * of a map entry per group): single-tag groups by tag name and value, without building the id for
+ * every point, the others by id. A point whose tags are exactly the one dimension lends the group
+ * its (shared, frozen) tag object.
  */
 export class GroupTable {
-  readonly #byId = new Map<string, Group>();
-  /** Single-dimension groups by tag name, then tag value. */
-  readonly #byTag = new Map<string, Map<string, Group>>();
-  /** The map of the last single-dimension look-up: most tasks group by one tag only. */
-  #lastTag: string | undefined;
-  #lastByValue: Map<string, Group> | undefined;
   readonly root: Group = new Group({}, NO_DIMENSIONS, 0, '');
   #groups: (Group | undefined)[] = [];
   /** Wall ms of each slot's last activity. */
   #seen = new Float64Array(0);
   /** How many nodes keep state for each slot. */
   #refs = new Uint16Array(0);
+  /** Each slot's key hash. */
+  #hashes = new Int32Array(0);
+  /** Linear-probing index: slots by key hash, 0 for empty (slot 0 is the root, never indexed); twice the capacity. */
+  #index = new Int32Array(0);
+  /** Tag names of single-tag groups, for look-ups by id. */
+  readonly #singleTags = new Set<string>();
+  #lastTag = '';
+  #lastTagHash = hashString('', FNV_OFFSET);
   #capacity = 0;
   /** Slots below `#top` are used or in `#free`. */
   #top = 1;
@@ -106,56 +122,72 @@ export class GroupTable {
 
   constructor() {
     this.#resizeAll(MIN_CAPACITY);
-    this.#groups[0] = this.root;
   }
 
   /** The group of a point with this name and tags under `dims`. */
   of(name: string, tags: Tags, dims: Dimensions): Group {
     if (dims.tagNames.length === 0 && !dims.byName) return this.root;
-    if (dims.tagNames.length === 1 && !dims.byName) return this.#single(tags, dims);
+    if (singleTag(dims)) {
+      const tag = dims.tagNames[0];
+      const value = tags[tag] ?? '';
+      const hash = this.#tagHash(tag, value);
+      let g = this.#findTag(tag, value, hash);
+      if (g === undefined) {
+        const own = tags[tag] !== undefined && onlyKey(tags, tag);
+        g = this.#add(own ? tags : { [tag]: value }, dims, undefined, hash);
+        this.#singleTags.add(tag);
+      } else {
+        this.#seen[g.slot] = this.nowMs;
+      }
+      return g;
+    }
     const id = groupId(name, tags, dims);
     // The id spells out the dimensions, so equal ids mean equal groups whichever node asks.
-    let g = this.#byId.get(id);
+    const hash = hashString(id, ID_SEED);
+    let g = this.#findId(id, hash);
     if (g === undefined) {
       const groupTags: Tags = {};
       for (const k of dims.tagNames) groupTags[k] = tags[k] ?? '';
-      g = this.#add(groupTags, dims, id);
-      this.#byId.set(id, g);
+      g = this.#add(groupTags, dims, id, hash);
     } else {
       this.#seen[g.slot] = this.nowMs;
     }
     return g;
   }
 
-  /**
-   * One dimension (the common `groupBy('host')`): looked up by the tag value itself, whose hash the
-   * decoded string already carries, instead of building the id string for every point.
-   */
-  #single(tags: Tags, dims: Dimensions): Group {
-    const tag = dims.tagNames[0];
-    const value = tags[tag] ?? '';
-    const byValue = this.#valuesOf(tag);
-    let g = byValue.get(value);
-    if (g === undefined) {
-      const own = tags[tag] !== undefined && onlyKey(tags, tag);
-      g = this.#add(own ? tags : { [tag]: value }, dims, undefined);
-      byValue.set(value, g);
-    } else {
-      this.#seen[g.slot] = this.nowMs;
+  #tagHash(tag: string, value: string): number {
+    if (tag !== this.#lastTag) {
+      this.#lastTag = tag;
+      this.#lastTagHash = hashString(tag, FNV_OFFSET);
     }
-    return g;
+    return hashString(value, this.#lastTagHash);
   }
 
-  #valuesOf(tag: string): Map<string, Group> {
-    if (tag === this.#lastTag) return this.#lastByValue!;
-    let byValue = this.#byTag.get(tag);
-    if (byValue === undefined) this.#byTag.set(tag, (byValue = new Map()));
-    this.#lastTag = tag;
-    this.#lastByValue = byValue;
-    return byValue;
+  #findTag(tag: string, value: string, hash: number): Group | undefined {
+    const index = this.#index;
+    const mask = index.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = index[i];
+      if (slot === 0) return undefined;
+      if (this.#hashes[slot] !== hash) continue;
+      const g = this.#groups[slot]!;
+      if (singleTag(g.dims) && g.dims.tagNames[0] === tag && g.tags[tag] === value) return g;
+    }
   }
 
-  #add(tags: Tags, dims: Dimensions, id: string | undefined): Group {
+  #findId(id: string, hash: number): Group | undefined {
+    const index = this.#index;
+    const mask = index.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = index[i];
+      if (slot === 0) return undefined;
+      if (this.#hashes[slot] !== hash) continue;
+      const g = this.#groups[slot]!;
+      if (!singleTag(g.dims) && g.id === id) return g;
+    }
+  }
+
+  #add(tags: Tags, dims: Dimensions, id: string | undefined, hash: number): Group {
     let slot = this.#free.pop();
     if (slot === undefined) {
       if (this.#top === this.#capacity) this.#resizeAll(this.#capacity * 2);
@@ -164,8 +196,35 @@ export class GroupTable {
     const g = new Group(tags, dims, slot, id);
     this.#groups[slot] = g;
     this.#seen[slot] = this.nowMs;
+    this.#hashes[slot] = hash;
+    this.#insert(slot);
     this.#live++;
     return g;
+  }
+
+  #insert(slot: number): void {
+    const index = this.#index;
+    const mask = index.length - 1;
+    let i = this.#hashes[slot] & mask;
+    while (index[i] !== 0) i = (i + 1) & mask;
+    index[i] = slot;
+  }
+
+  /** Takes a slot out of the index, shifting later entries of its probe run back (no tombstones). */
+  #unindex(slot: number): void {
+    const index = this.#index;
+    const mask = index.length - 1;
+    let i = this.#hashes[slot] & mask;
+    while (index[i] !== slot) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+      const home = this.#hashes[index[j]] & mask;
+      // The entry at j may fill the hole at i unless its home lies cyclically in (i, j].
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        index[i] = index[j];
+        i = j;
+      }
+    }
+    index[i] = 0;
   }
 
   /**
@@ -179,14 +238,11 @@ export class GroupTable {
     const dims = g.dims;
     const tags: Tags = {};
     for (const k of dims.tagNames) tags[k] = g.tags[k] ?? '';
-    if (dims.tagNames.length === 1 && !dims.byName) {
-      const revived = this.#add(tags, dims, undefined);
-      this.#valuesOf(dims.tagNames[0]).set(tags[dims.tagNames[0]], revived);
-      return revived;
+    if (singleTag(dims)) {
+      const tag = dims.tagNames[0];
+      return this.#add(tags, dims, undefined, this.#tagHash(tag, tags[tag]));
     }
-    const revived = this.#add(tags, dims, g.id);
-    this.#byId.set(g.id, revived);
-    return revived;
+    return this.#add(tags, dims, g.id, hashString(g.id, ID_SEED));
   }
 
   /** The interned group with the same key as `g` (`g` itself while it is interned), or undefined. */
@@ -202,11 +258,12 @@ export class GroupTable {
   /** The interned group with this id, or undefined. */
   byId(id: string): Group | undefined {
     if (id === '') return this.root;
-    const g = this.#byId.get(id);
+    const g = this.#findId(id, hashString(id, ID_SEED));
     if (g !== undefined) return g;
-    for (const [tag, byValue] of this.#byTag) {
+    for (const tag of this.#singleTags) {
       if (id.length > tag.length && id.startsWith(tag) && id.charCodeAt(tag.length) === 61 /* = */) {
-        const s = byValue.get(id.slice(tag.length + 1));
+        const value = id.slice(tag.length + 1);
+        const s = this.#findTag(tag, value, this.#tagHash(tag, value));
         if (s !== undefined) return s;
       }
     }
@@ -266,25 +323,17 @@ export class GroupTable {
 
   /** Forgets groups not used since `cutoffMs` that no node keeps state for; shrinks when most slots are free. */
   expire(cutoffMs: number): void {
-    const drop = (byKey: Map<string, Group>) => {
-      for (const [key, g] of byKey) {
-        if (this.#seen[g.slot] < cutoffMs && this.#refs[g.slot] === 0) {
-          byKey.delete(key);
-          this.#release(g);
-        }
+    for (let slot = 1; slot < this.#top; slot++) {
+      const g = this.#groups[slot];
+      if (g !== undefined && this.#seen[slot] < cutoffMs && this.#refs[slot] === 0) {
+        this.#unindex(slot);
+        g.slot = -1;
+        this.#groups[slot] = undefined;
+        this.#free.push(slot);
+        this.#live--;
       }
-    };
-    drop(this.#byId);
-    for (const byValue of this.#byTag.values()) drop(byValue);
+    }
     if (this.#capacity > MIN_CAPACITY && this.#live * 4 <= this.#capacity) this.#compact();
-  }
-
-  #release(g: Group): void {
-    const slot = g.slot;
-    g.slot = -1;
-    this.#groups[slot] = undefined;
-    this.#free.push(slot);
-    this.#live--;
   }
 
   /** Renumbers the live groups into the lowest slots and shrinks every column. */
@@ -300,6 +349,7 @@ export class GroupTable {
       this.#seen[to] = this.#seen[from];
       this.#refs[to] = this.#refs[from];
       this.#refs[from] = 0;
+      this.#hashes[to] = this.#hashes[from];
       for (const s of this.#stores) s.move(from, to);
     }
     this.#top = this.#live;
@@ -309,28 +359,34 @@ export class GroupTable {
     this.#resizeAll(capacity);
   }
 
+  /** Resizes every column and rebuilds the index at twice the capacity. */
   #resizeAll(capacity: number): void {
     this.#capacity = capacity;
     this.#groups = resizedArray(this.#groups, capacity);
+    this.#groups[0] = this.root;
     this.#seen = resizedTyped(this.#seen, capacity);
     this.#refs = resizedTyped(this.#refs, capacity);
+    this.#hashes = resizedTyped(this.#hashes, capacity);
+    this.#index = new Int32Array(capacity * 2);
+    for (let slot = 1; slot < this.#top; slot++) if (this.#groups[slot] !== undefined) this.#insert(slot);
     for (const s of this.#stores) s.resize(capacity);
   }
 
   /** Forgets every group (task stopped). */
   clear(): void {
-    for (const byKey of [this.#byId, ...this.#byTag.values()]) for (const g of byKey.values()) g.slot = -1;
-    this.#byId.clear();
-    this.#byTag.clear();
-    this.#lastTag = undefined;
-    this.#lastByValue = undefined;
+    for (let slot = 1; slot < this.#top; slot++) {
+      const g = this.#groups[slot];
+      if (g !== undefined) g.slot = -1;
+    }
+    this.#singleTags.clear();
     this.#stores = [];
     this.#top = 1;
     this.#live = 1;
     this.#free = [];
-    this.#groups = [this.root];
+    this.#groups = [];
     this.#seen = new Float64Array(0);
     this.#refs = new Uint16Array(0);
+    this.#hashes = new Int32Array(0);
     this.#resizeAll(MIN_CAPACITY);
   }
 }
