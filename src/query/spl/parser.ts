@@ -9,6 +9,8 @@ import { resolveTime } from './time-modifiers.ts';
 
 const COMPARE_OPS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 const EXPR_COMPARE_OPS = new Set(['=', '==', '!=', '<', '<=', '>', '>=']);
+const ADD_OPS = new Set(['+', '-', '.']);
+const MUL_OPS = new Set(['*', '/', '%']);
 
 const AGG_NAMES: Record<string, AggFn> = {
   count: 'count',
@@ -87,7 +89,7 @@ class Parser {
   /** Whether the command ends here (a pipe or the end of the query). */
   atEnd(mode: LexMode = 'word'): boolean {
     const t = this.peek(mode);
-    return t.kind === 'eof' || (t.kind === 'op' && t.text === '|');
+    return t.kind === 'eof' || this.isOp(t, '|');
   }
 
   expectOp(op: string, mode: LexMode = 'word'): Token {
@@ -98,6 +100,49 @@ class Parser {
 
   isWord(t: Token, ...words: string[]): boolean {
     return t.kind === 'word' && words.includes(t.text.toLowerCase());
+  }
+
+  isOp(t: Token, op: string): boolean {
+    return t.kind === 'op' && t.text === op;
+  }
+
+  /** Consumes the operator `op` if it comes next. */
+  skipOp(op: string, mode: LexMode = 'word'): boolean {
+    if (!this.isOp(this.peek(mode), op)) return false;
+    this.next(mode);
+    return true;
+  }
+
+  /** Items separated by ',' up to a closing ')' (the '(' is already read; at least one item). */
+  untilClose<T>(mode: LexMode, item: () => T): T[] {
+    const items: T[] = [];
+    for (;;) {
+      items.push(item());
+      const sep = this.next(mode);
+      if (this.isOp(sep, ')')) return items;
+      if (!this.isOp(sep, ',')) this.fail(`expected ',' or ')' but found ${describe(sep)}`, sep.offset);
+    }
+  }
+
+  /** A leading whole number (the count of sort, dedup and top), consumed when present. */
+  leadingCount(): Token | undefined {
+    const t = this.peek('word');
+    if (t.kind !== 'word' || !/^\d+$/.test(t.text)) return undefined;
+    this.next('word');
+    return t;
+  }
+
+  /** A `name=value` option (timechart's, top's) with a name among `names`, consumed when present. */
+  option(...names: string[]): { name: string; value: Token } | undefined {
+    const t = this.peek('word');
+    if (!this.isWord(t, ...names)) return undefined;
+    this.lexer.seek(t.offset + t.text.length);
+    if (!this.isOp(this.peek('word'), '=')) {
+      this.lexer.seek(t.offset);
+      return undefined;
+    }
+    this.next('word');
+    return { name: t.text.toLowerCase(), value: this.next('word') };
   }
 
   /** A field name: a word or a 'single-quoted' name. */
@@ -119,7 +164,7 @@ class Parser {
   query(): Query {
     let search: SearchNode = { k: 'all' };
     const first = this.peek('word');
-    if (!(first.kind === 'op' && first.text === '|')) {
+    if (!this.isOp(first, '|')) {
       if (this.isWord(first, 'search')) this.next('word');
       search = this.searchBody();
     }
@@ -173,8 +218,7 @@ class Parser {
         return { name, count, column };
       }
       case 'table': {
-        const patterns = this.fieldList();
-        if (patterns.length === 0) this.fail('expected at least one field', this.lexer.position);
+        const patterns = this.someFields();
         return { name: 'table', patterns, column };
       }
       case 'fields': {
@@ -184,8 +228,7 @@ class Parser {
           this.next('word');
           remove = sign.text === '-';
         }
-        const patterns = this.fieldList();
-        if (patterns.length === 0) this.fail('expected at least one field', this.lexer.position);
+        const patterns = this.someFields();
         return { name: 'fields', remove, patterns, column };
       }
       case 'rename':
@@ -202,8 +245,10 @@ class Parser {
   }
 
   endOfCommand(mode: LexMode = 'word'): void {
-    const t = this.peek(mode);
-    if (!(t.kind === 'eof' || (t.kind === 'op' && t.text === '|'))) this.fail(`unexpected ${describe(t)}`, t.offset);
+    if (!this.atEnd(mode)) {
+      const t = this.peek(mode);
+      this.fail(`unexpected ${describe(t)}`, t.offset);
+    }
   }
 
   // ---- search bodies ------------------------------------------------------------------------
@@ -230,7 +275,7 @@ class Parser {
     const items: SearchNode[] = [];
     for (;;) {
       const t = this.peek('word');
-      if (t.kind === 'eof' || (t.kind === 'op' && (t.text === '|' || t.text === ')'))) break;
+      if (this.atEnd() || this.isOp(t, ')')) break;
       if (t.kind === 'word' && t.text === 'OR') break;
       if (t.kind === 'word' && t.text === 'AND') {
         this.next('word');
@@ -260,7 +305,7 @@ class Parser {
 
   searchAtom(): SearchNode {
     const t = this.next('word');
-    if (t.kind === 'op' && t.text === '(') {
+    if (this.isOp(t, '(')) {
       const inner = this.searchOr();
       this.expectOp(')');
       return inner;
@@ -284,18 +329,12 @@ class Parser {
     if (after.kind === 'word' && after.text.toUpperCase() === 'IN') {
       const saved = this.lexer.position;
       this.next('word');
-      const paren = this.peek('word');
-      if (paren.kind === 'op' && paren.text === '(') {
-        this.next('word');
-        const values: string[] = [];
-        for (;;) {
+      if (this.skipOp('(')) {
+        const values = this.untilClose('word', () => {
           const v = this.next('word');
           if (v.kind !== 'word' && v.kind !== 'string') this.fail(`expected a value but found ${describe(v)}`, v.offset);
-          values.push(v.text);
-          const sep = this.next('word');
-          if (sep.kind === 'op' && sep.text === ')') break;
-          if (!(sep.kind === 'op' && sep.text === ',')) this.fail(`expected ',' or ')' but found ${describe(sep)}`, sep.offset);
-        }
+          return v.text;
+        });
         return { k: 'in', field: FIELD_ALIASES[t.text] ?? t.text, values };
       }
       this.lexer.seek(saved);
@@ -333,12 +372,7 @@ class Parser {
   }
 
   notExpr(): Expr {
-    if (this.keyword('NOT')) return { k: 'not', e: this.notExpr() };
-    const t = this.peek('expr');
-    if (t.kind === 'op' && t.text === '!') {
-      this.next('expr');
-      return { k: 'not', e: this.notExpr() };
-    }
+    if (this.keyword('NOT') || this.skipOp('!', 'expr')) return { k: 'not', e: this.notExpr() };
     return this.compareExpr();
   }
 
@@ -354,31 +388,26 @@ class Parser {
   }
 
   addExpr(): Expr {
-    let l = this.mulExpr();
-    for (;;) {
-      const t = this.peek('expr');
-      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-' && t.text !== '.')) return l;
-      this.next('expr');
-      l = { k: 'bin', op: t.text, l, r: this.mulExpr() };
-    }
+    return this.chain(ADD_OPS, () => this.mulExpr());
   }
 
   mulExpr(): Expr {
-    let l = this.unary();
+    return this.chain(MUL_OPS, () => this.unary());
+  }
+
+  /** Operands joined left to right by any of `ops`. */
+  chain(ops: ReadonlySet<string>, operand: () => Expr): Expr {
+    let l = operand();
     for (;;) {
       const t = this.peek('expr');
-      if (t.kind !== 'op' || (t.text !== '*' && t.text !== '/' && t.text !== '%')) return l;
+      if (t.kind !== 'op' || !ops.has(t.text)) return l;
       this.next('expr');
-      l = { k: 'bin', op: t.text, l, r: this.unary() };
+      l = { k: 'bin', op: t.text, l, r: operand() };
     }
   }
 
   unary(): Expr {
-    const t = this.peek('expr');
-    if (t.kind === 'op' && t.text === '-') {
-      this.next('expr');
-      return { k: 'neg', e: this.unary() };
-    }
+    if (this.skipOp('-', 'expr')) return { k: 'neg', e: this.unary() };
     return this.primary();
   }
 
@@ -400,7 +429,7 @@ class Parser {
         return this.fail(`unexpected ${describe(t)}`, t.offset);
       case 'word': {
         const after = this.peek('expr');
-        if (after.kind === 'op' && after.text === '(' && !after.spaced) return this.call(t);
+        if (this.isOp(after, '(') && !after.spaced) return this.call(t);
         const lower = t.text.toLowerCase();
         if (lower === 'true' || lower === 'false') return { k: 'bool', v: lower === 'true' };
         if (lower === 'null') return { k: 'null' };
@@ -416,17 +445,7 @@ class Parser {
     const spec = FUNCTIONS[name];
     if (spec === undefined) this.fail(`unknown function '${nameToken.text}'`, nameToken.offset);
     this.expectOp('(', 'expr');
-    const args: Expr[] = [];
-    const close = this.peek('expr');
-    if (close.kind === 'op' && close.text === ')') this.next('expr');
-    else {
-      for (;;) {
-        args.push(this.expr());
-        const sep = this.next('expr');
-        if (sep.kind === 'op' && sep.text === ')') break;
-        if (!(sep.kind === 'op' && sep.text === ',')) this.fail(`expected ',' or ')' but found ${describe(sep)}`, sep.offset);
-      }
-    }
+    const args = this.skipOp(')', 'expr') ? [] : this.untilClose('expr', () => this.expr());
     if (args.length < spec.min || args.length > spec.max) {
       const want = spec.min === spec.max ? `${spec.min}` : spec.max >= 100 ? `at least ${spec.min}` : `${spec.min} to ${spec.max}`;
       this.fail(`function '${name}' takes ${want} arguments, got ${args.length}`, nameToken.offset);
@@ -449,11 +468,7 @@ class Parser {
       this.expectOp('=', 'expr');
       if (this.atEnd('expr')) this.fail(`missing an expression after '${f.text}='`, this.lexer.position);
       assigns.push({ field: f.text, expr: this.expr() });
-      const sep = this.peek('expr');
-      if (sep.kind === 'op' && sep.text === ',') {
-        this.next('expr');
-        continue;
-      }
+      if (this.skipOp(',', 'expr')) continue;
       this.endOfCommand('expr');
       return assigns;
     }
@@ -466,11 +481,8 @@ class Parser {
     const fn = t.kind === 'word' ? AGG_NAMES[t.text.toLowerCase()] : undefined;
     if (fn === undefined) this.fail(`unknown aggregation ${describe(t)}`, t.offset);
     let field: string | undefined;
-    const paren = this.peek('word');
-    if (paren.kind === 'op' && paren.text === '(') {
-      this.next('word');
-      const close = this.peek('word');
-      if (!(close.kind === 'op' && close.text === ')')) field = this.field('word');
+    if (this.skipOp('(')) {
+      if (!this.isOp(this.peek('word'), ')')) field = this.field('word');
       this.expectOp(')');
     }
     if (field === undefined && fn !== 'count') this.fail(`function '${t.text}' needs a field`, t.offset);
@@ -497,25 +509,24 @@ class Parser {
     const fields: string[] = [];
     for (;;) {
       if (this.atEnd()) return fields;
-      const t = this.peek('word');
-      if (t.kind === 'op' && t.text === ',') {
-        this.next('word');
-        continue;
-      }
-      if (this.isWord(t, ...stopWords)) return fields;
+      if (this.skipOp(',')) continue;
+      if (this.isWord(this.peek('word'), ...stopWords)) return fields;
       fields.push(this.field('word'));
     }
+  }
+
+  /** A field list that names at least one field. */
+  someFields(stopWords: readonly string[] = []): string[] {
+    const fields = this.fieldList(stopWords);
+    if (fields.length === 0) this.fail('expected at least one field', this.lexer.position);
+    return fields;
   }
 
   stats(column: number): Command {
     const aggs: Aggregation[] = [];
     for (;;) {
       if (this.atEnd() || this.isWord(this.peek('word'), 'by')) break;
-      const t = this.peek('word');
-      if (t.kind === 'op' && t.text === ',') {
-        this.next('word');
-        continue;
-      }
+      if (this.skipOp(',')) continue;
       aggs.push(this.aggregation());
     }
     if (aggs.length === 0) this.fail('expected at least one aggregation', this.lexer.position);
@@ -527,18 +538,9 @@ class Parser {
   timechart(column: number): Command {
     let spanMs: number | undefined;
     let limit = 10;
-    for (;;) {
-      const t = this.peek('word');
-      if (!this.isWord(t, 'span', 'limit')) break;
-      this.lexer.seek(t.offset + t.text.length);
-      const eq = this.peek('word');
-      if (!(eq.kind === 'op' && eq.text === '=')) {
-        this.lexer.seek(t.offset);
-        break;
-      }
-      this.next('word');
-      const v = this.next('word');
-      if (t.text.toLowerCase() === 'span') {
+    for (let o = this.option('span', 'limit'); o !== undefined; o = this.option('span', 'limit')) {
+      const v = o.value;
+      if (o.name === 'span') {
         const m = v.kind === 'word' ? SPAN.exec(v.text) : null;
         if (m === null || Number(m[1]) === 0) this.fail(`invalid span ${describe(v)}: use <n>s, m, h, d or w`, v.offset);
         spanMs = Number(m[1]) * SPAN_MS[m[2]];
@@ -546,7 +548,7 @@ class Parser {
     }
     const agg = this.aggregation();
     const more = this.peek('word');
-    if (more.kind === 'op' && more.text === ',') this.fail('timechart takes a single aggregation here', more.offset);
+    if (this.isOp(more, ',')) this.fail('timechart takes a single aggregation here', more.offset);
     const by = this.byFields();
     if (by.length > 1) this.fail('timechart splits by one field only', this.lexer.position);
     this.endOfCommand();
@@ -558,7 +560,7 @@ class Parser {
     for (;;) {
       if (this.atEnd()) return keys;
       const t = this.next('word');
-      if (t.kind === 'op' && t.text === ',') continue;
+      if (this.isOp(t, ',')) continue;
       if (t.kind === 'quoted') {
         keys.push({ field: t.text, desc: false });
         continue;
@@ -578,12 +580,8 @@ class Parser {
   }
 
   sort(column: number): Command {
-    let limit = DEFAULT_SORT_LIMIT;
-    const first = this.peek('word');
-    if (first.kind === 'word' && /^\d+$/.test(first.text)) {
-      this.next('word');
-      limit = Number(first.text);
-    }
+    const count = this.leadingCount();
+    const limit = count === undefined ? DEFAULT_SORT_LIMIT : Number(count.text);
     const keys = this.sortKeys();
     if (keys.length === 0) this.fail('expected at least one sort field', this.lexer.position);
     return { name: 'sort', limit: limit === 0 ? Number.POSITIVE_INFINITY : limit, keys, column };
@@ -601,20 +599,14 @@ class Parser {
       }
       pairs.push({ from, to });
       if (this.atEnd()) return { name: 'rename', pairs, column };
-      const sep = this.peek('word');
-      if (sep.kind === 'op' && sep.text === ',') this.next('word');
+      this.skipOp(',');
     }
   }
 
   dedup(column: number): Command {
-    let count = 1;
-    const first = this.peek('word');
-    if (first.kind === 'word' && /^\d+$/.test(first.text)) {
-      this.next('word');
-      count = this.integer(first, 'the count', 1);
-    }
-    const fields = this.fieldList(['sortby']);
-    if (fields.length === 0) this.fail('expected at least one field', this.lexer.position);
+    const first = this.leadingCount();
+    const count = first === undefined ? 1 : this.integer(first, 'the count', 1);
+    const fields = this.someFields(['sortby']);
     let sortBy: SortKey[] = [];
     if (this.isWord(this.peek('word'), 'sortby')) {
       this.next('word');
@@ -625,27 +617,15 @@ class Parser {
   }
 
   top(column: number): Command {
-    let limit = 10;
+    const count = this.leadingCount();
+    let limit = count === undefined ? 10 : Number(count.text);
     let showPercent = true;
     let countField = 'count';
     let percentField = 'percent';
-    const first = this.peek('word');
-    if (first.kind === 'word' && /^\d+$/.test(first.text)) {
-      this.next('word');
-      limit = Number(first.text);
-    }
-    for (;;) {
-      const t = this.peek('word');
-      if (!this.isWord(t, 'limit', 'showperc', 'countfield', 'percentfield')) break;
-      this.lexer.seek(t.offset + t.text.length);
-      const eq = this.peek('word');
-      if (!(eq.kind === 'op' && eq.text === '=')) {
-        this.lexer.seek(t.offset);
-        break;
-      }
-      this.next('word');
-      const v = this.next('word');
-      switch (t.text.toLowerCase()) {
+    const names = ['limit', 'showperc', 'countfield', 'percentfield'];
+    for (let o = this.option(...names); o !== undefined; o = this.option(...names)) {
+      const v = o.value;
+      switch (o.name) {
         case 'limit':
           limit = this.integer(v, 'limit');
           break;
@@ -659,8 +639,7 @@ class Parser {
           percentField = v.text;
       }
     }
-    const fields = this.fieldList(['by']);
-    if (fields.length === 0) this.fail('expected at least one field', this.lexer.position);
+    const fields = this.someFields(['by']);
     const by = this.byFields();
     this.endOfCommand();
     return { name: 'top', limit: limit === 0 ? Number.POSITIVE_INFINITY : limit, showPercent, countField, percentField, fields, by, column };
