@@ -44,13 +44,25 @@ function model(writes: Array<[number, number, Fields]>, fromMs = Number.NEGATIVE
     );
 }
 
+/** A deterministic pseudo-random integer source: rand(n) is in [0, n). */
+function seeded(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * n);
+  };
+}
+
+/** The end of a random round: every write is there, then exactly those a trim keeps. */
+function checkRound(s: SeriesColumns, writes: Array<[number, number, Fields]>, rand: (n: number) => number): void {
+  assert.deepEqual(rows(s), model(writes));
+  const cut = 1000 + rand(200);
+  s.trimBefore(cut, 0);
+  assert.deepEqual(rows(s), model(writes, cut));
+}
+
 describe('SeriesColumns', () => {
   it('matches a plain model under random writes, compactions and trims', () => {
-    let seed = 42;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor((seed / 2147483648) * n);
-    };
+    const rand = seeded(42);
     for (let round = 0; round < 20; round++) {
       const s = new SeriesColumns();
       const writes: Array<[number, number, Fields]> = [];
@@ -69,10 +81,7 @@ describe('SeriesColumns', () => {
         writes.push([ms, ns, fields]);
         if (rand(40) === 0) assert.deepEqual(rows(s), model(writes));
       }
-      assert.deepEqual(rows(s), model(writes));
-      const cut = 1000 + rand(200);
-      s.trimBefore(cut, 0);
-      assert.deepEqual(rows(s), model(writes, cut));
+      checkRound(s, writes, rand);
     }
   });
 
@@ -97,11 +106,7 @@ describe('SeriesColumns.appendStaged', () => {
   }
 
   it('matches a plain model for staged lines of every kind, out of order, repeated keys and times', () => {
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor((seed / 2147483648) * n);
-    };
+    const rand = seeded(7);
     const ints = [0n, 1n, -1n, -5n, 4294967295n, 4294967296n, -4294967297n, 999999999999999n, -999999999999999n, 9223372036854775807n, -9223372036854775808n];
     for (let round = 0; round < 20; round++) {
       const s = new SeriesColumns();
@@ -141,10 +146,7 @@ describe('SeriesColumns.appendStaged', () => {
         appendBody(s, lines.join('\n'));
         if (rand(3) === 0) assert.deepEqual(rows(s), model(writes));
       }
-      assert.deepEqual(rows(s), model(writes));
-      const cut = 1000 + rand(200);
-      s.trimBefore(cut, 0);
-      assert.deepEqual(rows(s), model(writes, cut));
+      checkRound(s, writes, rand);
     }
   });
 
