@@ -22,34 +22,40 @@ interface Item {
 type Message = Point | Batch;
 
 /**
- * The join state of one output group: the pending sets in time order, as parallel flat arrays
- * (no object per set). A set holds at most one message per parent for one rounded time; sets of
- * the same time stay in arrival order (a second point from a parent at that time opens the next
- * set). Times usually arrive in order, so a new set is appended; sets leave from the front.
+ * The join state of one output group: the pending sets in time order in a ring of parallel
+ * columns (no object per set), so sets leave from the front without moving the others. A set
+ * holds at most one message per parent for one rounded time; sets of the same time stay in
+ * arrival order (a second point from a parent at that time opens the next set). Times usually
+ * arrive in order, so a new set is appended; one opened between others moves the shorter side.
  * Each parent's head time is kept as two numbers (NaN until the parent has reported).
  *
- * A point whose fields are all floats in the order of its parent's layout in this group waits as
- * numbers in that parent's Float64Array (its slot holds NUMBERS): a self-join against 10 minutes
- * ago keeps hundreds of sets per group, and boxed values kept that long are what the GC pays for.
+ * Sets are addressed by position (0 = oldest) and stored at `slot(position)`. A point whose
+ * fields are all floats in the order of its parent's layout in this group waits as numbers in
+ * that parent's Float64Array (its value is NUMBERS): a self-join against 10 minutes ago keeps
+ * hundreds of sets per group, and boxed values kept that long are what the GC pays for.
  */
 class JoinGroup extends GroupState {
-  /** Index of the oldest live set; the arrays are compacted once half of them is dead. */
-  start = 0;
-  ms: number[] = [];
-  ns: number[] = [];
+  /** Slot of the oldest set. */
+  head = 0;
+  /** Live sets. */
+  count = 0;
+  /** Slots in the ring (a power of two). */
+  capacity = INITIAL_SETS;
+  ms = new Float64Array(INITIAL_SETS);
+  ns = new Float64Array(INITIAL_SETS);
   /** Messages filled so far per set. */
-  size: number[] = [];
-  /** `parents` slots per set: a point's fields, NUMBERS or a whole batch. */
-  values: (Fields | BatchMessage | typeof NUMBERS | undefined)[] = [];
-  /** Per set, the name of the message of the lowest parent index so far (the joined name). */
-  names: string[] = [];
-  /** Per set, that lowest parent index. */
-  first: number[] = [];
+  size = new Int32Array(INITIAL_SETS);
+  /** Per set, the lowest parent index filled so far. */
+  first = new Int32Array(INITIAL_SETS);
+  /** Per set, the name of that parent's message (the joined name). */
+  names: string[] = new Array<string>(INITIAL_SETS).fill('');
+  /** `parents` values per set: a point's fields, NUMBERS or a whole batch. */
+  values: (Fields | BatchMessage | typeof NUMBERS | undefined)[];
   readonly headMs: number[];
   readonly headNs: number[];
-  /** Per parent, the field names its numeric slots hold (fixed while sets are pending). */
+  /** Per parent, the field names its numeric values hold (fixed while sets are pending). */
   readonly layouts: (FieldLayout | undefined)[];
-  /** Per parent, `layout.keys.length` numbers per set, indexed like the sets. */
+  /** Per parent, `layout.keys.length` numbers per slot once it has a layout. */
   readonly numbers: Float64Array[];
 
   constructor(
@@ -57,130 +63,140 @@ class JoinGroup extends GroupState {
     readonly parents: number,
   ) {
     super(group);
+    this.values = new Array(INITIAL_SETS * parents).fill(undefined);
     this.headMs = new Array<number>(parents).fill(NOT_REPORTED);
     this.headNs = new Array<number>(parents).fill(0);
     this.layouts = new Array<FieldLayout | undefined>(parents).fill(undefined);
     this.numbers = new Array<Float64Array>(parents).fill(NO_NUMBERS);
   }
 
-  get pending(): number {
-    return this.ms.length - this.start;
+  /** The slot of the set at `position` (0 = oldest). */
+  slot(position: number): number {
+    return (this.head + position) & (this.capacity - 1);
   }
 
-  /** The index of the first live set at time (ms, ns) or later. */
+  /** The position of the first set at time (ms, ns) or later. */
   lowerBound(ms: number, ns: number): number {
-    const a = this.ms;
-    const b = this.ns;
-    let lo = this.start;
-    let hi = a.length;
+    let lo = 0;
+    let hi = this.count;
     // Appending is the common case: check the newest set first.
-    if (hi > lo && before(a[hi - 1], b[hi - 1], ms, ns)) return hi;
+    if (hi > 0 && this.#before(this.slot(hi - 1), ms, ns)) return hi;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(a[mid], b[mid], ms, ns)) lo = mid + 1;
+      if (this.#before(this.slot(mid), ms, ns)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  /**
-   * Opens an empty set before the set at index `at` and returns its index. The side with fewer
-   * sets moves: a stream joined with its own shifted copy opens sets just after the oldest ones.
-   */
-  open(at: number, ms: number, ns: number): number {
-    const p = this.parents;
-    const n = this.ms.length;
-    if (at === n) {
-      this.ms.push(ms);
-      this.ns.push(ns);
-      this.size.push(0);
-      this.names.push('');
-      this.first.push(p);
-      for (let i = 0; i < p; i++) this.values.push(undefined);
-      return at;
+  #before(slot: number, ms: number, ns: number): boolean {
+    return before(this.ms[slot], this.ns[slot], ms, ns);
+  }
+
+  /** Opens an empty set at `position`, moving the shorter side of the ring; returns its slot. */
+  open(position: number, ms: number, ns: number): number {
+    if (this.count === this.capacity) this.#resize(this.capacity * 2);
+    const mask = this.capacity - 1;
+    if (position < this.count - position) {
+      this.head = (this.head - 1) & mask;
+      for (let i = 0; i < position; i++) this.#move(this.slot(i + 1), this.slot(i));
+    } else {
+      for (let i = this.count; i > position; i--) this.#move(this.slot(i - 1), this.slot(i));
     }
-    if (this.start > 0 && at - this.start < n - at) {
-      const v = this.values;
-      for (let i = this.start - 1; i < at - 1; i++) {
-        this.ms[i] = this.ms[i + 1];
-        this.ns[i] = this.ns[i + 1];
-        this.size[i] = this.size[i + 1];
-        this.names[i] = this.names[i + 1];
-        this.first[i] = this.first[i + 1];
-        for (let j = 0; j < p; j++) v[i * p + j] = v[(i + 1) * p + j];
-      }
-      this.#moveNumbers(this.start - 1, this.start, at);
-      this.start--;
-      at--;
-      this.ms[at] = ms;
-      this.ns[at] = ns;
-      this.size[at] = 0;
-      this.names[at] = '';
-      this.first[at] = p;
-      for (let j = 0; j < p; j++) v[at * p + j] = undefined;
-      return at;
-    }
-    this.ms.splice(at, 0, ms);
-    this.ns.splice(at, 0, ns);
-    this.size.splice(at, 0, 0);
-    this.names.splice(at, 0, '');
-    this.first.splice(at, 0, p);
-    this.values.splice(at * p, 0, ...new Array<undefined>(p));
-    this.#moveNumbers(at + 1, at, n);
+    this.count++;
+    const at = this.slot(position);
+    this.ms[at] = ms;
+    this.ns[at] = ns;
+    this.size[at] = 0;
+    this.first[at] = this.parents;
+    this.names[at] = '';
+    const base = at * this.parents;
+    for (let j = 0; j < this.parents; j++) this.values[base + j] = undefined;
     return at;
   }
 
   /** Drops the oldest set. */
   shift(): void {
     const p = this.parents;
-    const base = this.start * p;
+    const base = this.head * p;
     for (let i = 0; i < p; i++) this.values[base + i] = undefined;
-    this.start++;
-    const n = this.ms.length;
-    if (this.start === n) {
-      this.start = 0;
-      this.ms = [];
-      this.ns = [];
-      this.size = [];
-      this.names = [];
-      this.first = [];
-      this.values = [];
-      // Nothing waits any more: a parent whose fields changed gets a new layout.
-      this.layouts.fill(undefined);
-    } else if (this.start >= 32 && this.start * 2 >= n) {
-      // In place: long-lived arrays copied anew would be old-space garbage.
-      const k = this.start;
-      compact(this.ms, k);
-      compact(this.ns, k);
-      compact(this.size, k);
-      compact(this.names, k);
-      compact(this.first, k);
-      compact(this.values, k * p);
-      this.#moveNumbers(0, k, n);
-      this.start = 0;
+    this.head = (this.head + 1) & (this.capacity - 1);
+    if (--this.count > 0) return;
+    this.head = 0;
+    // Nothing waits any more: a parent whose fields changed gets a new layout, a burst's room goes.
+    this.layouts.fill(undefined);
+    this.numbers.fill(NO_NUMBERS);
+    if (this.capacity > SHRINK_ABOVE) this.#resize(INITIAL_SETS);
+  }
+
+  /** Moves the set in slot `from` to slot `to` (free or moved already). */
+  #move(from: number, to: number): void {
+    this.ms[to] = this.ms[from];
+    this.ns[to] = this.ns[from];
+    this.size[to] = this.size[from];
+    this.first[to] = this.first[from];
+    this.names[to] = this.names[from];
+    const p = this.parents;
+    for (let j = 0; j < p; j++) this.values[to * p + j] = this.values[from * p + j];
+    for (let i = 0; i < p; i++) {
+      const a = this.numbers[i];
+      if (a.length === 0) continue;
+      const w = this.layouts[i]!.keys.length;
+      a.copyWithin(to * w, from * w, from * w + w);
     }
   }
 
+  /** Re-lays the ring out from slot 0 with room for `capacity` sets. */
+  #resize(capacity: number): void {
+    const n = this.count;
+    const p = this.parents;
+    const ms = new Float64Array(capacity);
+    const ns = new Float64Array(capacity);
+    const size = new Int32Array(capacity);
+    const first = new Int32Array(capacity);
+    const names = new Array<string>(capacity).fill('');
+    const values: typeof this.values = new Array(capacity * p).fill(undefined);
+    const numbers = this.numbers.map((a, i) => (a.length === 0 ? a : new Float64Array(capacity * this.layouts[i]!.keys.length)));
+    for (let k = 0; k < n; k++) {
+      const from = this.slot(k);
+      ms[k] = this.ms[from];
+      ns[k] = this.ns[from];
+      size[k] = this.size[from];
+      first[k] = this.first[from];
+      names[k] = this.names[from];
+      for (let j = 0; j < p; j++) values[k * p + j] = this.values[from * p + j];
+      for (let i = 0; i < p; i++) {
+        const w = numbers[i].length / capacity;
+        if (w > 0) numbers[i].set(this.numbers[i].subarray(from * w, from * w + w), k * w);
+      }
+    }
+    this.ms = ms;
+    this.ns = ns;
+    this.size = size;
+    this.first = first;
+    this.names = names;
+    this.values = values;
+    for (let i = 0; i < p; i++) this.numbers[i] = numbers[i];
+    this.head = 0;
+    this.capacity = capacity;
+  }
+
   /**
-   * Stores `fields` as numbers in parent `src`'s slot of set `at` if they are all floats in the
-   * order of that parent's layout (which the first such fields of a group fix); false otherwise.
+   * Stores `fields` as numbers in parent `src`'s value of the set in `slot` if they are all floats
+   * in the order of that parent's layout (which the first such fields of a group fix); false otherwise.
    */
-  storeNumbers(at: number, src: number, fields: Fields, layouts: FieldLayouts): boolean {
+  storeNumbers(slot: number, src: number, fields: Fields, layouts: FieldLayouts): boolean {
     let layout = this.layouts[src];
     if (layout === undefined) {
       layout = layouts.of(src, fields);
       if (layout === undefined) return false;
       this.layouts[src] = layout;
+      this.numbers[src] = new Float64Array(this.capacity * layout.keys.length);
     }
     const keys = layout.keys;
     const w = keys.length;
-    let a = this.numbers[src];
-    if (a.length < (at + 1) * w) {
-      const grown = new Float64Array(Math.max(8, this.ms.length * 2) * w);
-      grown.set(a);
-      this.numbers[src] = a = grown;
-    }
-    const base = at * w;
+    const a = this.numbers[src];
+    const base = slot * w;
     let j = 0;
     for (const k in fields) {
       const v = fields[k];
@@ -189,29 +205,6 @@ class JoinGroup extends GroupState {
     }
     return j === w;
   }
-
-  /** Moves the numbers of sets [from, end) to start at set `to`, for every parent. */
-  #moveNumbers(to: number, from: number, end: number): void {
-    for (let i = 0; i < this.parents; i++) {
-      const layout = this.layouts[i];
-      const a = this.numbers[i];
-      if (layout === undefined || a.length === 0) continue;
-      const w = layout.keys.length;
-      const needed = (to + end - from) * w;
-      if (a.length < needed) {
-        const grown = new Float64Array(Math.max(needed, a.length * 2));
-        grown.set(a);
-        this.numbers[i] = grown;
-      }
-      this.numbers[i].copyWithin(to * w, from * w, Math.min(end * w, a.length));
-    }
-  }
-}
-
-/** Removes the first `k` elements without a new array. */
-function compact<T>(a: T[], k: number): void {
-  a.copyWithin(0, k);
-  a.length -= k;
 }
 
 /** The float fields one parent's points carry, in their order, with their joined names. */
@@ -229,6 +222,9 @@ interface FieldLayouts {
 /** The mark of a slot whose fields wait as numbers. */
 const NUMBERS: unique symbol = Symbol('numbers');
 const NO_NUMBERS = new Float64Array(0);
+/** Sets a group's ring starts with, and the size above which an emptied ring gives its room back. */
+const INITIAL_SETS = 4;
+const SHRINK_ABOVE = 64;
 
 /** A batch waiting in a join set (points wait as their bare fields). */
 class BatchMessage {
@@ -441,11 +437,13 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
   #add(g: Group, src: number, msg: Message, ms: number, ns: number): void {
     const s = this.states.get(g);
     const p = s.parents;
-    let at = s.lowerBound(ms, ns);
-    const n = s.ms.length;
+    let position = s.lowerBound(ms, ns);
+    let at = s.slot(position);
     // The first set of this time that still misses this parent, else a new one after that time's sets.
-    while (at < n && s.ms[at] === ms && s.ns[at] === ns && s.values[at * p + src] !== undefined) at++;
-    if (at === n || s.ms[at] !== ms || s.ns[at] !== ns) at = s.open(at, ms, ns);
+    while (position < s.count && s.ms[at] === ms && s.ns[at] === ns && s.values[at * p + src] !== undefined) {
+      at = s.slot(++position);
+    }
+    if (position === s.count || s.ms[at] !== ms || s.ns[at] !== ns) at = s.open(position, ms, ns);
     if ('points' in msg) s.values[at * p + src] = new BatchMessage(msg);
     else s.values[at * p + src] = s.storeNumbers(at, src, msg.fields, this) ? NUMBERS : msg.fields;
     s.size[at]++;
@@ -460,9 +458,9 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
 
   /** True while some parent's head has not passed the oldest buffered time. */
   #onlyReady(s: JoinGroup): boolean {
-    if (s.pending === 0) return true;
-    const oMs = s.ms[s.start];
-    const oNs = s.ns[s.start];
+    if (s.count === 0) return true;
+    const oMs = s.ms[s.head];
+    const oNs = s.ns[s.head];
     for (let i = 0; i < s.parents; i++) {
       const ms = s.headMs[i];
       if (!Number.isNaN(ms) && !before(oMs, oNs, ms, s.headNs[i])) return true;
@@ -483,18 +481,18 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
 
   #emit(s: JoinGroup, onlyReady: boolean): void {
     for (;;) {
-      if (s.pending > 0) {
-        const ms = s.ms[s.start];
-        const ns = s.ns[s.start];
+      if (s.count > 0) {
+        const ms = s.ms[s.head];
+        const ns = s.ns[s.head];
         // Stay within one time: the loop below moves on to the next time.
-        while (s.pending > 0 && s.ms[s.start] === ms && s.ns[s.start] === ns && !(onlyReady && s.size[s.start] !== s.parents)) {
-          this.#emitSet(s, s.start);
+        while (s.count > 0 && s.ms[s.head] === ms && s.ns[s.head] === ns && !(onlyReady && s.size[s.head] !== s.parents)) {
+          this.#emitSet(s, s.head);
           s.shift();
         }
       }
       if (onlyReady) return;
       onlyReady = this.#onlyReady(s);
-      if (s.pending === 0) return;
+      if (s.count === 0) return;
     }
   }
 
