@@ -26,8 +26,13 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-function start(args: string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--log-level', 'warn', ...args], {
+/** Starts the server as `node … serve`, or through `npm start --` exactly as the README says. */
+function start(args: string[], env: Record<string, string> = {}, via: 'node' | 'npm' = 'node'): Started {
+  const command =
+    via === 'npm'
+      ? ['npm', ['start', '--', '--log-level', 'warn', ...args]]
+      : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--log-level', 'warn', ...args]];
+  const child = spawn(command[0] as string, command[1] as string[], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,6 +72,17 @@ describe('inductor serve', () => {
     assert.equal((await fetch(`${url}/kapacitor/v1/ping`)).status, 204);
     s.child.kill('SIGTERM');
     assert.equal(await s.exit, 0);
+  });
+
+  it('stops the server when npm start itself gets SIGTERM, and exits 0', async () => {
+    const port = await freePort();
+    const s = start(['--port', String(port), '--data-dir', tempDir()], {}, 'npm');
+    const url = await s.ready;
+    assert.equal((await fetch(`${url}/kapacitor/v1/ping`)).status, 204);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0);
+    // npm runs the script through a shell: without `exec` the server outlived npm, still listening.
+    await assert.rejects(fetch(`${url}/kapacitor/v1/ping`));
   });
 
   it('takes port and data dir from INDUCTOR_* variables and a TOML config file, flags winning', async () => {
