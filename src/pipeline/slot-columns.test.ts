@@ -66,6 +66,8 @@ describe('PointSlots', () => {
     assert.deepEqual(s.get(2, group).fields, { other: 3 });
     s.set(1, { tags: group, fields: { value: -0 }, timeMs: 4, timeNs: 0 }, group);
     assert.ok(Object.is(s.get(1, group).fields.value, -0));
+    s.set(2, { tags: group, fields: {}, timeMs: 5, timeNs: 0 }, group);
+    assert.deepEqual(s.get(2, group), { tags: group, fields: {}, timeMs: 5, timeNs: 0 });
   });
 
   it('moves and clears slots', () => {

@@ -100,12 +100,14 @@ function sameTags(a: Tags, b: Tags): boolean {
 const ONE_FLOAT = 1;
 /** The fields object is kept as it is. */
 const OBJECT = 2;
+/** No fields (a `from()` whose task reads none decodes none). */
+const NO_FIELDS = 3;
 
 /**
  * One point per slot, without a point object: the time in typed columns, the tags only when they
  * differ from the group's, and a point whose only field is a float (what aggregates and selectors
- * emit, and most measurements carry) as that key and number instead of a fields object. Reading a
- * point back builds it.
+ * emit, and most measurements carry) as that key and number instead of a fields object (no fields
+ * at all as nothing). Reading a point back builds it.
  */
 export class PointSlots {
   #kind = new Uint8Array(0);
@@ -123,24 +125,22 @@ export class PointSlots {
 
   set(slot: number, p: BatchPoint, groupTags: Tags): void {
     const fields = p.fields;
-    let key: string | undefined;
+    let key = '';
+    let n = 0;
     for (const k in fields) {
-      if (key !== undefined) {
-        key = undefined;
-        break;
-      }
+      if (++n > 1) break;
       key = k;
     }
-    const value = key === undefined ? undefined : fields[key];
+    const value = n === 1 ? fields[key] : undefined;
     if (typeof value === 'number') {
       this.#kind[slot] = ONE_FLOAT;
-      this.#keys.set(slot, key!);
+      this.#keys.set(slot, key);
       this.#value[slot] = value;
       this.#objects.set(slot, undefined);
     } else {
-      this.#kind[slot] = OBJECT;
+      this.#kind[slot] = n === 0 ? NO_FIELDS : OBJECT;
       this.#keys.clear(slot);
-      this.#objects.set(slot, fields);
+      this.#objects.set(slot, n === 0 ? undefined : fields);
     }
     this.#tags.set(slot, p.tags === groupTags || sameTags(p.tags, groupTags) ? undefined : p.tags);
     this.#timeMs[slot] = p.timeMs;
@@ -149,7 +149,8 @@ export class PointSlots {
 
   /** The point in a slot that holds one; `groupTags` are the tags of the slot's group. */
   get(slot: number, groupTags: Tags): BatchPoint {
-    const fields = this.#kind[slot] === ONE_FLOAT ? { [this.#keys.get(slot)]: this.#value[slot] } : this.#objects.get(slot)!;
+    const kind = this.#kind[slot];
+    const fields = kind === ONE_FLOAT ? { [this.#keys.get(slot)]: this.#value[slot] } : kind === NO_FIELDS ? {} : this.#objects.get(slot)!;
     return { tags: this.#tags.get(slot) ?? groupTags, fields, timeMs: this.#timeMs[slot], timeNs: this.#timeNs[slot] };
   }
 
