@@ -131,7 +131,7 @@ export class GroupTable {
       const tag = dims.tagNames[0];
       const value = tags[tag] ?? '';
       const hash = this.#tagHash(tag, value);
-      let g = this.#findTag(tag, value, hash);
+      let g = this.#lookup(tag, value, hash);
       if (g === undefined) {
         const own = tags[tag] !== undefined && onlyKey(tags, tag);
         g = this.#add(own ? tags : { [tag]: value }, dims, undefined, hash);
@@ -144,7 +144,7 @@ export class GroupTable {
     const id = groupId(name, tags, dims);
     // The id spells out the dimensions, so equal ids mean equal groups whichever node asks.
     const hash = hashString(id, ID_SEED);
-    let g = this.#findId(id, hash);
+    let g = this.#lookup(undefined, id, hash);
     if (g === undefined) {
       const groupTags: Tags = {};
       for (const k of dims.tagNames) groupTags[k] = tags[k] ?? '';
@@ -163,7 +163,8 @@ export class GroupTable {
     return hashString(value, this.#lastTagHash);
   }
 
-  #findTag(tag: string, value: string, hash: number): Group | undefined {
+  /** The group keyed by `key`: a single-tag group's value of `tag`, or with `tag` undefined any other group's id. */
+  #lookup(tag: string | undefined, key: string, hash: number): Group | undefined {
     const index = this.#index;
     const mask = index.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -171,19 +172,8 @@ export class GroupTable {
       if (slot === 0) return undefined;
       if (this.#hashes[slot] !== hash) continue;
       const g = this.#groups[slot]!;
-      if (singleTag(g.dims) && g.dims.tagNames[0] === tag && g.tags[tag] === value) return g;
-    }
-  }
-
-  #findId(id: string, hash: number): Group | undefined {
-    const index = this.#index;
-    const mask = index.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = index[i];
-      if (slot === 0) return undefined;
-      if (this.#hashes[slot] !== hash) continue;
-      const g = this.#groups[slot]!;
-      if (!singleTag(g.dims) && g.id === id) return g;
+      const single = singleTag(g.dims);
+      if (tag === undefined ? !single && g.id === key : single && g.dims.tagNames[0] === tag && g.tags[tag] === key) return g;
     }
   }
 
@@ -258,12 +248,12 @@ export class GroupTable {
   /** The interned group with this id, or undefined. */
   byId(id: string): Group | undefined {
     if (id === '') return this.root;
-    const g = this.#findId(id, hashString(id, ID_SEED));
+    const g = this.#lookup(undefined, id, hashString(id, ID_SEED));
     if (g !== undefined) return g;
     for (const tag of this.#singleTags) {
       if (id.length > tag.length && id.startsWith(tag) && id.charCodeAt(tag.length) === 61 /* = */) {
         const value = id.slice(tag.length + 1);
-        const s = this.#findTag(tag, value, this.#tagHash(tag, value));
+        const s = this.#lookup(tag, value, this.#tagHash(tag, value));
         if (s !== undefined) return s;
       }
     }
