@@ -10,8 +10,10 @@ import { isDuration } from '../../tick/pipeline.ts';
 import { invalidNode, missingField } from '../errors.ts';
 import type { Group } from '../group.ts';
 import type { Batch, BatchPoint } from '../messages.ts';
-import { GroupState, StatefulNode, type TaskRuntime } from '../node.ts';
+import type { TaskRuntime } from '../node.ts';
 import { propFlag, propString } from '../props.ts';
+import { PointSlots, RefColumn, SharedColumn } from '../slot-columns.ts';
+import { SlotNode } from '../slot-node.ts';
 
 type Shape = 'aggregate' | 'selector' | 'multi' | 'transform';
 
@@ -48,20 +50,18 @@ export function emitsOnlyItsResult(kind: string): boolean {
   return shape === 'aggregate' || shape === 'transform';
 }
 
-class InfluxQLState extends GroupState {
-  /** Stream aggregation: the run of points sharing one timestamp (allocated on first use). */
-  run: Point[] | undefined;
-  transform: fns.Transform | undefined;
-  name = '';
-}
-
 function num(v: Value | undefined, what: string, node: string): number {
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return v;
   throw invalidNode(node, `${what} must be a number`);
 }
 
-export class InfluxQLNode extends StatefulNode<InfluxQLState> {
+/**
+ * Per-group state exists only for stream input, in columns by group slot: a transformation's
+ * running state, or for aggregates and selectors the run of points sharing one timestamp (a run
+ * of one point, the usual state of an idle group, kept without objects).
+ */
+export class InfluxQLNode extends SlotNode {
   readonly #kind: string;
   readonly #shape: Shape;
   readonly #field: string;
@@ -74,6 +74,11 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
   readonly #percentile: number = 0;
   readonly #samples = new fns.SampleBuffer();
   readonly #rows: BatchPoint[] = [];
+  readonly #transforms = new RefColumn<fns.Transform>();
+  /** A run of one point, without the point object; longer runs in `#runs`. */
+  readonly #one = new PointSlots();
+  readonly #runs = new RefColumn<BatchPoint[]>();
+  readonly #names = new SharedColumn<string>();
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -94,10 +99,29 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
     this.#pointTimes = propFlag(spec, 'usePointTimes') || shape === 'transform' || spec.kind.startsWith('holtWinters');
   }
 
-  protected newState(g: Group): InfluxQLState {
-    const s = new InfluxQLState(g);
-    if (this.#shape === 'transform') s.transform = this.#newTransform();
-    return s;
+  protected override opened(slot: number): void {
+    if (this.#shape === 'transform') this.#transforms.set(slot, this.#newTransform());
+  }
+
+  protected clearSlot(slot: number): void {
+    this.#transforms.set(slot, undefined);
+    this.#one.clear(slot);
+    this.#runs.set(slot, undefined);
+    this.#names.clear(slot);
+  }
+
+  protected resizeColumns(capacity: number): void {
+    this.#transforms.resize(capacity);
+    this.#one.resize(capacity);
+    this.#runs.resize(capacity);
+    this.#names.resize(capacity);
+  }
+
+  protected moveColumns(from: number, to: number): void {
+    this.#transforms.move(from, to);
+    this.#one.move(from, to);
+    this.#runs.move(from, to);
+    this.#names.move(from, to);
   }
 
   #newTransform(): fns.Transform {
@@ -115,11 +139,11 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
   }
 
   protected override onPoint(p: Point, g: Group): void {
-    const s = this.states.get(g);
+    const slot = this.hold(g);
     if (this.#shape === 'transform') {
       const v = p.fields[this.#field];
       if (v === undefined) throw missingField(this.#field);
-      const out = s.transform!.push(p.timeMs, p.timeNs, v);
+      const out = this.#transforms.get(slot)!.push(p.timeMs, p.timeNs, v);
       if (out !== undefined) {
         this.emitPoint(
           { name: p.name, database: '', retentionPolicy: '', tags: g.tags, fields: { [this.#as]: out }, timeMs: p.timeMs, timeNs: p.timeNs },
@@ -129,14 +153,22 @@ export class InfluxQLNode extends StatefulNode<InfluxQLState> {
       return;
     }
     // Without a window, points sharing a timestamp form one run; a new timestamp closes the run.
-    const run = s.run;
-    if (run !== undefined && run.length > 0 && (run[0].timeMs !== p.timeMs || run[0].timeNs !== p.timeNs)) {
+    const groupTags = this.rt.groups.at(slot).tags;
+    let run = this.#runs.get(slot) ?? (this.#one.has(slot) ? [this.#one.get(slot, groupTags)] : undefined);
+    if (run !== undefined && (run[0].timeMs !== p.timeMs || run[0].timeNs !== p.timeNs)) {
       const first = run[0];
-      s.run = [];
-      this.#reduce({ name: s.name, group: g, tmaxMs: first.timeMs, tmaxNs: first.timeNs, points: run }, true);
+      this.#one.clear(slot);
+      this.#runs.set(slot, undefined);
+      this.#reduce({ name: this.#names.get(slot), group: g, tmaxMs: first.timeMs, tmaxNs: first.timeNs, points: run }, true);
+      run = undefined;
     }
-    s.name = p.name;
-    (s.run ??= []).push(p);
+    this.#names.set(slot, p.name);
+    if (run === undefined) this.#one.set(slot, p, groupTags);
+    else {
+      run.push(p);
+      this.#one.clear(slot);
+      this.#runs.set(slot, run);
+    }
   }
 
   /** Batches carry everything needed: no per-group state is kept for them (so idle groups cost nothing here). */
