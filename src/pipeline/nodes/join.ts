@@ -79,8 +79,9 @@ class JoinGroup extends GroupState {
   lowerBound(ms: number, ns: number): number {
     let lo = 0;
     let hi = this.count;
-    // Appending is the common case: check the newest set first.
-    if (hi > 0 && this.#before(this.slot(hi - 1), ms, ns)) return hi;
+    // Appending and filling the oldest set (a stream joined with its shifted self) are the common cases.
+    if (hi === 0 || !this.#before(this.head, ms, ns)) return 0;
+    if (this.#before(this.slot(hi - 1), ms, ns)) return hi;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.#before(this.slot(mid), ms, ns)) lo = mid + 1;
@@ -156,7 +157,6 @@ class JoinGroup extends GroupState {
     const first = new Int32Array(capacity);
     const names = new Array<string>(capacity).fill('');
     const values: typeof this.values = new Array(capacity * p).fill(undefined);
-    const numbers = this.numbers.map((a, i) => (a.length === 0 ? a : new Float64Array(capacity * this.layouts[i]!.keys.length)));
     for (let k = 0; k < n; k++) {
       const from = this.slot(k);
       ms[k] = this.ms[from];
@@ -165,10 +165,17 @@ class JoinGroup extends GroupState {
       first[k] = this.first[from];
       names[k] = this.names[from];
       for (let j = 0; j < p; j++) values[k * p + j] = this.values[from * p + j];
-      for (let i = 0; i < p; i++) {
-        const w = numbers[i].length / capacity;
-        if (w > 0) numbers[i].set(this.numbers[i].subarray(from * w, from * w + w), k * w);
+    }
+    for (let i = 0; i < p; i++) {
+      const a = this.numbers[i];
+      if (a.length === 0) continue;
+      const w = this.layouts[i]!.keys.length;
+      const b = new Float64Array(capacity * w);
+      for (let k = 0; k < n; k++) {
+        const from = this.slot(k) * w;
+        for (let j = 0; j < w; j++) b[k * w + j] = a[from + j];
       }
+      this.numbers[i] = b;
     }
     this.ms = ms;
     this.ns = ns;
@@ -176,7 +183,6 @@ class JoinGroup extends GroupState {
     this.first = first;
     this.names = names;
     this.values = values;
-    for (let i = 0; i < p; i++) this.numbers[i] = numbers[i];
     this.head = 0;
     this.capacity = capacity;
   }

@@ -165,3 +165,14 @@ test('a call site called again checks the types of its new arguments', () => {
   assert.match(err('abs("x")', scope({ x: 3n })), /^Cannot call function "abs" with args \("x": int\)/);
   assert.equal(l.eval(scope({ x: true, y: -1 })), 2);
 });
+
+test('floats compare with int literals on either side; regex operators still refuse floats', () => {
+  const f = scope({ v: 10.5, w: 10 });
+  assert.deepEqual(
+    ['"v" > 10', '"v" < 10', '"v" >= 11', '"v" <= 11', '"w" == 10', '"w" != 10', '10 < "v"', '11 == "v"', '-3 < "v"'].map((e) => lambda(e).eval(f)),
+    [true, false, false, true, true, false, true, false, true],
+  );
+  assert.equal(lambda('"i" > 2').eval(scope({ i: 3n })), true);
+  assert.equal(err('"v" =~ 10', f), 'invalid comparison operator =~ for type float');
+  assert.equal(err('"v" + 10', f), 'mismatched type to binary operator. got float + int. see bool(), int(), float(), string(), duration()');
+});

@@ -291,6 +291,18 @@ function own(o: object, name: string, v: unknown): boolean {
   return (t !== 'object' && t !== 'function') || Object.hasOwn(o, name);
 }
 
+/** A comparison operator (`isCompOperator`) applied to two floats. */
+function compareFloats(op: T, a: number, b: number): boolean {
+  switch (op) {
+    case T.Equal:
+      return a === b;
+    case T.NotEqual:
+      return a !== b;
+    default:
+      return compare(op, a, b);
+  }
+}
+
 function compileBinary(op: T, left: ExprNode, right: ExprNode, c: Compiler): Ev {
   const L = compileNode(left, c);
   const R = compileNode(right, c);
@@ -316,34 +328,32 @@ function compileBinary(op: T, left: ExprNode, right: ExprNode, c: Compiler): Ev 
       return binaryError(op, a, R(s, st, ctx), left, right);
     };
   }
+  // A float compared with an int literal (`"value" > 10`) compares as floats, as the matrix does:
+  // the literal is converted once here.
+  const comparison = op !== T.RegexEqual && op !== T.RegexNotEqual && isCompOperator(op);
+  const leftInt = comparison && left.kind === 'number' && left.isInt ? Number(left.int) : undefined;
+  const rightInt = comparison && right.kind === 'number' && right.isInt ? Number(right.int) : undefined;
   // Fast paths for the common "field op constant" shapes; everything else goes through the matrix.
   return (s, st, ctx) => {
     const a = L(s, st, ctx);
     const b = R(s, st, ctx);
-    if (typeof a === 'number' && typeof b === 'number') {
-      switch (op) {
-        case T.Greater:
-          return a > b;
-        case T.Less:
-          return a < b;
-        case T.GreaterEqual:
-          return a >= b;
-        case T.LessEqual:
-          return a <= b;
-        case T.Equal:
-          return a === b;
-        case T.NotEqual:
-          return a !== b;
-        case T.Plus:
-          return a + b;
-        case T.Minus:
-          return a - b;
-        case T.Mult:
-          return a * b;
-        case T.Div:
-          return a / b;
+    if (typeof a === 'number') {
+      if (typeof b !== 'number') {
+        if (rightInt !== undefined && typeof b === 'bigint') return compareFloats(op, a, rightInt);
+      } else if (comparison) return compareFloats(op, a, b);
+      else {
+        switch (op) {
+          case T.Plus:
+            return a + b;
+          case T.Minus:
+            return a - b;
+          case T.Mult:
+            return a * b;
+          case T.Div:
+            return a / b;
+        }
       }
-    }
+    } else if (leftInt !== undefined && typeof a === 'bigint' && typeof b === 'number') return compareFloats(op, leftInt, b);
     const v = applyBinary(op, a, b);
     if (v === undefined) return binaryError(op, a, b, left, right);
     return v;
