@@ -222,8 +222,7 @@ export class GroupTable {
    * expiry), the group now interned under the same key, interning it again if need be.
    */
   live(g: Group): Group {
-    if (g.slot >= 0) return g;
-    const found = this.#find(g);
+    const found = this.find(g);
     if (found !== undefined) return found;
     const dims = g.dims;
     const tags: Tags = {};
@@ -235,14 +234,12 @@ export class GroupTable {
     return this.#add(tags, dims, g.id, hashString(g.id, ID_SEED));
   }
 
-  /** The interned group with the same key as `g` (`g` itself while it is interned), or undefined. */
+  /**
+   * The interned group with the same key as `g` (`g` itself while it is interned), or undefined.
+   * Found by id, which a copy from `withTags` keeps even where its tags differ.
+   */
   find(g: Group): Group | undefined {
-    return g.slot >= 0 ? g : this.#find(g);
-  }
-
-  /** By id, which a copy from `withTags` keeps even where its tags differ. */
-  #find(g: Group): Group | undefined {
-    return this.byId(g.id);
+    return g.slot >= 0 ? g : this.byId(g.id);
   }
 
   /** The interned group with this id, or undefined. */
@@ -269,12 +266,6 @@ export class GroupTable {
   lastSeen(id: string): number | undefined {
     const g = this.byId(id);
     return g === undefined ? undefined : this.#seen[g.slot];
-  }
-
-  /** When the group interned under the same key as `g` was last active, or undefined. */
-  lastSeenOf(g: Group): number | undefined {
-    const live = this.find(g);
-    return live === undefined ? undefined : this.#seen[live.slot];
   }
 
   /** Wall ms of the last activity of the group in `slot`. */
