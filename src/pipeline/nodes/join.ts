@@ -39,18 +39,18 @@ class JoinGroup extends GroupState {
   head = 0;
   /** Live sets. */
   count = 0;
-  /** Slots in the ring (a power of two). */
-  capacity = INITIAL_SETS;
-  ms = new Float64Array(INITIAL_SETS);
-  ns = new Float64Array(INITIAL_SETS);
+  /** Slots in the ring (a power of two, or 0 until the first set: an idle group holds no columns). */
+  capacity = 0;
+  ms = NO_NUMBERS;
+  ns = NO_NUMBERS;
   /** Messages filled so far per set. */
-  size = new Int32Array(INITIAL_SETS);
+  size = NO_INTS;
   /** Per set, the lowest parent index filled so far. */
-  first = new Int32Array(INITIAL_SETS);
+  first = NO_INTS;
   /** Per set, the name of that parent's message (the joined name). */
-  names: string[] = new Array<string>(INITIAL_SETS).fill('');
+  names: string[] = [];
   /** `parents` values per set: a point's fields, NUMBERS or a whole batch. */
-  values: (Fields | BatchMessage | typeof NUMBERS | undefined)[];
+  values: (Fields | BatchMessage | typeof NUMBERS | undefined)[] = [];
   readonly headMs: number[];
   readonly headNs: number[];
   /** Per parent, the field names its numeric values hold (fixed while sets are pending). */
@@ -63,7 +63,6 @@ class JoinGroup extends GroupState {
     readonly parents: number,
   ) {
     super(group);
-    this.values = new Array(INITIAL_SETS * parents).fill(undefined);
     this.headMs = new Array<number>(parents).fill(NOT_REPORTED);
     this.headNs = new Array<number>(parents).fill(0);
     this.layouts = new Array<FieldLayout | undefined>(parents).fill(undefined);
@@ -96,7 +95,7 @@ class JoinGroup extends GroupState {
 
   /** Opens an empty set at `position`, moving the shorter side of the ring; returns its slot. */
   open(position: number, ms: number, ns: number): number {
-    if (this.count === this.capacity) this.#resize(this.capacity * 2);
+    if (this.count === this.capacity) this.#resize(Math.max(INITIAL_SETS, this.capacity * 2));
     const mask = this.capacity - 1;
     if (position < this.count - position) {
       this.head = (this.head - 1) & mask;
@@ -228,6 +227,7 @@ interface FieldLayouts {
 /** The mark of a slot whose fields wait as numbers. */
 const NUMBERS: unique symbol = Symbol('numbers');
 const NO_NUMBERS = new Float64Array(0);
+const NO_INTS = new Int32Array(0);
 /** Sets a group's ring starts with, and the size above which an emptied ring gives its room back. */
 const INITIAL_SETS = 4;
 const SHRINK_ABOVE = 64;
