@@ -4,7 +4,9 @@
 import type { Tags } from '../core/point.ts';
 
 interface Entry {
-  readonly key: Uint8Array;
+  /** Where the key's bytes sit in the arena. */
+  readonly offset: number;
+  readonly length: number;
   readonly tags: Tags;
   next: Entry | undefined;
 }
@@ -12,6 +14,9 @@ interface Entry {
 export class TagSetCache {
   readonly #buckets = new Map<number, Entry>();
   #size = 0;
+  /** Every key's bytes back to back: one buffer, not a small typed array (and its overhead) per series. */
+  #arena = new Uint8Array(64 * 1024);
+  #used = 0;
 
   /** At `limit` entries the cache starts over, so churning series cannot grow it without bound. */
   constructor(private readonly limit: number) {}
@@ -19,11 +24,12 @@ export class TagSetCache {
   /** The tags cached for the key `buf[start, end)` with hash `hash`, or undefined. */
   find(buf: Uint8Array, start: number, end: number, hash: number): Tags | undefined {
     const length = end - start;
+    const arena = this.#arena;
     for (let e = this.#buckets.get(hash); e !== undefined; e = e.next) {
-      const key = e.key;
-      if (key.length !== length) continue;
+      if (e.length !== length) continue;
+      const offset = e.offset;
       let k = 0;
-      while (k < length && key[k] === buf[start + k]) k++;
+      while (k < length && arena[offset + k] === buf[start + k]) k++;
       if (k === length) return e.tags;
     }
     return undefined;
@@ -33,9 +39,17 @@ export class TagSetCache {
     if (this.#size >= this.limit) {
       this.#buckets.clear();
       this.#size = 0;
+      this.#used = 0;
     }
-    const key = Uint8Array.prototype.slice.call(buf, start, end);
-    this.#buckets.set(hash, { key, tags, next: this.#buckets.get(hash) });
+    const length = end - start;
+    if (this.#used + length > this.#arena.length) {
+      const grown = new Uint8Array(Math.max(this.#arena.length * 2, this.#used + length));
+      grown.set(this.#arena.subarray(0, this.#used));
+      this.#arena = grown;
+    }
+    this.#arena.set(buf.subarray(start, end), this.#used);
+    this.#buckets.set(hash, { offset: this.#used, length, tags, next: this.#buckets.get(hash) });
+    this.#used += length;
     this.#size++;
   }
 }
