@@ -23,7 +23,7 @@ import { installAuthentication } from './api/http/principal.ts';
 import { RouteCatalogue } from './api/http/route-catalogue.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import type { Config } from './config/config.ts';
-import { readInfluxdbClusters } from './config/output-clusters.ts';
+import { clusterResolver, readInfluxdbClusters } from './config/output-clusters.ts';
 import { readIngestSection } from './config/ingest-section.ts';
 import { readHttpPostSection } from './config/httppost-section.ts';
 import { readStreamSection } from './config/stream-section.ts';
@@ -43,6 +43,7 @@ import { InfluxDBHttpWriter } from './pipeline/outputs/influxdb-http-writer.ts';
 import type { PointWriter } from './pipeline/outputs/point-writer.ts';
 import { SeriesStoreWriter } from './pipeline/outputs/series-store-writer.ts';
 import { StreamTaskExecutor } from './pipeline/task-executor.ts';
+import { InfluxHttpStore } from './store/influx-http-store.ts';
 import { openSeriesStore } from './store/open-series-store.ts';
 import type { SeriesStore } from './store/series-store.ts';
 import { TaskService } from './tasks/task-service.ts';
@@ -111,10 +112,11 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       return () => clearInterval(timer);
     },
     logger: pipelineLog,
-    writers: outputWriters(series.store, clusters),
+    // `.cluster('name')` selects an [[influxdb]] entry; no name, the `default = true` one or the series store.
+    writers: clusterResolver<PointWriter>(clusters, (c) => new InfluxDBHttpWriter(c), new SeriesStoreWriter(series.store)),
     http: fetchPoster(readHttpPostSection(config.sections.httppost), streamSection.httpPostQueueSize),
     groupIdleMs: streamSection.groupIdleMs,
-    queryStore: series.store,
+    queryStores: clusterResolver<SeriesStore>(clusters, (c) => new InfluxHttpStore(c), series.store),
   });
   closers.push(() => engine.stopAll());
 
@@ -261,22 +263,6 @@ function pipelineLogger(log: Logger): PipelineLogger {
     ERROR: 'error',
   };
   return { log: (level, message, context) => log[method[level]](context, message) };
-}
-
-/**
- * influxDBOut's writers by cluster name: named `[[influxdb]]` entries write to that InfluxDB; the
- * unnamed cluster writes to the `default = true` entry if there is one, else to the series store.
- */
-function outputWriters(store: SeriesStore, clusters: ReturnType<typeof readInfluxdbClusters>) {
-  const embedded = new SeriesStoreWriter(store);
-  const remote = new Map<string, PointWriter>(
-    clusters.map((c) => [c.name, new InfluxDBHttpWriter({ url: c.url, username: c.username, password: c.password, timeoutMs: c.timeoutMs })]),
-  );
-  const fallback = clusters.find((c) => c.default);
-  return (cluster: string): PointWriter | undefined => {
-    if (cluster !== '') return remote.get(cluster);
-    return fallback === undefined ? embedded : remote.get(fallback.name);
-  };
 }
 
 /** Cluster and server ids are made once and kept, as Kapacitor keeps them in its store. */

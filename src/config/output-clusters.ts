@@ -1,17 +1,35 @@
-// `[[influxdb]]` sections: the real InfluxDB 1.x servers influxDBOut may write to, by cluster name.
+// `[[influxdb]]` sections: the real InfluxDB 1.x servers influxDBOut writes to and batch queries read, by cluster name.
 
 import { ConfigError } from './config.ts';
 
 export interface InfluxdbCluster {
-  /** The name `influxDBOut().cluster('name')` selects. */
+  /** The name `influxDBOut().cluster('name')` and `query(...).cluster('name')` select. */
   name: string;
   /** Base URL, e.g. `http://localhost:8086`. */
   url: string;
   username?: string;
   password?: string;
   timeoutMs?: number;
-  /** Used by influxDBOut nodes that name no cluster (instead of the embedded store). */
+  /** Used by influxDBOut and query nodes that name no cluster (instead of the server's own store). */
   default: boolean;
+}
+
+/**
+ * Resolves a node's `.cluster()` name to what serves it: a named entry's `remote`; for no name the
+ * `default = true` entry's (Kapacitor's default cluster), else `local`, the server's own store.
+ * Unknown names resolve to undefined. One `remote` is made per entry, up front.
+ */
+export function clusterResolver<T>(
+  clusters: readonly InfluxdbCluster[],
+  remote: (cluster: InfluxdbCluster) => T,
+  local: T,
+): (name: string) => T | undefined {
+  const byName = new Map(clusters.map((c) => [c.name, remote(c)]));
+  const fallback = clusters.find((c) => c.default);
+  return (name) => {
+    if (name !== '') return byName.get(name);
+    return fallback === undefined ? local : byName.get(fallback.name);
+  };
 }
 
 /**

@@ -4,9 +4,9 @@
 import type { Point } from '../core/point.ts';
 import type { Clock } from '../core/time.ts';
 import type { PointBatch } from '../lineproto/point-batch.ts';
-import type { SeriesStore } from '../store/series-store.ts';
 import type { DBRP, Pipeline } from '../tick/pipeline.ts';
 import type { PipelineLogger } from './node.ts';
+import type { QueryStoreResolver } from './nodes/query.ts';
 import { builtinRegistry, type NodeRegistry, type TaskServices } from './node-registry.ts';
 import type { HttpPoster, PointWriterResolver } from './outputs/point-writer.ts';
 import { type ExecutionStats, RunningTask } from './task.ts';
@@ -25,8 +25,8 @@ export interface StreamEngineOptions {
   readonly writers?: PointWriterResolver;
   readonly http?: HttpPoster;
   readonly registry?: NodeRegistry;
-  /** The store batch tasks' query nodes read (the server's routing series store). */
-  readonly queryStore?: SeriesStore;
+  /** The stores batch tasks' query nodes read, by `.cluster()` name (none: no batch tasks). */
+  readonly queryStores?: QueryStoreResolver;
   /** Default idle expiry of per-group state in ms (0 = never); a task may override it. */
   readonly groupIdleMs?: number;
   /** Wall-clock tick period for barriers, stats, output flushes and expiry (default 100 ms). */
@@ -62,7 +62,7 @@ export class StreamEngine {
       writers: options.writers ?? (() => undefined),
       loopback: (points) => this.loopback(points),
       http: options.http,
-      queryStore: options.queryStore,
+      queryStores: options.queryStores ?? (() => undefined),
     };
   }
 

@@ -16,6 +16,13 @@ export const unknownNodeKind = defineError(
 
 export const invalidNode = defineError('E_PIPELINE_INVALID_NODE', 'invalid', (node: string, detail: string) => `${node}: ${detail}`);
 
+/** A node's `.cluster()` names no `[[influxdb]]` entry (Kapacitor: NewNamedClient wrapped by the node). */
+export const unknownInfluxCluster = defineError(
+  'E_PIPELINE_UNKNOWN_CLUSTER',
+  'invalid',
+  (name: string) => `failed to get InfluxDB client: no such InfluxDB config ${name}`,
+);
+
 export const missingField = defineError(
   'E_PIPELINE_MISSING_FIELD',
   'invalid',

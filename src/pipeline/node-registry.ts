@@ -2,7 +2,6 @@
 // alert node, UDFs) register their kinds on the same registry from the composition root.
 
 import type { Clock } from '../core/time.ts';
-import type { SeriesStore } from '../store/series-store.ts';
 import type { PipelineNode } from '../tick/pipeline.ts';
 import { unknownNodeKind } from './errors.ts';
 import type { RunNode, TaskRuntime } from './node.ts';
@@ -33,13 +32,13 @@ import { BarrierNode } from './nodes/barrier.ts';
 import { FlattenNode } from './nodes/flatten.ts';
 import { CombineNode } from './nodes/combine.ts';
 import { BatchNode } from './nodes/batch.ts';
-import { QueryNode, rejectQueryFlux } from './nodes/query.ts';
+import { QueryNode, type QueryStoreResolver, rejectQueryFlux } from './nodes/query.ts';
 import type { HttpPoster, PointWriterResolver } from './outputs/point-writer.ts';
 
-/** What the engine lends nodes: outputs, the wall clock and the store batch queries read. */
+/** What the engine lends nodes: outputs, the wall clock and the stores batch queries read. */
 export interface TaskServices {
   readonly clock: Clock;
-  readonly queryStore?: SeriesStore;
+  readonly queryStores: QueryStoreResolver;
   readonly writers: PointWriterResolver;
   readonly loopback: LoopbackSink;
   readonly http: HttpPoster | undefined;
@@ -96,7 +95,7 @@ export function builtinRegistry(): NodeRegistry {
   r.register('combine', (s, rt) => new CombineNode(s, rt));
   r.register('trickle', (s, rt) => new TrickleNode(s, rt));
   r.register('batch', (s, rt) => new BatchNode(s, rt));
-  r.register('query', (s, rt, sv) => new QueryNode(s, rt, sv.queryStore, sv.clock.now()));
+  r.register('query', (s, rt, sv) => new QueryNode(s, rt, sv.queryStores, sv.clock.now()));
   r.register('queryFlux', (s) => rejectQueryFlux(s));
   return r;
 }

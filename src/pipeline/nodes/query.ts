@@ -1,5 +1,6 @@
 // query(): a batch task's scheduled InfluxQL query. On every fire (every/align/cron) it runs the query
-// over [fire − offset − period, fire − offset) and passes one batch per result series down the task.
+// over [fire − offset − period, fire − offset) against the store of its `.cluster()` and passes one
+// batch per result series down the task.
 
 import { compareInstants, type Instant } from '../../core/time.ts';
 import { type BatchDimension, BatchQuery, batchWindow, type QueryBatch } from '../../query/influxql/batch-query.ts';
@@ -7,12 +8,18 @@ import type { SeriesStore } from '../../store/series-store.ts';
 import type { PipelineNode } from '../../tick/pipeline.ts';
 import { isStar, isTimeDimension } from '../../tick/pipeline.ts';
 import { type BatchSchedule, cronBatchSchedule, everySchedule } from '../batch-schedule.ts';
-import { invalidNode } from '../errors.ts';
+import { invalidNode, unknownInfluxCluster } from '../errors.ts';
 import { dimensions } from '../group.ts';
 import type { Batch } from '../messages.ts';
 import { RunNode, type TaskRuntime } from '../node.ts';
 import { flatten, propDuration, propFlag, propString } from '../props.ts';
 import type { BatchNode } from './batch.ts';
+
+/**
+ * The store a query node's `.cluster(name)` reads: a named `[[influxdb]]` entry's InfluxDB; for no
+ * name, the default cluster. Undefined when no such cluster (or, for no name, no store) exists.
+ */
+export type QueryStoreResolver = (cluster: string) => SeriesStore | undefined;
 
 export class QueryNode extends RunNode {
   readonly #query: BatchQuery;
@@ -31,9 +38,13 @@ export class QueryNode extends RunNode {
   #batchesQueried = 0;
   #pointsQueried = 0;
 
-  constructor(spec: PipelineNode, rt: TaskRuntime, store: SeriesStore | undefined, start: Instant) {
+  constructor(spec: PipelineNode, rt: TaskRuntime, stores: QueryStoreResolver, start: Instant) {
     super(spec, rt);
-    if (store === undefined) throw invalidNode(spec.name, 'batch queries need a series store, none is configured');
+    const cluster = propString(spec, 'cluster');
+    const store = stores(cluster);
+    // Kapacitor finds out at the first query; failing here reports it when the task is enabled.
+    if (store === undefined && cluster !== '') throw unknownInfluxCluster(cluster);
+    if (store === undefined) throw invalidNode(spec.name, 'InfluxDB not configured, cannot query InfluxDB for batch query');
     this.#store = store;
     const every = propDuration(spec, 'every');
     const cron = propString(spec, 'cron');
@@ -96,8 +107,7 @@ export class QueryNode extends RunNode {
   #deliver(batches: QueryBatch[]): void {
     if (this.#stopped) return;
     for (const q of batches) {
-      // A series whose rows were all null gives no points: like an empty result, nothing is emitted.
-      if (q.points.length === 0) continue;
+      // A series whose rows were all null still is a batch, an empty one (Kapacitor's ResultToBufferedBatches).
       this.#batchesQueried++;
       this.#pointsQueried += q.points.length;
       const group = this.rt.groups.of(q.name, q.tags, dimensions(Object.keys(q.tags), this.#byName));
