@@ -29,7 +29,7 @@ class LayoutCatalogue {
 
   intern(keys: readonly string[], kinds: ArrayLike<number>, n: number): FieldLayout {
     let signature = '';
-    for (let k = 0; k < n; k++) signature += `${kinds[k]}${keys[k]}\n`;
+    for (let k = 0; k < n; k++) signature += `${kinds[k]}${keys[k].length}:${keys[k]}`;
     const known = this.#bySignature.get(signature);
     if (known !== undefined) return known;
     const own = keys.slice(0, n);
