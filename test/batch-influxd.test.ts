@@ -1,7 +1,8 @@
 // Batch tasks against the real thing: the same batch queries over the same data give the same
 // batches from the embedded store, from a server database that lives in a real influxd, and from
 // influxd itself answering Kapacitor's rewritten query (time window, GROUP BY, fill) turned into
-// batches by Kapacitor's rules (nulls left out, rows without values dropped).
+// batches by Kapacitor's rules (nulls left out, rows without values dropped, a series of nulls only an
+// empty batch).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -125,13 +126,14 @@ function asBatches(series: Row[] | undefined): Row[] | null {
       for (let i = 0; i < cols.length; i++) if (cols[i] !== 'time' && v[i] !== null) fields[cols[i]] = v[i];
       if (Object.keys(fields).length > 0) points.push({ time: v[0] as string, fields });
     }
-    if (points.length === 0) continue;
-    const fieldCols = Object.keys(points[0].fields).sort();
     const row: Row = { name: s.name };
     if (s.tags && Object.keys(s.tags).length > 0) row.tags = s.tags;
+    rows.push(row);
+    // A series of nulls only is an empty batch: httpOut shows its group without columns.
+    if (points.length === 0) continue;
+    const fieldCols = Object.keys(points[0].fields).sort();
     row.columns = ['time', ...fieldCols];
     row.values = points.map((p) => [p.time, ...fieldCols.map((f) => p.fields[f] ?? null)]);
-    rows.push(row);
   }
   return rows.length === 0 ? null : rows;
 }
