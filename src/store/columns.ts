@@ -19,6 +19,14 @@ export interface Column {
   words: Int32Array | undefined;
 }
 
+/** A series' rows captured for a snapshot (see `SeriesColumns.freeze`). */
+export interface FrozenRows {
+  length: number;
+  timeMs: Float64Array;
+  timeNs: Int32Array;
+  columns: Array<{ key: string; type: FieldType; values: Values; valid: Uint8Array | undefined }>;
+}
+
 const INITIAL = 16;
 /** Late rows are merged once there are this many and they are a fair share of the series (merging costs O(rows)). */
 const LATE_LIMIT = 4096;
@@ -461,6 +469,18 @@ export class SeriesColumns {
       out.set(key, { type: col.type, values, valid } as FieldColumn);
     }
     return out;
+  }
+
+  /**
+   * The rows as they are now, by reference (late rows merged first): later writes append past
+   * `length` or replace arrays, so what this holds does not change while a snapshot encodes it.
+   */
+  freeze(): FrozenRows {
+    this.compact();
+    const main = this.#main;
+    const columns: FrozenRows['columns'] = [];
+    for (const [key, col] of main.columns) columns.push({ key, type: col.type, values: col.values, valid: col.valid });
+    return { length: main.length, timeMs: main.timeMs, timeNs: main.timeNs, columns };
   }
 
   /** Rebuilds from decoded snapshot arrays. */

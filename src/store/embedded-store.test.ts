@@ -129,6 +129,36 @@ describe('embedded store durability', () => {
     ]);
   });
 
+  it('keeps writes made while a snapshot is being encoded out of it and in the WAL', async () => {
+    const disk = new MemoryDisk();
+    const store = await open(disk);
+    await store.createDatabase('db');
+    // Enough series for the encoding to take several turns of the event loop.
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) lines.push(`m,k=${i} v=${i},s="s${i}" 1`);
+    await store.write(lp(lines.join('\n')));
+    const snapshot = store.snapshot();
+    let encoding = true;
+    void snapshot.then(() => (encoding = false));
+    // Appends to a series encoded late, a new column and a new series, while the encoding yields.
+    await store.write(lp('m,k=39999 v=1,w=2i 2\nm,k=new v=3 3'));
+    assert.ok(encoding, 'the write went in while the snapshot was still being encoded');
+    await snapshot;
+    // The snapshot alone holds exactly the state when it started.
+    const snapshotOnly = disk.crash();
+    for (const name of await snapshotOnly.list('/data/wal')) await snapshotOnly.remove(`/data/wal/${name}`);
+    assert.equal(await count(await open(snapshotOnly)), 40_000);
+    // With the WAL after it, nothing is lost or doubled.
+    const reopened = await open(disk.crash());
+    assert.equal(await count(reopened), 40_002);
+    const last = [];
+    for await (const p of scanPoints(reopened, { database: 'db', tags: { op: '=', key: 'k', value: '39999' } })) last.push([p.timeNs, p.fields]);
+    assert.deepEqual(last, [
+      [1, { v: 39999, s: 's39999' }],
+      [2, { v: 1, w: 2n }],
+    ]);
+  });
+
   it('folds a large WAL into a snapshot on close', async () => {
     const disk = new MemoryDisk();
     const store = await open(disk);

@@ -8,7 +8,7 @@ import { formatSeriesKey } from '../lineproto/format.ts';
 import { parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import { ByteReader, ByteWriter } from './codec.ts';
-import { type Column, SeriesColumns } from './columns.ts';
+import { type Column, type FrozenRows, SeriesColumns } from './columns.ts';
 import { type FieldLayout, FieldStager, type StagedFields } from './field-layouts.ts';
 import { type Disk, joinPath } from './disk.ts';
 import {
@@ -948,13 +948,15 @@ export class EmbeddedSeriesStore implements SeriesStore {
   snapshot(): Promise<void> {
     if (this.#snapshotting !== undefined) return this.#snapshotting;
     const wal = this.#open();
-    // Rotation and encoding happen in the same synchronous step, so the snapshot covers exactly
-    // the segments up to `covered`.
+    // Rotation and capture happen in the same synchronous step, so the snapshot covers exactly
+    // the segments up to `covered`; the captured rows are encoded afterwards, a slice per turn of
+    // the event loop, while writes go on.
     const covered = wal.rotate();
-    const bytes = this.#encodeSnapshot(covered);
+    const parts = this.#captureSnapshot(covered);
     this.#walBytes = 0;
     this.#snapshotting = (async () => {
       try {
+        const bytes = await encodeSnapshot(parts);
         await this.#disk.writeAtomic(joinPath(this.#dir, SNAPSHOT_FILE), bytes);
         await wal.removeThrough(covered);
       } finally {
@@ -986,12 +988,17 @@ export class EmbeddedSeriesStore implements SeriesStore {
     return n;
   }
 
-  #encodeSnapshot(covered: number): Buffer[] {
-    // Sized up front from the row and column counts: regrowing a buffer of hundreds of MB while
-    // the event loop waits would double the pause.
-    let estimate = 1 << 16;
-    for (const st of this.#byId.values()) estimate += 256 + st.data.rowCount * (13 + 9 * st.data.columns.size);
-    const w = new ByteWriter(estimate);
+  /**
+   * Everything the snapshot holds, in file order: the small metadata already encoded, each series
+   * as its captured rows (O(series) now, the copying later in `encodeSnapshot`).
+   */
+  #captureSnapshot(covered: number): SnapshotPart[] {
+    const parts: SnapshotPart[] = [];
+    let w = new ByteWriter(1 << 12);
+    const cut = () => {
+      if (w.length > 0) parts.push(w.finish());
+      w = new ByteWriter(1 << 12);
+    };
     w.u32(SNAPSHOT_MAGIC);
     w.f64(covered);
     w.f64(this.#nextId);
@@ -1012,14 +1019,13 @@ export class EmbeddedSeriesStore implements SeriesStore {
             w.u8(TYPE_CODES.indexOf(t));
           }
           w.u32(m.series.length);
-          for (const s of m.series) encodeSeries(w, s);
+          cut();
+          for (const s of m.series) parts.push({ info: s.info, rows: s.data.freeze() });
         }
       }
     }
-    const body = w.finish();
-    const trailer = Buffer.allocUnsafe(4);
-    trailer.writeUInt32LE(crc32(body), 0);
-    return [body, trailer];
+    cut();
+    return parts;
   }
 
   #loadSnapshot(buf: Buffer): number {
@@ -1337,24 +1343,69 @@ function decodeGroup(r: ByteReader): WriteGroup {
   return { db, rp, series, rowSeries, rowMs, rowNs, rowFields };
 }
 
-function encodeSeries(w: ByteWriter, s: SeriesState): void {
-  const data = s.data;
-  data.compact();
-  w.f64(s.info.id);
-  const keys = Object.keys(s.info.tags);
+/** A piece of a snapshot: bytes already encoded, or a series to encode. */
+type SnapshotPart = Uint8Array | { info: SeriesInfo; rows: FrozenRows };
+
+/** Bytes of series encoded per turn of the event loop. */
+const SNAPSHOT_SLICE_BYTES = 8 * 1024 * 1024;
+
+function seriesBytes(rows: FrozenRows): number {
+  return 256 + rows.length * (13 + 9 * rows.columns.length);
+}
+
+/** The snapshot file's chunks (ending with the CRC-32 of all before it), yielding between slices. */
+async function encodeSnapshot(parts: SnapshotPart[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  let sum = 0;
+  const emit = (bytes: Uint8Array) => {
+    out.push(bytes);
+    sum = crc32(bytes, sum);
+  };
+  for (let p = 0; p < parts.length; ) {
+    const part = parts[p];
+    if (part instanceof Uint8Array) {
+      emit(part);
+      p++;
+      continue;
+    }
+    // The series up to the next slice boundary, into one buffer sized for them.
+    let end = p;
+    let estimate = 0;
+    while (end < parts.length && !(parts[end] instanceof Uint8Array) && (end === p || estimate < SNAPSHOT_SLICE_BYTES)) {
+      estimate += seriesBytes((parts[end] as { rows: FrozenRows }).rows);
+      end++;
+    }
+    const w = new ByteWriter(estimate);
+    for (let q = p; q < end; q++) {
+      const s = parts[q] as { info: SeriesInfo; rows: FrozenRows };
+      encodeSeries(w, s.info, s.rows);
+    }
+    emit(w.finish());
+    p = end;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const trailer = Buffer.allocUnsafe(4);
+  trailer.writeUInt32LE(sum, 0);
+  out.push(trailer);
+  return out;
+}
+
+function encodeSeries(w: ByteWriter, info: SeriesInfo, rows: FrozenRows): void {
+  w.f64(info.id);
+  const keys = Object.keys(info.tags);
   w.u32(keys.length);
   for (const k of keys) {
     w.str(k);
-    w.str(s.info.tags[k]);
+    w.str(info.tags[k]);
   }
-  w.str(s.info.key);
-  const n = data.length;
+  w.str(info.key);
+  const n = rows.length;
   w.u32(n);
-  w.typed(data.timeMs.subarray(0, n));
-  w.typed(data.timeNs.subarray(0, n));
-  w.u32(data.columns.size);
-  for (const [key, col] of data.columns) {
-    w.str(key);
+  w.typed(rows.timeMs.subarray(0, n));
+  w.typed(rows.timeNs.subarray(0, n));
+  w.u32(rows.columns.length);
+  for (const col of rows.columns) {
+    w.str(col.key);
     w.u8(TYPE_CODES.indexOf(col.type));
     w.u8(col.valid === undefined ? 0 : 1);
     if (col.valid !== undefined) w.typed(col.valid.subarray(0, n));
