@@ -61,6 +61,8 @@ if (missing !== undefined) {
         }
       }
       lines.push('mem,host=h1 free=12i,used=3.5 1700000000000000000');
+      // Fields written apart: rows where only some of a query's fields exist.
+      lines.push('disk,host=h1 v=1,w=2 1700000000000000000', 'disk,host=h1 w=3 1700000001000000000', 'disk,host=h2 w=5 1700000002000000000');
       const body = lines.join('\n');
       for (const store of [embedded, remote]) {
         await store.createDatabase('cmp');
@@ -98,6 +100,8 @@ if (missing !== undefined) {
       `SELECT bottom(v, 2) FROM cpu WHERE ${window}`,
       `SELECT min(n) + max(n), sum(v) / count(v) FROM cpu WHERE ${window} GROUP BY time(20m) fill(none)`,
       `SELECT last(v) FROM cpu WHERE ${window} GROUP BY time(10m) ORDER BY time DESC LIMIT 3`,
+      `SELECT v + w FROM disk WHERE ${window} GROUP BY host`,
+      `SELECT v, w * 2 FROM disk WHERE ${window}`,
       "SHOW TAG VALUES WITH KEY =~ /h|r/",
       `SELECT count(distinct(n)), count(distinct(s)) FROM cpu WHERE ${window} GROUP BY time(30m), region`,
       'SHOW MEASUREMENTS',

@@ -296,22 +296,22 @@ class ChunkRow implements Row {
 
 function rawRows(columns: Column[], group: Group, rowCond: Expr | undefined, isField: FieldTest): Cell[][] {
   const rows: Cell[][] = [];
-  const fieldBacked = columns.map((c) => [...refsOf(c.expr)].some(isField));
+  // As in InfluxDB, a row exists when any field the columns refer to has a value at that time, even
+  // if every column's result is null there (`SELECT v + w` where only w was written).
+  const fields = [...new Set(columns.flatMap((c) => [...refsOf(c.expr)].filter(isField)))];
   const transforms = columns.map((c) => rawTransform(c.expr));
   for (const chunk of group.chunks) {
     const row = new ChunkRow(chunk);
     for (let i = 0; i < chunk.length; i++) {
       row.i = i;
       if (rowCond !== undefined && !evalCondition(rowCond, row, isField)) continue;
+      if (!fields.some((f) => row.field(f) !== undefined)) continue;
       const cells: Cell[] = [{ ms: chunk.timeMs[i], ns: chunk.timeNs[i] }];
-      let any = false;
       for (let c = 0; c < columns.length; c++) {
         const t = transforms[c];
-        const v = evalValue(t === undefined ? columns[c].expr : t.arg, row, isField);
-        if (v !== null && fieldBacked[c]) any = true;
-        cells.push(v);
+        cells.push(evalValue(t === undefined ? columns[c].expr : t.arg, row, isField));
       }
-      if (any) rows.push(cells);
+      rows.push(cells);
     }
   }
   if (group.chunks.length > 1) rows.sort((a, b) => compareCells(a[0], b[0]));
