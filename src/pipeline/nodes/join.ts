@@ -76,11 +76,19 @@ class JoinGroup extends GroupState {
 
   /** The position of the first set at time (ms, ns) or later. */
   lowerBound(ms: number, ns: number): number {
-    let lo = 0;
-    let hi = this.count;
+    const n = this.count;
     // Appending and filling the oldest set (a stream joined with its shifted self) are the common cases.
-    if (hi === 0 || !this.#before(this.head, ms, ns)) return 0;
-    if (this.#before(this.slot(hi - 1), ms, ns)) return hi;
+    if (n === 0 || !this.#before(this.head, ms, ns)) return 0;
+    if (this.#before(this.slot(n - 1), ms, ns)) return n;
+    // Otherwise the set is usually near the front (a lagging parent): gallop from there, then bisect.
+    let lo = 1;
+    let hi = n - 1;
+    let probe = 1;
+    while (probe < hi && this.#before(this.slot(probe), ms, ns)) {
+      lo = probe + 1;
+      probe *= 2;
+    }
+    if (probe < hi) hi = probe;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.#before(this.slot(mid), ms, ns)) lo = mid + 1;
@@ -142,7 +150,7 @@ class JoinGroup extends GroupState {
       const a = this.numbers[i];
       if (a.length === 0) continue;
       const w = this.layouts[i]!.keys.length;
-      a.copyWithin(to * w, from * w, from * w + w);
+      for (let j = 0; j < w; j++) a[to * w + j] = a[from * w + j];
     }
   }
 
