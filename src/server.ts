@@ -51,6 +51,11 @@ import { TaskService } from './tasks/task-service.ts';
 export interface ServerOptions {
   config: Config;
   clock?: Clock;
+  /**
+   * Boot the parse workers before the server is ready instead of at the first large write (which
+   * would otherwise wait a worker's start-up). `inductor serve` does; tests leave it off.
+   */
+  startParseWorkers?: boolean;
 }
 
 /** A running (or ready to run) server: its HTTP app and the services behind it. */
@@ -100,6 +105,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   router.subscribeAll(series.rawWrites.subscriber);
   const parser = new OffThreadParser(readIngestSection(config.sections.ingest, defaultParseWorkers()).parseWorkers);
   closers.push(() => parser.close());
+  if (options.startParseWorkers) await parser.start();
   const writes = new WriteService(router, clock, {
     durable: (batch) => series.rawWrites.settled(batch),
     parse: (body, parseOptions) => parser.parse(body, parseOptions),

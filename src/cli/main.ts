@@ -43,7 +43,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       env: process.env,
       overrides: { port: flags.port, dataDir: flags.dataDir, bindAddress: flags.bind, logLevel: flags.logLevel },
     });
-    server = await createServer({ config });
+    server = await createServer({ config, startParseWorkers: true });
     const address = await server.listen();
     console.log(`Inductor ready: listening on ${address}, data in ${config.dataDir}`);
   } catch (err) {

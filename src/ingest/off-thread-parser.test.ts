@@ -64,6 +64,14 @@ describe('OffThreadParser', () => {
     );
   });
 
+  it('boots its workers ahead of the first body when asked to', async () => {
+    const eager = new OffThreadParser(1, 0);
+    await eager.start();
+    const batch = await eager.parse(body(2), OPTIONS);
+    assert.equal(batch.length, 2);
+    await eager.close();
+  });
+
   it('parses on the calling thread when it has no workers', async () => {
     const inline = new OffThreadParser(0);
     const batch = await inline.parse(body(3), OPTIONS);

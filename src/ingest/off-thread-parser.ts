@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
 import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
-import type { ScanReply, ScanRequest } from './parse-messages.ts';
+import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 
 /** Below this size a worker round trip (about a tenth of a millisecond) costs more than it saves. */
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
@@ -33,7 +33,14 @@ interface Pending {
 /** One worker thread, started on first use and again after a crash. */
 class ParseWorker {
   #worker: Worker | undefined;
+  #ready: Promise<void> = Promise.resolve();
   readonly #pending = new Map<number, Pending>();
+
+  /** Starts the worker now and resolves once it takes requests. */
+  async start(): Promise<void> {
+    if (this.#worker === undefined) this.#start();
+    await this.#ready;
+  }
 
   scan(request: ScanRequest): Promise<ScanReply> {
     const worker = this.#worker ?? this.#start();
@@ -47,13 +54,22 @@ class ParseWorker {
     const worker = startWorker();
     // An idle worker must not keep the process alive; pending writes keep their HTTP requests open.
     worker.unref();
-    worker.on('message', (reply: ScanReply) => {
+    let ready: () => void = () => {};
+    let failed: (err: Error) => void = () => {};
+    this.#ready = new Promise<void>((resolve, reject) => {
+      ready = resolve;
+      failed = reject;
+    });
+    this.#ready.catch(() => {});
+    worker.on('message', (reply: ScanReply | WorkerReady) => {
+      if ('ready' in reply) return ready();
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
       pending?.resolve(reply);
     });
     const fail = (err: Error) => {
       if (this.#worker === worker) this.#worker = undefined;
+      failed(err);
       for (const pending of this.#pending.values()) pending.reject(err);
       this.#pending.clear();
     };
@@ -94,6 +110,11 @@ export class OffThreadParser {
     if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, buf, reply.length, reply.cols);
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
+  }
+
+  /** Boots every worker now rather than at the first large body. */
+  async start(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.start()));
   }
 
   async close(): Promise<void> {

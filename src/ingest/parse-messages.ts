@@ -18,3 +18,8 @@ export type ScanReply =
   | { readonly id: number; readonly length: number; readonly cols: LineColumns }
   | { readonly id: number; readonly lineErrors: LineError[] }
   | { readonly id: number; readonly failure: string };
+
+/** Sent once by a worker when it listens for requests. */
+export interface WorkerReady {
+  readonly ready: true;
+}

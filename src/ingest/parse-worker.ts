@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
 import { scanLineProtocol } from '../lineproto/parse.ts';
-import type { ScanReply, ScanRequest } from './parse-messages.ts';
+import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 
 // Imported outside a worker (the error catalogue test loads every module), it does nothing.
 const port = parentPort;
@@ -20,3 +20,4 @@ port?.on('message', (request: ScanRequest) => {
   }
   port.postMessage(reply);
 });
+port?.postMessage({ ready: true } satisfies WorkerReady);
