@@ -240,6 +240,14 @@ export class PointBatch {
     return this.#cols.keyHash[i];
   }
 
+  /**
+   * The first line of this write with the same series key as line `i` (as written; `i` itself when
+   * no earlier line has it): readers resolve each series once per write and copy it to the rest.
+   */
+  firstLineOfSeries(i: number): number {
+    return this.#cols.keyFirst[i];
+  }
+
   /** Whether line `i`'s series key as written is exactly `bytes`. */
   seriesKeyIs(i: number, bytes: Uint8Array): boolean {
     const start = this.#cols.lineStart[i];

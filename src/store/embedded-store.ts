@@ -470,6 +470,15 @@ export class EmbeddedSeriesStore implements SeriesStore {
     let fresh: Map<string, number> | undefined;
     let previous: SeriesState | undefined;
     for (let i = 0; i < n; i++) {
+      // A series already resolved in this write (the parser marks its first line) costs nothing.
+      const first = batch.firstLineOfSeries(i);
+      if (first !== i) {
+        const idx = rowSeries[first];
+        rowSeries[i] = idx;
+        const s = series[idx];
+        previous = 'data' in s ? s : undefined;
+        continue;
+      }
       // Writers tend to list their series in the same order every time: try the series that
       // followed the previous line's last time, then the index of raw keys, then decode the key.
       let known: SeriesState | undefined;
