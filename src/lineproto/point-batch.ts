@@ -59,6 +59,8 @@ export class PointBatch {
   #tagsOfFirst: Tags[] | undefined;
   #points: Point[] | undefined;
   readonly #lastFieldKeys: Array<{ start: number; end: number; text: string }> = [];
+  /** The walk `fields()` reuses: it finishes with a line before the next is asked for. */
+  readonly #cursor = new FieldCursor();
 
   constructor(database: string, retentionPolicy: string, buf: Uint8Array, length: number, cols: LineColumns) {
     this.database = database;
@@ -161,47 +163,15 @@ export class PointBatch {
    * just the fields named in it (a projection: the others' values are skipped, not decoded).
    */
   fields(i: number, only?: ReadonlySet<string>): Fields {
-    const c = this.#cols;
-    const buf = this.#buf;
-    const escaped = (c.flags[i] & FLAG_FIELDS_ESCAPED) !== 0;
+    const cursor = this.fieldCursor(i, this.#cursor);
     const fields: Fields = {};
-    const end = c.fieldsEnd[i];
-    let p = c.fieldsStart[i];
-    let k = 0;
-    while (p < end) {
-      const keyStart = p;
-      while (buf[p] !== EQUALS) p += buf[p] === BACKSLASH ? 2 : 1;
-      const key = escaped ? unescapeTag(buf.toString('utf8', keyStart, p)) : this.#fieldKey(k, keyStart, p);
-      k++;
-      p++;
-      if (only !== undefined && !only.has(key)) {
-        p = skipValue(buf, p, end) + 1;
-        continue;
-      }
-      const valueStart = p;
-      let value: FieldValue;
-      if (buf[p] === QUOTE) {
-        p++;
-        let hasEscape = false;
-        while (buf[p] !== QUOTE) {
-          if (buf[p] === BACKSLASH) {
-            hasEscape = true;
-            p++;
-          }
-          p++;
-        }
-        const text = buf.toString('utf8', valueStart + 1, p);
-        value = hasEscape ? unescapeString(text) : text;
-        p++;
-      } else {
-        while (p < end && buf[p] !== COMMA) p++;
-        value = decodeScalar(buf, valueStart, p);
-      }
-      fields[key] = value;
-      p++; // the comma (or one past the end)
+    while (cursor.next()) {
+      const key = cursor.key;
+      if (only === undefined || only.has(key)) fields[key] = cursor.value();
     }
     return fields;
   }
+
 
   /**
    * The k-th field key of a line, reusing the string decoded for the previous line when the bytes
@@ -425,29 +395,6 @@ export class FieldCursor {
         return this.boolean();
     }
   }
-}
-
-/** The end of the field value starting at `p` (its closing quote, or the comma or end after it). */
-function skipValue(buf: Buffer, p: number, end: number): number {
-  if (buf[p] !== QUOTE) {
-    while (p < end && buf[p] !== COMMA) p++;
-    return p;
-  }
-  p++;
-  while (buf[p] !== QUOTE) p += buf[p] === BACKSLASH ? 2 : 1;
-  return p + 1;
-}
-
-function decodeScalar(buf: Buffer, start: number, end: number): FieldValue {
-  const last = buf[end - 1];
-  if (last === 105 /* i */) {
-    const n = parseSmallInteger(buf, start, end - 1);
-    return n === undefined ? BigInt(buf.toString('latin1', start, end - 1)) : BigInt(n);
-  }
-  const first = buf[start];
-  if (first === 116 || first === 84) return true;
-  if (first === 102 || first === 70) return false;
-  return parseDecimal(buf, start, end) ?? Number(buf.toString('latin1', start, end));
 }
 
 /** Integers of up to 15 digits, exactly; undefined for longer ones (left to BigInt). */
