@@ -183,8 +183,8 @@ export class WindowNode extends SlotNode {
       s.nextCount = this.#fill ? this.#periodCount : this.#everyCount;
       return;
     }
-    const t = this.#tmp;
     if (this.#fill) {
+      const t = this.#tmp;
       plus(p.timeMs, p.timeNs, this.#period, t);
       if (this.#align) {
         const firstMs = t[0];
@@ -194,16 +194,11 @@ export class WindowNode extends SlotNode {
         t[1] = aligned.ns;
         if (!before(firstMs, firstNs, t[0], t[1])) plus(t[0], t[1], this.#every, t);
       }
+      s.nextMs = t[0];
+      s.nextNs = t[1];
     } else {
-      plus(p.timeMs, p.timeNs, this.#every, t);
-      if (this.#align) {
-        const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
-        t[0] = aligned.ms;
-        t[1] = aligned.ns;
-      }
+      this.#endAfter(s, p.timeMs, p.timeNs);
     }
-    s.nextMs = t[0];
-    s.nextNs = t[1];
   }
 
   #byTime(s: WindowCursor, p: BatchPoint): void {
@@ -211,28 +206,11 @@ export class WindowNode extends SlotNode {
     if (this.#every === 0) {
       // Emitting on every point: a right-closed window (t − period, t].
       this.#push(s, p);
-      if (!before(p.timeMs, p.timeNs, s.nextMs, s.nextNs)) {
-        plus(p.timeMs, p.timeNs, -this.#period, t);
-        this.#purge(s, t[0], t[1], false);
-        this.#emit(s, p.timeMs, p.timeNs);
-        s.nextMs = p.timeMs;
-        s.nextNs = p.timeNs;
-      }
+      if (!before(p.timeMs, p.timeNs, s.nextMs, s.nextNs)) this.#close(s, p.timeMs, p.timeNs);
       return;
     }
-    // Points may share a timestamp, so windows are left-closed: [next − period, next).
     if (!before(p.timeMs, p.timeNs, s.nextMs, s.nextNs)) {
-      plus(s.nextMs, s.nextNs, -this.#period, t);
-      this.#purge(s, t[0], t[1], true);
-      this.#emit(s, s.nextMs, s.nextNs);
-      plus(p.timeMs, p.timeNs, this.#every, t);
-      if (this.#align) {
-        const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
-        t[0] = aligned.ms;
-        t[1] = aligned.ns;
-      }
-      s.nextMs = t[0];
-      s.nextNs = t[1];
+      this.#close(s, p.timeMs, p.timeNs);
       // Points older than the next window's start can never be emitted again: drop them now, and
       // rebuild the buffer at its exact size, so a group that goes idle holds only what it needs.
       plus(s.nextMs, s.nextNs, -this.#period, t);
@@ -247,6 +225,40 @@ export class WindowNode extends SlotNode {
       return;
     }
     this.#push(s, p);
+  }
+
+  /**
+   * Emits the window that time (ms, ns) has reached and sets the next window's end. Emitting on
+   * every point, the window is right-closed (t − period, t]; otherwise points may share a
+   * timestamp, so windows are left-closed: [next − period, next).
+   */
+  #close(s: WindowCursor, ms: number, ns: number): void {
+    const t = this.#tmp;
+    if (this.#every === 0) {
+      plus(ms, ns, -this.#period, t);
+      this.#purge(s, t[0], t[1], false);
+      this.#emit(s, ms, ns);
+      s.nextMs = ms;
+      s.nextNs = ns;
+    } else {
+      plus(s.nextMs, s.nextNs, -this.#period, t);
+      this.#purge(s, t[0], t[1], true);
+      this.#emit(s, s.nextMs, s.nextNs);
+      this.#endAfter(s, ms, ns);
+    }
+  }
+
+  /** The next window ends `every` after (ms, ns), on a multiple of `every` when aligned. */
+  #endAfter(s: WindowCursor, ms: number, ns: number): void {
+    const t = this.#tmp;
+    plus(ms, ns, this.#every, t);
+    if (this.#align) {
+      const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
+      t[0] = aligned.ms;
+      t[1] = aligned.ns;
+    }
+    s.nextMs = t[0];
+    s.nextNs = t[1];
   }
 
   #byCount(s: WindowCursor, p: BatchPoint): void {
@@ -303,26 +315,7 @@ export class WindowNode extends SlotNode {
     const slot = this.#periodCount === 0 ? this.slotOf(g) : -1;
     if (slot >= 0 && !before(timeMs, timeNs, this.#nextMs[slot], this.#nextNs[slot])) {
       const s = this.#load(slot);
-      const t = this.#tmp;
-      if (this.#every === 0) {
-        plus(timeMs, timeNs, -this.#period, t);
-        this.#purge(s, t[0], t[1], false);
-        this.#emit(s, timeMs, timeNs);
-        s.nextMs = timeMs;
-        s.nextNs = timeNs;
-      } else {
-        plus(s.nextMs, s.nextNs, -this.#period, t);
-        this.#purge(s, t[0], t[1], true);
-        this.#emit(s, s.nextMs, s.nextNs);
-        plus(timeMs, timeNs, this.#every, t);
-        if (this.#align) {
-          const aligned = truncate({ ms: t[0], ns: t[1] }, this.#every);
-          t[0] = aligned.ms;
-          t[1] = aligned.ns;
-        }
-        s.nextMs = t[0];
-        s.nextNs = t[1];
-      }
+      this.#close(s, timeMs, timeNs);
       this.#store(s);
     }
     this.emitBarrier(g, timeMs, timeNs);
