@@ -1,5 +1,6 @@
 // Sql transform: a row-at-a-time SELECT (projection, WHERE, functions) compiled to closures over row values.
 
+import { likeToRegExp } from '../../core/text-patterns.ts';
 import { stringOption } from '../config/job-config.ts';
 import { coerce, parseType } from '../config/schema.ts';
 import type { ConnectorContext, Transform, TransformFactory } from '../connectors/contract.ts';
@@ -45,16 +46,6 @@ export function compareValues(a: Value, b: Value): number {
   const x = str(a);
   const y = str(b);
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function likeToRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (const c of pattern) {
-    if (c === '%') re += '[\\s\\S]*';
-    else if (c === '_') re += '[\\s\\S]';
-    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`, 'u');
 }
 
 function castTo(type: string, where: string): SeaType {
@@ -208,12 +199,12 @@ class Compiler {
       case 'like': {
         const x = this.compile(e.expr);
         const p = this.compile(e.pattern);
-        const constant = e.pattern.t === 'lit' && typeof e.pattern.v === 'string' ? likeToRegExp(e.pattern.v) : undefined;
+        const constant = e.pattern.t === 'lit' && typeof e.pattern.v === 'string' ? likeToRegExp(e.pattern.v, 'u') : undefined;
         return {
           type: { kind: 'boolean' },
           fn: (v) => {
             const a = x.fn(v);
-            const pat = constant ?? (p.fn(v) === null ? undefined : likeToRegExp(str(p.fn(v))));
+            const pat = constant ?? (p.fn(v) === null ? undefined : likeToRegExp(str(p.fn(v)), 'u'));
             if (a === null || pat === undefined) return null;
             return pat.test(str(a)) !== e.not;
           },

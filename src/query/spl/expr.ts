@@ -1,5 +1,6 @@
 // Evaluates eval/where expressions over a row, with the SPL function library.
 
+import { likeToRegExp, sedReplacement } from '../../core/text-patterns.ts';
 import type { Expr } from './ast.ts';
 import { type Row, type Scalar, type Value, isNull, toNumber, toText } from './values.ts';
 import { partsIn } from './zoned-time.ts';
@@ -105,7 +106,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       const r = toText(replacement);
       if (text === undefined || p === undefined || r === undefined) return null;
       const re = new RegExp(regex(p).source, 'g');
-      return text.replace(re, r.replace(/\\(\d)/g, '$$$1'));
+      return text.replace(re, sedReplacement(r));
     },
   },
   match: {
@@ -272,10 +273,7 @@ function binary(op: string, l: Expr, r: Expr, row: Row, ctx: EvalContext): Value
     case 'LIKE': {
       const text = toText(a)!;
       const pattern = toText(b)!;
-      const body = [...pattern]
-        .map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-      return new RegExp(`^${body}$`, 's').test(text);
+      return likeToRegExp(pattern).test(text);
     }
     default: {
       const c = compareForExpr(a, b);

@@ -1,6 +1,7 @@
 // Recursive-descent parser for the SPL subset: a search body, then `| command ...` stages.
 // Every syntax error names the command it is in and the 1-based column where it was found.
 
+import { sedReplacement } from '../../core/text-patterns.ts';
 import type { AggFn, Aggregation, Command, CompareOp, Expr, Query, SearchNode, SortKey, TimeModifier } from './ast.ts';
 import { splSyntax, splUnknownCommand } from './errors.ts';
 import { FUNCTIONS } from './expr.ts';
@@ -717,7 +718,7 @@ function parseSed(text: string): { pattern: RegExp; replacement: string } | stri
   const [source, replacement, flags] = parts;
   if (!/^[gi]*$/.test(flags)) return `unsupported sed flags '${flags}' (use g and i)`;
   try {
-    return { pattern: new RegExp(source, flags), replacement: replacement.replace(/\\(\d)/g, '$$$1') };
+    return { pattern: new RegExp(source, flags), replacement: sedReplacement(replacement) };
   } catch (err) {
     return `invalid regular expression: ${(err as Error).message}`;
   }

@@ -1,6 +1,7 @@
 // The Sql transform's function library (H2 semantics: null in, null out, except CONCAT and COALESCE-like ones).
 
 import { randomUUID } from 'node:crypto';
+import { sedReplacement } from '../../../core/text-patterns.ts';
 import { sqlEval } from '../../errors.ts';
 import type { SeaType, Value } from '../../row.ts';
 import {
@@ -187,7 +188,7 @@ export const FUNCTIONS: Record<string, SqlFunction> = {
   TRIM: { type: fixed(STRING), eval: trimFn('both') },
   REGEXP_REPLACE: {
     type: fixed(STRING),
-    eval: ([s, re, rep, flags]) => str(s).replace(new RegExp(str(re), `g${regexFlags(flags === undefined || flags === null ? undefined : str(flags))}`), str(rep).replace(/\\(\d)/g, '$$$1')),
+    eval: ([s, re, rep, flags]) => str(s).replace(new RegExp(str(re), `g${regexFlags(flags === undefined || flags === null ? undefined : str(flags))}`), sedReplacement(str(rep))),
   },
   REGEXP_LIKE: {
     type: fixed(BOOLEAN),
