@@ -118,6 +118,23 @@ function arith(op: string, a: Value, b: Value, kind: 'int' | 'bigint' | 'double'
   }
 }
 
+/**
+ * SQL's three-valued AND (`decisive` false) and OR (`decisive` true): the decisive value wins even
+ * over null, so the right side is not evaluated once the left side has decided.
+ */
+function junction(a: Compiled, b: Compiled, decisive: boolean): Compiled {
+  return {
+    type: { kind: 'boolean' },
+    fn: (v) => {
+      const x = a.fn(v);
+      if (x === decisive) return decisive;
+      const y = b.fn(v);
+      if (y === decisive) return decisive;
+      return x === null || y === null ? null : !decisive;
+    },
+  };
+}
+
 class Compiler {
   constructor(
     readonly schema: TableSchema,
@@ -287,27 +304,9 @@ class Compiler {
     const bool: SeaType = { kind: 'boolean' };
     switch (op) {
       case 'AND':
-        return {
-          type: bool,
-          fn: (v) => {
-            const x = a.fn(v);
-            if (x === false) return false;
-            const y = b.fn(v);
-            if (y === false) return false;
-            return x === null || y === null ? null : true;
-          },
-        };
+        return junction(a, b, false);
       case 'OR':
-        return {
-          type: bool,
-          fn: (v) => {
-            const x = a.fn(v);
-            if (x === true) return true;
-            const y = b.fn(v);
-            if (y === true) return true;
-            return x === null || y === null ? null : false;
-          },
-        };
+        return junction(a, b, true);
       case '||':
         return {
           type: { kind: 'string' },

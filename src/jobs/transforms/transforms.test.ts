@@ -71,6 +71,24 @@ test('Sql: projection, arithmetic types, aliases, CASE, CAST and functions', () 
   );
 });
 
+test('Sql: AND and OR follow three-valued logic, the deciding value winning over null', () => {
+  const schema = parseSchema({ fields: { a: 'boolean', b: 'boolean' } }, 't', 't')!;
+  const v = [true, false, null];
+  const data = v.flatMap((a) => v.map((b) => [a, b]));
+  const r = run(sqlTransformFactory, { query: 'select a and b as x, a or b as y from t' }, schema, data);
+  assert.deepEqual(r.rows, [
+    [true, true],
+    [false, true],
+    [null, true],
+    [false, true],
+    [false, false],
+    [false, null],
+    [null, true],
+    [false, null],
+    [null, null],
+  ]);
+});
+
 test('Sql: dates, numbers and regexps', () => {
   const schema = parseSchema({ fields: { ts: 'timestamp', d: 'date', x: 'double' } }, 't', 't')!;
   const r = run(
