@@ -24,6 +24,14 @@ function storeOf(ctx: ConnectorContext): SeriesStore {
   return store;
 }
 
+/** The measurement a source reads or a sink writes: both options are required. */
+function targetOf(ctx: ConnectorContext): { database: string; measurement: string } {
+  const database = stringOption(ctx.options, 'database');
+  const measurement = stringOption(ctx.options, 'measurement');
+  if (!database || !measurement) throw optionInvalid(ctx.pluginName, "options 'database' and 'measurement' are required");
+  return { database, measurement };
+}
+
 /** The engine's timestamp text, exact to the nanosecond (RFC 3339 without the zone: UTC). */
 function timeText(ms: number, ns: number): string {
   return formatRFC3339Nano(instant(ms, ns)).replace(/Z$/, '');
@@ -56,9 +64,7 @@ class SeriesStoreSource implements Source {
     this.#ctx = ctx;
     this.#where = ctx.pluginName;
     const o = ctx.options;
-    const database = stringOption(o, 'database');
-    const measurement = stringOption(o, 'measurement');
-    if (!database || !measurement) throw optionInvalid(this.#where, "options 'database' and 'measurement' are required");
+    const { database, measurement } = targetOf(ctx);
     const fields = option(o, 'fields');
     this.#request = {
       database,
@@ -179,9 +185,7 @@ class SeriesStoreSink implements Sink {
     this.#ctx = ctx;
     this.#where = ctx.pluginName;
     const o = ctx.options;
-    const database = stringOption(o, 'database');
-    const measurement = stringOption(o, 'measurement');
-    if (!database || !measurement) throw optionInvalid(this.#where, "options 'database' and 'measurement' are required");
+    const { database, measurement } = targetOf(ctx);
     this.#database = database;
     this.#measurement = measurement;
     this.#rp = stringOption(o, 'retention_policy') ?? '';
