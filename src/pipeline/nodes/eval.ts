@@ -109,7 +109,7 @@ export class EvalNode extends StatefulNode<EvalState> {
       for (const k in results) if (!this.#tagNames.has(k)) fields[k] = results[k];
     } else if (this.#keepList.length === 0) {
       // As in Kapacitor, keep() without names stores every result as a field, tag results included.
-      fields = { ...p.fields };
+      fields = copyFields(p.fields);
       for (const k in results) fields[k] = results[k];
     } else {
       fields = {};
@@ -126,9 +126,19 @@ export class EvalNode extends StatefulNode<EvalState> {
   /** `#apply` for one expression without tags or a keep list: no results map, no second copy. */
   #applySingle(p: BatchPoint, state: LambdaState | undefined): Fields {
     const value = lambdaResultToField(this.name, this.#runners[0].value(p, state));
-    const fields: Fields = this.#keep ? { ...p.fields } : {};
+    const fields: Fields = this.#keep ? copyFields(p.fields) : {};
     fields[this.#as[0]] = value;
     this.#outTags = p.tags;
     return fields;
   }
+}
+
+/**
+ * A copy that takes new keys cheaply: V8 gives a spread copy (`{ ...f }`) no room for more
+ * properties, so adding the result to it cost ~270 bytes more (a new property store) than this.
+ */
+function copyFields(f: Fields): Fields {
+  const out: Fields = {};
+  for (const k in f) out[k] = f[k];
+  return out;
 }
