@@ -106,48 +106,59 @@ function applyMigrations(db: Db, migrations: readonly Migration[]): void {
   }
 }
 
-class SqliteDocuments<T> implements DocumentCollection<T> {
-  readonly #kind: string;
-  readonly #get: Database.Statement;
-  readonly #insert: Database.Statement;
-  readonly #put: Database.Statement;
-  readonly #delete: Database.Statement;
-  readonly #list: Database.Statement;
-  readonly #count: Database.Statement;
+type Statements<K extends string> = Record<K, Database.Statement>;
 
+/** One kind's share of a table shared by all kinds, with its statements prepared once. */
+class KindRows<K extends string> {
+  protected readonly kind: string;
+  protected readonly sql: Statements<K>;
+
+  constructor(db: Db, kind: string, sql: Record<K, string>) {
+    this.kind = kind;
+    this.sql = {} as Statements<K>;
+    for (const name of Object.keys(sql) as K[]) this.sql[name] = db.prepare(sql[name]);
+  }
+}
+
+/** A stored document's JSON, or undefined when no row matched. */
+function docOf<T>(row: unknown): T | undefined {
+  return row ? (JSON.parse((row as { doc: string }).doc) as T) : undefined;
+}
+
+const DOCUMENT_SQL = {
+  get: 'SELECT doc FROM documents WHERE kind = ? AND id = ?',
+  insert: 'INSERT OR IGNORE INTO documents (kind, id, doc) VALUES (?, ?, ?)',
+  put: 'INSERT OR REPLACE INTO documents (kind, id, doc) VALUES (?, ?, ?)',
+  delete: 'DELETE FROM documents WHERE kind = ? AND id = ?',
+  list: 'SELECT id, doc FROM documents WHERE kind = ? AND id >= ? AND id < ? ORDER BY id LIMIT ? OFFSET ?',
+  count: 'SELECT COUNT(*) AS n FROM documents WHERE kind = ? AND id >= ? AND id < ?',
+};
+
+class SqliteDocuments<T> extends KindRows<keyof typeof DOCUMENT_SQL> implements DocumentCollection<T> {
   constructor(db: Db, kind: string) {
-    this.#kind = kind;
-    this.#get = db.prepare('SELECT doc FROM documents WHERE kind = ? AND id = ?');
-    this.#insert = db.prepare('INSERT OR IGNORE INTO documents (kind, id, doc) VALUES (?, ?, ?)');
-    this.#put = db.prepare('INSERT OR REPLACE INTO documents (kind, id, doc) VALUES (?, ?, ?)');
-    this.#delete = db.prepare('DELETE FROM documents WHERE kind = ? AND id = ?');
-    this.#list = db.prepare(
-      'SELECT id, doc FROM documents WHERE kind = ? AND id >= ? AND id < ? ORDER BY id LIMIT ? OFFSET ?',
-    );
-    this.#count = db.prepare('SELECT COUNT(*) AS n FROM documents WHERE kind = ? AND id >= ? AND id < ?');
+    super(db, kind, DOCUMENT_SQL);
   }
 
   async get(id: string): Promise<T | undefined> {
-    const row = this.#get.get(this.#kind, id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as T) : undefined;
+    return docOf<T>(this.sql.get.get(this.kind, id));
   }
 
   async insert(id: string, doc: T): Promise<boolean> {
-    return this.#insert.run(this.#kind, id, JSON.stringify(doc)).changes > 0;
+    return this.sql.insert.run(this.kind, id, JSON.stringify(doc)).changes > 0;
   }
 
   async put(id: string, doc: T): Promise<void> {
-    this.#put.run(this.#kind, id, JSON.stringify(doc));
+    this.sql.put.run(this.kind, id, JSON.stringify(doc));
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.#delete.run(this.#kind, id).changes > 0;
+    return this.sql.delete.run(this.kind, id).changes > 0;
   }
 
   async list(options: ListOptions = {}): Promise<StoredDocument<T>[]> {
     const prefix = options.prefix ?? '';
-    const rows = this.#list.all(
-      this.#kind,
+    const rows = this.sql.list.all(
+      this.kind,
       prefix,
       prefix + MAX_CHAR,
       options.limit ?? -1,
@@ -157,84 +168,66 @@ class SqliteDocuments<T> implements DocumentCollection<T> {
   }
 
   async count(prefix = ''): Promise<number> {
-    return (this.#count.get(this.#kind, prefix, prefix + MAX_CHAR) as { n: number }).n;
+    return (this.sql.count.get(this.kind, prefix, prefix + MAX_CHAR) as { n: number }).n;
   }
 }
 
-class SqliteTimeline<T> implements Timeline<T> {
-  readonly #kind: string;
-  readonly #get: Database.Statement;
-  readonly #put: Database.Statement;
-  readonly #delete: Database.Statement;
-  readonly #rangeAsc: Database.Statement;
-  readonly #rangeDesc: Database.Statement;
-  readonly #count: Database.Statement;
-  readonly #deleteRange: Database.Statement;
-  readonly #partitions: Database.Statement;
+const IN_RANGE = 'kind = ? AND partition = ? AND time >= ? AND time <= ?';
+const AT_KEY = 'kind = ? AND partition = ? AND time = ? AND id = ?';
 
+const TIMELINE_SQL = {
+  get: `SELECT doc FROM timeline WHERE ${AT_KEY}`,
+  put: 'INSERT OR REPLACE INTO timeline (kind, partition, time, id, doc) VALUES (?, ?, ?, ?, ?)',
+  delete: `DELETE FROM timeline WHERE ${AT_KEY}`,
+  rangeAsc: `SELECT partition, time, id, doc FROM timeline WHERE ${IN_RANGE} ORDER BY time, id LIMIT ? OFFSET ?`,
+  rangeDesc: `SELECT partition, time, id, doc FROM timeline WHERE ${IN_RANGE} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`,
+  count: `SELECT COUNT(*) AS n FROM timeline WHERE ${IN_RANGE}`,
+  deleteRange: `DELETE FROM timeline WHERE ${IN_RANGE}`,
+  partitions: 'SELECT DISTINCT partition FROM timeline WHERE kind = ? ORDER BY partition',
+};
+
+class SqliteTimeline<T> extends KindRows<keyof typeof TIMELINE_SQL> implements Timeline<T> {
   constructor(db: Db, kind: string) {
-    this.#kind = kind;
-    const where = 'kind = ? AND partition = ? AND time >= ? AND time <= ?';
-    this.#get = db.prepare('SELECT doc FROM timeline WHERE kind = ? AND partition = ? AND time = ? AND id = ?');
-    this.#put = db.prepare('INSERT OR REPLACE INTO timeline (kind, partition, time, id, doc) VALUES (?, ?, ?, ?, ?)');
-    this.#delete = db.prepare('DELETE FROM timeline WHERE kind = ? AND partition = ? AND time = ? AND id = ?');
-    this.#rangeAsc = db.prepare(
-      `SELECT partition, time, id, doc FROM timeline WHERE ${where} ORDER BY time, id LIMIT ? OFFSET ?`,
-    );
-    this.#rangeDesc = db.prepare(
-      `SELECT partition, time, id, doc FROM timeline WHERE ${where} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`,
-    );
-    this.#count = db.prepare(`SELECT COUNT(*) AS n FROM timeline WHERE ${where}`);
-    this.#deleteRange = db.prepare(`DELETE FROM timeline WHERE ${where}`);
-    this.#partitions = db.prepare('SELECT DISTINCT partition FROM timeline WHERE kind = ? ORDER BY partition');
+    super(db, kind, TIMELINE_SQL);
   }
 
   async get(key: TimelineKey): Promise<T | undefined> {
-    const row = this.#get.get(this.#kind, key.partition, key.time, key.id) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as T) : undefined;
+    return docOf<T>(this.sql.get.get(this.kind, key.partition, key.time, key.id));
   }
 
   async put(key: TimelineKey, doc: T): Promise<void> {
-    this.#put.run(this.#kind, key.partition, key.time, key.id, JSON.stringify(doc));
+    this.sql.put.run(this.kind, key.partition, key.time, key.id, JSON.stringify(doc));
   }
 
   async delete(key: TimelineKey): Promise<boolean> {
-    return this.#delete.run(this.#kind, key.partition, key.time, key.id).changes > 0;
+    return this.sql.delete.run(this.kind, key.partition, key.time, key.id).changes > 0;
   }
 
   async range(partition: string, options: RangeOptions = {}): Promise<TimelineRecord<T>[]> {
-    const statement = options.order === 'desc' ? this.#rangeDesc : this.#rangeAsc;
-    const rows = statement.all(
-      this.#kind,
-      partition,
-      options.from ?? Number.MIN_SAFE_INTEGER,
-      options.to ?? Number.MAX_SAFE_INTEGER,
-      options.limit ?? -1,
-      options.offset ?? 0,
-    ) as { partition: string; time: number; id: string; doc: string }[];
+    const statement = options.order === 'desc' ? this.sql.rangeDesc : this.sql.rangeAsc;
+    const rows = statement.all(...this.#inRange(partition, options), options.limit ?? -1, options.offset ?? 0) as {
+      partition: string;
+      time: number;
+      id: string;
+      doc: string;
+    }[];
     return rows.map((r) => ({ partition: r.partition, time: r.time, id: r.id, doc: JSON.parse(r.doc) as T }));
   }
 
   async count(partition: string, options: Pick<RangeOptions, 'from' | 'to'> = {}): Promise<number> {
-    const row = this.#count.get(
-      this.#kind,
-      partition,
-      options.from ?? Number.MIN_SAFE_INTEGER,
-      options.to ?? Number.MAX_SAFE_INTEGER,
-    ) as { n: number };
-    return row.n;
+    return (this.sql.count.get(...this.#inRange(partition, options)) as { n: number }).n;
   }
 
   async deleteRange(partition: string, options: Pick<RangeOptions, 'from' | 'to'> = {}): Promise<number> {
-    return this.#deleteRange.run(
-      this.#kind,
-      partition,
-      options.from ?? Number.MIN_SAFE_INTEGER,
-      options.to ?? Number.MAX_SAFE_INTEGER,
-    ).changes;
+    return this.sql.deleteRange.run(...this.#inRange(partition, options)).changes;
   }
 
   async partitions(): Promise<string[]> {
-    return (this.#partitions.all(this.#kind) as { partition: string }[]).map((r) => r.partition);
+    return (this.sql.partitions.all(this.kind) as { partition: string }[]).map((r) => r.partition);
+  }
+
+  /** The parameters of IN_RANGE: an open end of the range is the widest safe integer. */
+  #inRange(partition: string, options: Pick<RangeOptions, 'from' | 'to'>): [string, string, number, number] {
+    return [this.kind, partition, options.from ?? Number.MIN_SAFE_INTEGER, options.to ?? Number.MAX_SAFE_INTEGER];
   }
 }
