@@ -136,26 +136,13 @@ export function splitTimeCondition(cond: Expr | undefined, now: Instant): { rang
       if (flipped) op = op === '<' ? '>' : op === '>' ? '<' : op === '<=' ? '>=' : op === '>=' ? '<=' : op;
       const t = timeValue(other, now);
       const after = addDuration(t, 1);
-      switch (op) {
-        case '>':
-          range.start = later(range.start, after);
-          return undefined;
-        case '>=':
-          range.start = later(range.start, t);
-          return undefined;
-        case '<':
-          range.end = earlier(range.end, t);
-          return undefined;
-        case '<=':
-          range.end = earlier(range.end, after);
-          return undefined;
-        case '=':
-          range.start = later(range.start, t);
-          range.end = earlier(range.end, after);
-          return undefined;
-        default:
-          throw invalidQuery(`invalid time comparison operator: ${u.op}`);
-      }
+      // The range includes its start and excludes its end, so `> t` starts and `<= t` ends 1 ns after t.
+      const start = op === '>' ? after : op === '>=' || op === '=' ? t : undefined;
+      const end = op === '<' ? t : op === '<=' || op === '=' ? after : undefined;
+      if (start === undefined && end === undefined) throw invalidQuery(`invalid time comparison operator: ${u.op}`);
+      if (start !== undefined) range.start = later(range.start, start);
+      if (end !== undefined) range.end = earlier(range.end, end);
+      return undefined;
     }
     if (containsTime(u)) throw invalidQuery('invalid condition: time conditions must be joined with AND');
     return e;
