@@ -3,6 +3,7 @@
 import { formatGoDuration } from '../core/time.ts';
 import { TemplateError } from './errors.ts';
 import { formatGoFloat } from './lambda/functions.ts';
+import { goScalarType } from './values.ts';
 
 /** A Go `time.Time` in template data. */
 export interface TemplateTime {
@@ -576,16 +577,8 @@ export function goSprintf(format: string, args: unknown[]): string {
 }
 
 function typeName(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'float64';
-    case 'bigint':
-      return 'int64';
-    case 'boolean':
-      return 'bool';
-  }
+  const scalar = goScalarType(v);
+  if (scalar !== undefined) return scalar;
   if (v === null || v === undefined) return '<nil>';
   if (isTimeVal(v)) return 'time.Time';
   if (isDurVal(v)) return 'time.Duration';

@@ -109,9 +109,8 @@ export function varTypeOf(v: EvVal): VarType | undefined {
   }
 }
 
-/** Kapacitor's Go type names, for reflection-style error messages. */
-export function goTypeOf(v: EvVal | undefined): string {
-  if (v === undefined) return '<nil>';
+/** Go's type name for a string, float, integer or boolean; undefined for any other value. */
+export function goScalarType(v: unknown): string | undefined {
   switch (typeof v) {
     case 'string':
       return 'string';
@@ -121,7 +120,15 @@ export function goTypeOf(v: EvVal | undefined): string {
       return 'int64';
     case 'boolean':
       return 'bool';
+    default:
+      return undefined;
   }
+}
+
+/** Kapacitor's Go type names, for reflection-style error messages. */
+export function goTypeOf(v: EvVal | undefined): string {
+  if (v === undefined) return '<nil>';
+  if (typeof v !== 'object') return goScalarType(v)!;
   if (Array.isArray(v)) return '[]interface {}';
   switch (v.type) {
     case 'duration':
