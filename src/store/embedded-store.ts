@@ -1250,12 +1250,7 @@ function encodeGroup(w: ByteWriter, g: WriteGroup): void {
     }
     w.u8(1);
     w.str(s.measurement);
-    const keys = Object.keys(s.tags);
-    w.u32(keys.length);
-    for (const k of keys) {
-      w.str(k);
-      w.str(s.tags[k]);
-    }
+    encodeTags(w, s.tags);
     w.str(s.key);
   }
   const n = g.rowFields.length;
@@ -1313,9 +1308,7 @@ function decodeGroup(r: ByteReader): WriteGroup {
       continue;
     }
     const measurement = r.str();
-    const tags: Tags = {};
-    const nT = r.u32();
-    for (let t = 0; t < nT; t++) tags[r.str()] = r.str();
+    const tags = decodeTags(r);
     series.push({ measurement, tags, key: r.str() });
   }
   const n = r.u32();
@@ -1399,14 +1392,26 @@ async function encodeSnapshot(parts: SnapshotPart[]): Promise<Uint8Array[]> {
   return out;
 }
 
-function encodeSeries(w: ByteWriter, info: SeriesInfo, rows: FrozenRows): void {
-  w.f64(info.id);
-  const keys = Object.keys(info.tags);
+/** A tag set in WAL records and snapshots: the count, then each key and value. */
+function encodeTags(w: ByteWriter, tags: Tags): void {
+  const keys = Object.keys(tags);
   w.u32(keys.length);
   for (const k of keys) {
     w.str(k);
-    w.str(info.tags[k]);
+    w.str(tags[k]);
   }
+}
+
+function decodeTags(r: ByteReader): Tags {
+  const tags: Tags = {};
+  const n = r.u32();
+  for (let t = 0; t < n; t++) tags[r.str()] = r.str();
+  return tags;
+}
+
+function encodeSeries(w: ByteWriter, info: SeriesInfo, rows: FrozenRows): void {
+  w.f64(info.id);
+  encodeTags(w, info.tags);
   w.str(info.key);
   const n = rows.length;
   w.u32(n);
@@ -1429,9 +1434,7 @@ function encodeSeries(w: ByteWriter, info: SeriesInfo, rows: FrozenRows): void {
 
 function decodeSeries(r: ByteReader, db: string, rp: string, m: MeasurementState): SeriesState {
   const id = r.f64();
-  const tags: Tags = {};
-  const nT = r.u32();
-  for (let t = 0; t < nT; t++) tags[r.str()] = r.str();
+  const tags = decodeTags(r);
   const key = r.str();
   const n = r.u32();
   const timeMs = r.f64s(n);
