@@ -1,6 +1,6 @@
 // The input shape of every InfluxQL function: parallel columns of exact times and typed values.
 
-import type { FieldValue } from '../../core/point.ts';
+import { type FieldType, type FieldValue, fieldType } from '../../core/point.ts';
 
 /**
  * A run of samples, oldest first (callers keep them in arrival order; functions that care about
@@ -65,19 +65,8 @@ export class SampleBuffer implements Samples {
 }
 
 /** The kind of the first value, or undefined when the run is empty. */
-export function kindOf(values: ArrayLike<FieldValue>): 'float' | 'integer' | 'string' | 'boolean' | undefined {
-  if (values.length === 0) return undefined;
-  const v = values[0];
-  switch (typeof v) {
-    case 'number':
-      return 'float';
-    case 'bigint':
-      return 'integer';
-    case 'string':
-      return 'string';
-    default:
-      return 'boolean';
-  }
+export function kindOf(values: ArrayLike<FieldValue>): FieldType | undefined {
+  return values.length === 0 ? undefined : fieldType(values[0]);
 }
 
 export function compareTimes(aMs: number, aNs: number, bMs: number, bNs: number): number {
