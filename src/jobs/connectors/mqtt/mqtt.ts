@@ -5,7 +5,7 @@ import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Sink, SinkFactory, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 import { loadDriver } from '../driver.ts';
-import { InflightPublishes, type MessageFormat, messageFormat } from '../message-format.ts';
+import { type MessageFormat, messageFormat, PublishSink } from '../message-format.ts';
 
 interface MqttClient {
   subscribeAsync(topic: string, o: { qos: 0 | 1 | 2 }): Promise<unknown>;
@@ -99,40 +99,16 @@ class MqttSource implements Source {
   async close(): Promise<void> {}
 }
 
-class MqttSink implements Sink {
-  readonly #s: Settings;
-  readonly #format: MessageFormat;
-  #schema!: TableSchema;
-  #client: MqttClient | undefined;
-  #inflight: InflightPublishes;
-
-  constructor(ctx: ConnectorContext) {
-    this.#s = settings(ctx, `inductor-sink-${ctx.jobId}`);
-    this.#format = messageFormat(ctx.options, 'mqtt', this.#s.where);
-    this.#inflight = new InflightPublishes(Math.max(1, intOption(ctx.options, 'batch_size', 100, this.#s.where)));
-  }
-  async open(input: TableSchema): Promise<void> {
-    this.#schema = input;
-    this.#client = await this.#s.connect();
-  }
-  write(rows: Row[]): void | Promise<void> {
-    for (const r of rows) this.#inflight.add(this.#client!.publishAsync(this.#s.topic, this.#format.encode(r.values, this.#schema), { qos: this.#s.qos }));
-    return this.#inflight.maybeDrain();
-  }
-  async prepareCommit(): Promise<undefined> {
-    await this.#inflight.drain();
-    return undefined;
-  }
-  async commit(): Promise<void> {}
-  async abort(): Promise<void> {
-    await this.#inflight.settle();
-  }
-  async close(): Promise<void> {
-    await this.abort();
-    await this.#client?.endAsync();
-    this.#client = undefined;
-  }
+function mqttSink(ctx: ConnectorContext): Sink {
+  const s = settings(ctx, `inductor-sink-${ctx.jobId}`);
+  const format = messageFormat(ctx.options, 'mqtt', s.where);
+  const batchSize = Math.max(1, intOption(ctx.options, 'batch_size', 100, s.where));
+  return new PublishSink<MqttClient>(format, batchSize, {
+    connect: () => s.connect(),
+    publish: (client, payload) => client.publishAsync(s.topic, payload, { qos: s.qos }),
+    disconnect: (client) => client.endAsync(),
+  });
 }
 
 export const mqttSourceFactory: SourceFactory = { kind: 'source', name: 'Mqtt', create: (ctx) => new MqttSource(ctx) };
-export const mqttSinkFactory: SinkFactory = { kind: 'sink', name: 'Mqtt', create: (ctx) => new MqttSink(ctx) };
+export const mqttSinkFactory: SinkFactory = { kind: 'sink', name: 'Mqtt', create: mqttSink };

@@ -1,12 +1,11 @@
 // NATS JetStream source and sink: the source resumes exactly after the last stream sequence it checkpointed.
 
-import type { JsonValue } from '../../config/hocon.ts';
 import { intOption, stringOption } from '../../config/job-config.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Sink, SinkFactory, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 import { loadDriver } from '../driver.ts';
-import { InflightPublishes, type MessageFormat, messageFormat } from '../message-format.ts';
+import { type MessageFormat, messageFormat, PublishSink } from '../message-format.ts';
 
 interface NatsConnection {
   drain(): Promise<void>;
@@ -118,45 +117,19 @@ class NatsSource implements Source {
   async close(): Promise<void> {}
 }
 
-class NatsSink implements Sink {
-  readonly #s: Settings;
-  readonly #format: MessageFormat;
-  readonly #subject: string;
-  #schema!: TableSchema;
-  #conn: { nc: NatsConnection; js: JetStream } | undefined;
-  #inflight: InflightPublishes;
-
-  constructor(ctx: ConnectorContext) {
-    this.#s = settings(ctx);
-    const subject = stringOption(ctx.options, 'subject');
-    if (!subject) throw optionInvalid(this.#s.where, "option 'subject' is required");
-    this.#subject = subject;
-    this.#format = messageFormat(ctx.options, 'nats', this.#s.where);
-    this.#inflight = new InflightPublishes(Math.max(1, intOption(ctx.options, 'batch_size', 500, this.#s.where)));
-  }
-  async open(input: TableSchema): Promise<void> {
-    this.#schema = input;
-    this.#conn = await this.#s.connect();
-  }
-  write(rows: Row[]): void | Promise<void> {
+function natsSink(ctx: ConnectorContext): Sink {
+  const s = settings(ctx);
+  const subject = stringOption(ctx.options, 'subject');
+  if (!subject) throw optionInvalid(s.where, "option 'subject' is required");
+  const format = messageFormat(ctx.options, 'nats', s.where);
+  const batchSize = Math.max(1, intOption(ctx.options, 'batch_size', 500, s.where));
+  return new PublishSink(format, batchSize, {
+    connect: () => s.connect(),
     // Each publish waits for the stream's ack, so a committed checkpoint means stored messages.
-    for (const r of rows) this.#inflight.add(this.#conn!.js.publish(this.#subject, this.#format.encode(r.values, this.#schema)));
-    return this.#inflight.maybeDrain();
-  }
-  async prepareCommit(): Promise<JsonValue | undefined> {
-    await this.#inflight.drain();
-    return undefined;
-  }
-  async commit(): Promise<void> {}
-  async abort(): Promise<void> {
-    await this.#inflight.settle();
-  }
-  async close(): Promise<void> {
-    await this.abort();
-    await this.#conn?.nc.drain();
-    this.#conn = undefined;
-  }
+    publish: (conn, payload) => conn.js.publish(subject, payload),
+    disconnect: (conn) => conn.nc.drain(),
+  });
 }
 
 export const natsSourceFactory: SourceFactory = { kind: 'source', name: 'Nats', create: (ctx) => new NatsSource(ctx) };
-export const natsSinkFactory: SinkFactory = { kind: 'sink', name: 'Nats', create: (ctx) => new NatsSink(ctx) };
+export const natsSinkFactory: SinkFactory = { kind: 'sink', name: 'Nats', create: natsSink };
