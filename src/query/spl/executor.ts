@@ -1,12 +1,13 @@
 // Runs a parsed SPL query over a row source: time range and source selectors pushed down, a
 // columnar fast path for a leading `stats`, then the commands over rows.
 
+import { columnValue, type FieldColumn } from '../../store/series-store.ts';
 import type { Command, Query, SearchNode } from './ast.ts';
 import { applyCommand, type PipelineContext, StatsGroups } from './commands.ts';
 import { splRuntime, splTooManyRows } from './errors.ts';
 import { compileSearch, type RowPredicate } from './search.ts';
 import { addRowCount } from './stats.ts';
-import { type ChunkColumn, chunkRows, chunkValue, type RowChunk, type RowSource, type SourceRequest, splValue } from './row-source.ts';
+import { chunkRows, type RowChunk, type RowSource, type SourceRequest, splValue } from './row-source.ts';
 import { resolveTime } from './time-modifiers.ts';
 import type { Row, Value } from './values.ts';
 
@@ -268,13 +269,13 @@ async function fastStats(
   return groups.rows();
 }
 
-function addColumn(acc: ReturnType<StatsGroups['group']>[number], column: ChunkColumn, chunk: RowChunk): void {
+function addColumn(acc: ReturnType<StatsGroups['group']>[number], column: FieldColumn, chunk: RowChunk): void {
   if (column.type === 'float' && acc.addFloats !== undefined) {
     acc.addFloats(column.values, column.valid, chunk.length);
     return;
   }
   for (let r = 0; r < chunk.length; r++) {
-    const v = chunkValue(column, r);
+    const v = columnValue(column, r);
     if (v !== undefined) acc.add(splValue(v), chunk.timeMs[r]);
   }
 }

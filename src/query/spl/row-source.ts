@@ -3,14 +3,8 @@
 import type { Fields, FieldValue } from '../../core/point.ts';
 import { formatFields, formatSeriesKey } from '../../lineproto/format.ts';
 import { toNsString } from '../../core/time.ts';
+import { columnValue, type FieldColumn } from '../../store/series-store.ts';
 import type { Row, Value } from './values.ts';
-
-/** One field over a chunk's rows; `valid[i] === 0` marks rows without the field. */
-export type ChunkColumn =
-  | { readonly type: 'float'; readonly values: Float64Array; readonly valid?: Uint8Array }
-  | { readonly type: 'integer'; readonly values: BigInt64Array; readonly valid?: Uint8Array }
-  | { readonly type: 'string'; readonly values: readonly string[]; readonly valid?: Uint8Array }
-  | { readonly type: 'boolean'; readonly values: Uint8Array; readonly valid?: Uint8Array };
 
 /** Rows of one series: `index` = database, `sourcetype` = measurement, constant tags. */
 export interface RowChunk {
@@ -20,7 +14,7 @@ export interface RowChunk {
   readonly length: number;
   readonly timeMs: Float64Array;
   readonly timeNs: Int32Array;
-  readonly fields: ReadonlyMap<string, ChunkColumn>;
+  readonly fields: ReadonlyMap<string, FieldColumn>;
 }
 
 export interface SourceRequest {
@@ -36,17 +30,6 @@ export interface SourceRequest {
 
 export interface RowSource {
   chunks(request: SourceRequest): AsyncIterable<RowChunk>;
-}
-
-/** The field value at `row`, or undefined. */
-export function chunkValue(column: ChunkColumn, row: number): FieldValue | undefined {
-  if (column.valid !== undefined && column.valid[row] === 0) return undefined;
-  switch (column.type) {
-    case 'boolean':
-      return column.values[row] === 1;
-    default:
-      return column.values[row];
-  }
 }
 
 /** Integers stay exact: those beyond 2^53 become their decimal text rather than a rounded double. */
@@ -71,7 +54,7 @@ export function chunkRows(chunk: RowChunk, withRaw: boolean): Row[] {
     let fields: Fields | undefined;
     if (withRaw) fields = {};
     for (const [key, column] of columns) {
-      const v = chunkValue(column, i);
+      const v = columnValue(column, i);
       if (v === undefined) continue;
       row[key] = splValue(v);
       if (fields) fields[key] = v;
