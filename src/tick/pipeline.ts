@@ -83,17 +83,10 @@ export interface TimeDimensionValue {
   readonly offset?: number;
 }
 
-export type Value =
-  | string
-  | number
-  | bigint
-  | boolean
-  | DurationValue
-  | RegexValue
-  | StarValue
-  | TimeDimensionValue
-  | CompiledLambda
-  | readonly Value[];
+/** The literals a script's evaluator and its pipeline description hold alike. */
+export type LiteralValue = string | number | bigint | boolean | DurationValue | RegexValue | StarValue | TimeDimensionValue;
+
+export type Value = LiteralValue | CompiledLambda | readonly Value[];
 
 /** Where in the script something was written: 1-based line, 1-based byte column (Kapacitor's "char"). */
 export interface ScriptPosition {

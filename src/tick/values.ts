@@ -6,10 +6,10 @@ import type { CompiledLambda } from './lambda/types.ts';
 import type {
   AlertHandlerDesc,
   DurationValue,
+  LiteralValue,
   PipelineNode,
   RegexValue,
   StarValue,
-  TimeDimensionValue,
 } from './pipeline.ts';
 
 /** A lambda value: its (identifier-resolved) expression, compiled on first use. */
@@ -46,14 +46,7 @@ export interface GlobalFnVal {
 }
 
 export type EvVal =
-  | string
-  | number
-  | bigint
-  | boolean
-  | DurationValue
-  | RegexValue
-  | StarValue
-  | TimeDimensionValue
+  | LiteralValue
   | LambdaVal
   | NodeVal
   | HandlerVal
