@@ -1,6 +1,6 @@
 // A job config (JSON or HOCON) turned into env options and ordered, wired plugin lists.
 
-import { configInvalid, configSyntax } from '../errors.ts';
+import { configInvalid, configSyntax, optionInvalid } from '../errors.ts';
 import { type JsonObject, type JsonValue, parseHocon } from './hocon.ts';
 import { parseSqlConfig } from './sql-config.ts';
 
@@ -93,6 +93,13 @@ export function stringOption(options: JsonObject, key: string): string | undefin
   const v = option(options, key);
   if (v === undefined || v === null) return undefined;
   return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** A string option the plugin cannot do without: absent or empty, it is refused with SeaTunnel's message. */
+export function requiredStringOption(options: JsonObject, key: string, where: string): string {
+  const v = stringOption(options, key);
+  if (!v) throw optionInvalid(where, `option '${key}' is required`);
+  return v;
 }
 
 export function boolOption(options: JsonObject, key: string, fallback: boolean): boolean {

@@ -1,10 +1,10 @@
 // Sql transform: a row-at-a-time SELECT (projection, WHERE, functions) compiled to closures over row values.
 
 import { likeToRegExp } from '../../core/text-patterns.ts';
-import { stringOption } from '../config/job-config.ts';
+import { requiredStringOption } from '../config/job-config.ts';
 import { coerce, parseType } from '../config/schema.ts';
 import type { ConnectorContext, Transform, TransformFactory } from '../connectors/contract.ts';
-import { optionInvalid, sqlEval, sqlUnsupported } from '../errors.ts';
+import { sqlEval, sqlUnsupported } from '../errors.ts';
 import type { Field, Row, SeaType, TableSchema, Value } from '../row.ts';
 import { lookupFunction, num, str } from './sql/sql-functions.ts';
 import { formatTimestamp } from './sql/sql-time.ts';
@@ -407,8 +407,7 @@ class SqlTransform implements Transform {
   #explodes: { fn: Eval; outer: boolean }[] = [];
 
   constructor(ctx: ConnectorContext) {
-    const query = stringOption(ctx.options, 'query');
-    if (!query) throw optionInvalid(ctx.pluginName, "option 'query' is required");
+    const query = requiredStringOption(ctx.options, 'query', ctx.pluginName);
     this.#select = parseSelect(query);
     this.#now = (ctx.services.now as (() => number) | undefined) ?? Date.now;
   }

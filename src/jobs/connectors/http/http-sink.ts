@@ -1,8 +1,8 @@
 // Http sink: POSTs one JSON object per row (SeaTunnel's behaviour), with headers, retries and a timeout.
 
 import type { JsonValue } from '../../config/hocon.ts';
-import { intOption, option, stringOption } from '../../config/job-config.ts';
-import { connectorFailed, optionInvalid } from '../../errors.ts';
+import { intOption, option, requiredStringOption } from '../../config/job-config.ts';
+import { connectorFailed } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, Sink, SinkFactory } from '../contract.ts';
 import { encodeRow } from '../localfile/file-format.ts';
@@ -23,8 +23,7 @@ class HttpSink implements Sink {
   constructor(ctx: ConnectorContext) {
     const o = ctx.options;
     this.#where = ctx.pluginName;
-    const url = stringOption(o, 'url');
-    if (!url) throw optionInvalid(this.#where, "option 'url' is required");
+    const url = requiredStringOption(o, 'url', this.#where);
     this.#url = url;
     const h = option(o, 'headers');
     this.#headers = { 'content-type': 'application/json' };

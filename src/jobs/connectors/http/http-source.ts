@@ -1,7 +1,7 @@
 // Http source: GET/POST a URL, rows from text or JSON (content_json + json_field JSONPaths); polls in STREAMING mode.
 
 import type { JsonObject, JsonValue } from '../../config/hocon.ts';
-import { intOption, option, stringOption } from '../../config/job-config.ts';
+import { intOption, option, requiredStringOption, stringOption } from '../../config/job-config.ts';
 import { coerce, parseSchema } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema, Value } from '../../row.ts';
@@ -34,8 +34,7 @@ class HttpSource implements Source {
   constructor(ctx: ConnectorContext) {
     const o = ctx.options;
     this.#where = ctx.pluginName;
-    const url = stringOption(o, 'url');
-    if (!url) throw optionInvalid(this.#where, "option 'url' is required");
+    const url = requiredStringOption(o, 'url', this.#where);
     this.#url = url;
     this.#method = (stringOption(o, 'method') ?? 'GET').toUpperCase();
     if (this.#method !== 'GET' && this.#method !== 'POST') throw optionInvalid(this.#where, 'method must be GET or POST');

@@ -1,6 +1,6 @@
 // Jdbc sink: generated INSERT/upsert by primary keys (or a user `query`), batched, with table save modes.
 
-import { boolOption, intOption, option, stringOption } from '../../config/job-config.ts';
+import { boolOption, intOption, option, requiredStringOption, stringOption } from '../../config/job-config.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import { type Field, type Row, RowKind, type TableSchema, type Value } from '../../row.ts';
 import type { ConnectorContext, Sink, SinkFactory } from '../contract.ts';
@@ -33,8 +33,7 @@ class JdbcSink implements Sink {
     const o = ctx.options;
     this.#where = ctx.pluginName;
     this.#log = ctx.log;
-    const url = stringOption(o, 'url');
-    if (!url) throw optionInvalid(this.#where, "option 'url' is required");
+    const url = requiredStringOption(o, 'url', this.#where);
     this.#dialect = dialectFor(url, stringOption(o, 'user') ?? stringOption(o, 'username'), stringOption(o, 'password'), this.#where);
     const generate = boolOption(o, 'generate_sink_sql', false);
     const database = stringOption(o, 'database');

@@ -1,7 +1,7 @@
 // Jdbc source: `query`, `table_path` or `table_list` (with `where_condition`), each table split into ranges of `partition_column` or of its integer primary key.
 
 import type { JsonObject, JsonValue } from '../../config/hocon.ts';
-import { intOption, option, stringOption } from '../../config/job-config.ts';
+import { intOption, option, requiredStringOption, stringOption } from '../../config/job-config.ts';
 import { coerce } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, SeaType, TableSchema } from '../../row.ts';
@@ -62,8 +62,7 @@ class JdbcSource implements Source {
   constructor(ctx: ConnectorContext) {
     const o = ctx.options;
     this.#where = ctx.pluginName;
-    const url = stringOption(o, 'url');
-    if (!url) throw optionInvalid(this.#where, "option 'url' is required");
+    const url = requiredStringOption(o, 'url', this.#where);
     this.#dialect = dialectFor(url, stringOption(o, 'user') ?? stringOption(o, 'username'), stringOption(o, 'password'), this.#where);
     const filter = stringOption(o, 'where_condition');
     if (filter !== undefined && !/^\s*where\s/i.test(filter)) throw optionInvalid(this.#where, "where_condition must begin with 'where'");

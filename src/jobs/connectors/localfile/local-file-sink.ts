@@ -6,7 +6,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { JsonValue } from '../../config/hocon.ts';
-import { boolOption, option, stringOption } from '../../config/job-config.ts';
+import { boolOption, option, requiredStringOption, stringOption } from '../../config/job-config.ts';
 import { optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema, Value } from '../../row.ts';
 import { formatValue } from '../console/console-sink.ts';
@@ -52,8 +52,7 @@ class LocalFileSink implements Sink {
 
   constructor(ctx: ConnectorContext) {
     const o = ctx.options;
-    const path = stringOption(o, 'path');
-    if (!path) throw optionInvalid(ctx.pluginName, "option 'path' is required");
+    const path = requiredStringOption(o, 'path', ctx.pluginName);
     this.#dir = path;
     this.#jobId = ctx.jobId;
     this.#tmpDir = join(stringOption(o, 'tmp_path') ?? join(tmpdir(), 'seatunnel'), ctx.jobId);

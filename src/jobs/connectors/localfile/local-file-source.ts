@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { JsonObject, JsonValue } from '../../config/hocon.ts';
-import { boolOption, intOption, option, stringOption } from '../../config/job-config.ts';
+import { boolOption, intOption, option, requiredStringOption, stringOption } from '../../config/job-config.ts';
 import { parseSchema } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema, Value } from '../../row.ts';
@@ -36,8 +36,7 @@ class FileTable {
 
   constructor(o: JsonObject, table: string, where: string) {
     this.#where = where;
-    const path = stringOption(o, 'path');
-    if (!path) throw optionInvalid(where, "option 'path' is required");
+    const path = requiredStringOption(o, 'path', where);
     this.#path = path;
     this.#format = parseFormat(stringOption(o, 'file_format_type'), undefined, where);
     const schema = parseSchema(option(o, 'schema'), table, where);

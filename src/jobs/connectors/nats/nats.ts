@@ -1,7 +1,7 @@
 // NATS JetStream source and sink: the source resumes exactly after the last stream sequence it checkpointed.
 
-import { intOption, stringOption } from '../../config/job-config.ts';
-import { connectorFailed, optionInvalid } from '../../errors.ts';
+import { intOption, requiredStringOption, stringOption } from '../../config/job-config.ts';
+import { connectorFailed } from '../../errors.ts';
 import type { Row, TableSchema } from '../../row.ts';
 import type { ConnectorContext, ReadStatus, Sink, SinkFactory, Source, SourceFactory, SourceReader, SourceSplit } from '../contract.ts';
 import { loadDriver } from '../driver.ts';
@@ -65,8 +65,7 @@ class NatsSource implements Source {
 
   constructor(ctx: ConnectorContext) {
     this.#s = settings(ctx);
-    const stream = stringOption(ctx.options, 'stream');
-    if (!stream) throw optionInvalid(this.#s.where, "option 'stream' is required");
+    const stream = requiredStringOption(ctx.options, 'stream', this.#s.where);
     this.#stream = stream;
     this.#subject = stringOption(ctx.options, 'subject');
     this.#format = messageFormat(ctx.options, ctx.outputTable ?? stream, this.#s.where);
@@ -119,8 +118,7 @@ class NatsSource implements Source {
 
 function natsSink(ctx: ConnectorContext): Sink {
   const s = settings(ctx);
-  const subject = stringOption(ctx.options, 'subject');
-  if (!subject) throw optionInvalid(s.where, "option 'subject' is required");
+  const subject = requiredStringOption(ctx.options, 'subject', s.where);
   const format = messageFormat(ctx.options, 'nats', s.where);
   const batchSize = Math.max(1, intOption(ctx.options, 'batch_size', 500, s.where));
   return new PublishSink(format, batchSize, {

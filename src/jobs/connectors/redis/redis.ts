@@ -1,7 +1,7 @@
 // Redis source and sink (node-redis): keys by glob, every data_type, json or text rows, expire, auth, db_num.
 
 import type { JsonValue } from '../../config/hocon.ts';
-import { intOption, option, stringOption } from '../../config/job-config.ts';
+import { intOption, option, requiredStringOption, stringOption } from '../../config/job-config.ts';
 import { parseSchema } from '../../config/schema.ts';
 import { connectorFailed, optionInvalid } from '../../errors.ts';
 import type { Row, TableSchema, Value } from '../../row.ts';
@@ -94,8 +94,7 @@ class RedisSource implements Source {
 
   constructor(ctx: ConnectorContext) {
     this.#c = common(ctx);
-    const keys = stringOption(ctx.options, 'keys');
-    if (!keys) throw optionInvalid(this.#c.where, "option 'keys' is required");
+    const keys = requiredStringOption(ctx.options, 'keys', this.#c.where);
     this.#keys = keys;
     const table = ctx.outputTable ?? 'redis';
     const schema = parseSchema(option(ctx.options, 'schema'), table, this.#c.where);
@@ -186,8 +185,7 @@ class RedisSink implements Sink {
 
   constructor(ctx: ConnectorContext) {
     this.#c = common(ctx);
-    const key = stringOption(ctx.options, 'key');
-    if (!key) throw optionInvalid(this.#c.where, "option 'key' is required");
+    const key = requiredStringOption(ctx.options, 'key', this.#c.where);
     this.#key = key;
     this.#expire = intOption(ctx.options, 'expire', -1, this.#c.where);
     this.#batch = Math.max(1, intOption(ctx.options, 'batch_size', 10, this.#c.where));
