@@ -18,11 +18,14 @@ export interface LoadOptions {
   series: number;
   batch: number;
   conns: number;
+  /** Time of the first point in ns since the epoch (the generator's own default when absent). */
+  start?: bigint;
 }
 
 export async function runIngestLoad(url: string, o: LoadOptions): Promise<LoadResult> {
   if (!existsSync(INGEST_LOAD)) throw new Error(`load generator not found at ${INGEST_LOAD}`);
   const args = [INGEST_LOAD, '--url', url, '--points', String(o.points), '--series', String(o.series), '--batch', String(o.batch), '--conns', String(o.conns)];
+  if (o.start !== undefined) args.push('--start', String(o.start));
   const child = spawn(process.execPath, ['--max-old-space-size=4096', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
