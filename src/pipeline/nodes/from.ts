@@ -8,8 +8,10 @@ import type { PipelineNode } from '../../tick/pipeline.ts';
 import { fieldsReadFrom } from '../field-needs.ts';
 import { type Dimensions, dimensions, type Group, StarDimensions } from '../group.ts';
 import { LambdaRunner } from '../lambda-runner.ts';
+import { linePoint, type WriteSettler } from '../line-point.ts';
 import { RunNode, type TaskRuntime } from '../node.ts';
 import { flatten, hasStar, propDuration, propFlag, propLambdas, propString } from '../props.ts';
+import { HttpOutNode } from './http-out.ts';
 
 export class FromNode extends RunNode {
   readonly #database: string;
@@ -23,6 +25,10 @@ export class FromNode extends RunNode {
   readonly #round: number;
   /** The only fields the task can read from this node's points, or undefined for all of them. */
   readonly #only: ReadonlySet<string> | undefined;
+  /** Spec ids of the httpOut leaves that read the latest point of each group whole after a write (see `fieldsReadFrom`). */
+  readonly #latestOnly: ReadonlySet<number>;
+  /** Those leaves, found below this node on the first write. */
+  #settlers: WriteSettler[] | undefined;
 
   constructor(spec: PipelineNode, rt: TaskRuntime) {
     super(spec, rt);
@@ -42,8 +48,9 @@ export class FromNode extends RunNode {
     }
     this.#truncate = propDuration(spec, 'truncate');
     this.#round = propDuration(spec, 'round');
-    const needs = fieldsReadFrom(spec);
+    const { needs, latestOnly } = fieldsReadFrom(spec);
     this.#only = needs === 'all' ? undefined : needs;
+    this.#latestOnly = new Set(latestOnly.map((n) => n.id));
   }
 
   /** One line of a write: cheap dbrp and measurement checks before the line is decoded. */
@@ -56,7 +63,27 @@ export class FromNode extends RunNode {
       this.collected++;
       return;
     }
-    this.receivePoint(batch.point(i, this.#only), this.rt.groups.root, 0);
+    // With leaves that read points whole later, the points carry their line instead of every field.
+    const p = this.#latestOnly.size > 0 ? linePoint(batch, i, this.#only!) : batch.point(i, this.#only);
+    this.receivePoint(p, this.rt.groups.root, 0);
+  }
+
+  /** The write whose lines `receiveLine` got is delivered: what was kept of it is read now, while it can be. */
+  endWrite(): void {
+    if (this.#latestOnly.size === 0) return;
+    for (const settler of (this.#settlers ??= this.#findSettlers())) settler.settleWrite();
+  }
+
+  #findSettlers(): WriteSettler[] {
+    const found = new Set<WriteSettler>();
+    const visit = (node: RunNode): void => {
+      for (const { child } of node.outs) {
+        if (child instanceof HttpOutNode && this.#latestOnly.has(child.spec.id)) found.add(child);
+        visit(child);
+      }
+    };
+    visit(this);
+    return [...found];
   }
 
   protected override onPoint(p: Point): void {

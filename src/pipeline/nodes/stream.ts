@@ -22,15 +22,26 @@ export class StreamNode extends RunNode {
     for (let e = 0; e < outs.length; e++) outs[e].collected += n;
     if (outs.length === 1 && outs[0].child instanceof FromNode) {
       const from = outs[0].child;
-      for (let i = 0; i < n; i++) from.receiveLine(batch, i);
+      try {
+        for (let i = 0; i < n; i++) from.receiveLine(batch, i);
+      } finally {
+        from.endWrite();
+      }
       return;
     }
     batch.sharePoints();
-    for (let i = 0; i < n; i++) {
+    try {
+      for (let i = 0; i < n; i++) {
+        for (let e = 0; e < outs.length; e++) {
+          const child = outs[e].child;
+          if (child instanceof FromNode) child.receiveLine(batch, i);
+          else child.receivePoint(batch.point(i), this.rt.groups.root, outs[e].parentIndex);
+        }
+      }
+    } finally {
       for (let e = 0; e < outs.length; e++) {
         const child = outs[e].child;
-        if (child instanceof FromNode) child.receiveLine(batch, i);
-        else child.receivePoint(batch.point(i), this.rt.groups.root, outs[e].parentIndex);
+        if (child instanceof FromNode) child.endWrite();
       }
     }
   }
