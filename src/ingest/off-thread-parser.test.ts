@@ -64,6 +64,24 @@ describe('OffThreadParser', () => {
     );
   });
 
+  it('decodes the field values on the worker for the databases the hint names, as the inline parser would', async () => {
+    const asked: string[] = [];
+    const decoding = new OffThreadParser(1, 0, (db) => {
+      asked.push(db);
+      return db === 'db';
+    });
+    const input = body(50);
+    const inline = parseLineProtocol(Buffer.from(input), OPTIONS).decodedFields();
+    const stored = (await decoding.parse(input, OPTIONS)).decodedFields();
+    assert.ok(stored.numbers.buffer instanceof SharedArrayBuffer, 'decoded on the worker');
+    assert.deepEqual(stored, inline);
+    const other = (await decoding.parse(input, { ...OPTIONS, database: 'other' })).decodedFields();
+    assert.ok(!(other.numbers.buffer instanceof SharedArrayBuffer), 'left to the reader');
+    assert.deepEqual(other, inline);
+    assert.deepEqual(asked, ['db', 'other']);
+    await decoding.close();
+  });
+
   it('boots its workers ahead of the first body when asked to', async () => {
     const eager = new OffThreadParser(1, 0);
     await eager.start();

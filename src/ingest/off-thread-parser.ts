@@ -86,16 +86,24 @@ class ParseWorker {
   }
 }
 
+/**
+ * Whether writes to a database are likely to be stored (their field values are then decoded on the
+ * worker too); a hint: a wrong guess only moves that work back to the event loop or wastes it.
+ */
+export type DecodeFieldsHint = (database: string) => boolean;
+
 /** `parse` gives the same PointBatch (or LineProtocolError) as parseLineProtocol, off the event loop for large bodies. */
 export class OffThreadParser {
   readonly #workers: ParseWorker[];
   readonly #minBytes: number;
+  readonly #decodeFields: DecodeFieldsHint;
   #next = 0;
   #ids = 0;
 
-  constructor(workers: number, minBytes = OFF_THREAD_MIN_BYTES) {
+  constructor(workers: number, minBytes = OFF_THREAD_MIN_BYTES, decodeFields: DecodeFieldsHint = () => false) {
     this.#workers = Array.from({ length: workers }, () => new ParseWorker());
     this.#minBytes = minBytes;
+    this.#decodeFields = decodeFields;
   }
 
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
@@ -106,8 +114,9 @@ export class OffThreadParser {
     const shared = new SharedArrayBuffer(body.length);
     const buf = Buffer.from(shared);
     buf.set(body);
-    const reply = await worker.scan({ id: this.#ids++, body: shared, precision: options.precision, now: options.now });
-    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, buf, reply.length, reply.cols);
+    const decodeFields = this.#decodeFields(options.database);
+    const reply = await worker.scan({ id: this.#ids++, body: shared, precision: options.precision, now: options.now, decodeFields });
+    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, buf, reply.length, reply.cols, reply.fields);
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
   }

@@ -2,6 +2,7 @@
 
 import type { Instant } from '../core/time.ts';
 import type { LineError } from '../lineproto/errors.ts';
+import type { DecodedFields } from '../lineproto/field-values.ts';
 import type { LineColumns } from '../lineproto/point-batch.ts';
 import type { Precision } from '../lineproto/precision.ts';
 
@@ -11,11 +12,13 @@ export interface ScanRequest {
   readonly body: SharedArrayBuffer;
   readonly precision: Precision;
   readonly now: Instant;
+  /** Also decode the field values (for a write the series store will keep). */
+  readonly decodeFields: boolean;
 }
 
-/** Scanned columns (views of one SharedArrayBuffer), the bad lines of a rejected body, or an unexpected failure. */
+/** Scanned columns (views of SharedArrayBuffers), the bad lines of a rejected body, or an unexpected failure. */
 export type ScanReply =
-  | { readonly id: number; readonly length: number; readonly cols: LineColumns }
+  | { readonly id: number; readonly length: number; readonly cols: LineColumns; readonly fields: DecodedFields | undefined }
   | { readonly id: number; readonly lineErrors: LineError[] }
   | { readonly id: number; readonly failure: string };
 

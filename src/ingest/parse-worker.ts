@@ -1,7 +1,9 @@
-// Worker-thread entry of OffThreadParser: scans line-protocol bodies into shared-memory columns.
+// Worker-thread entry of OffThreadParser: scans line-protocol bodies (and, when asked, decodes their
+// field values) into shared-memory columns.
 
 import { parentPort } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
+import { decodeFieldValues } from '../lineproto/field-values.ts';
 import { scanLineProtocol } from '../lineproto/parse.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 
@@ -10,8 +12,10 @@ const port = parentPort;
 port?.on('message', (request: ScanRequest) => {
   let reply: ScanReply;
   try {
-    const scanned = scanLineProtocol(new Uint8Array(request.body), request.precision, request.now, 'shared');
-    reply = { id: request.id, length: scanned.length, cols: scanned.cols };
+    const body = new Uint8Array(request.body);
+    const { length, cols } = scanLineProtocol(body, request.precision, request.now, 'shared');
+    const fields = request.decodeFields ? decodeFieldValues(body, cols, length, 'shared') : undefined;
+    reply = { id: request.id, length, cols, fields };
   } catch (err) {
     reply =
       err instanceof LineProtocolError
