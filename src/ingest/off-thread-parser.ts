@@ -46,7 +46,7 @@ class ParseWorker {
     const worker = this.#worker ?? this.#start();
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
-      worker.postMessage(request);
+      worker.postMessage(request, [request.body]);
     });
   }
 
@@ -109,14 +109,14 @@ export class OffThreadParser {
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
     if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
     const worker = this.#workers[this.#next++ % this.#workers.length];
-    // One copy into shared memory (a few tens of microseconds for half a megabyte) is far cheaper
-    // than transferring the request's Buffer, which Node backs with memory V8 must copy to move.
-    const shared = new SharedArrayBuffer(body.length);
-    const buf = Buffer.from(shared);
-    buf.set(body);
+    // The body goes to the worker and back by transfer, in a copy this parser owns (so the caller's
+    // buffer stays usable): one memcpy into memory the allocator reuses costs far less than a
+    // SharedArrayBuffer, whose zero-filled pages are mapped afresh for every write.
+    const own = Buffer.allocUnsafeSlow(body.length);
+    own.set(body);
     const decodeFields = this.#decodeFields(options.database);
-    const reply = await worker.scan({ id: this.#ids++, body: shared, precision: options.precision, now: options.now, decodeFields });
-    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, buf, reply.length, reply.cols, reply.fields);
+    const reply = await worker.scan({ id: this.#ids++, body: own.buffer as ArrayBuffer, precision: options.precision, now: options.now, decodeFields });
+    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, new Uint8Array(reply.body), reply.length, reply.cols, reply.fields);
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
   }

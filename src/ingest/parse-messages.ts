@@ -6,19 +6,22 @@ import type { DecodedFields } from '../lineproto/field-values.ts';
 import type { LineColumns } from '../lineproto/point-batch.ts';
 import type { Precision } from '../lineproto/precision.ts';
 
-/** A body to scan, in shared memory so that neither side copies or transfers it. */
+/** A body to scan, transferred to the worker (which transfers it back with the reply). */
 export interface ScanRequest {
   readonly id: number;
-  readonly body: SharedArrayBuffer;
+  readonly body: ArrayBuffer;
   readonly precision: Precision;
   readonly now: Instant;
   /** Also decode the field values (for a write the series store will keep). */
   readonly decodeFields: boolean;
 }
 
-/** Scanned columns (views of SharedArrayBuffers), the bad lines of a rejected body, or an unexpected failure. */
+/**
+ * The body with its scanned columns (all three transferred back), the bad lines of a rejected body,
+ * or an unexpected failure.
+ */
 export type ScanReply =
-  | { readonly id: number; readonly length: number; readonly cols: LineColumns; readonly fields: DecodedFields | undefined }
+  | { readonly id: number; readonly body: ArrayBuffer; readonly length: number; readonly cols: LineColumns; readonly fields: DecodedFields | undefined }
   | { readonly id: number; readonly lineErrors: LineError[] }
   | { readonly id: number; readonly failure: string };
 

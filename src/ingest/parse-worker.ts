@@ -1,5 +1,5 @@
 // Worker-thread entry of OffThreadParser: scans line-protocol bodies (and, when asked, decodes their
-// field values) into shared-memory columns.
+// field values) into typed columns, handed back by transfer with the body.
 
 import { parentPort } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
@@ -11,17 +11,21 @@ import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 const port = parentPort;
 port?.on('message', (request: ScanRequest) => {
   let reply: ScanReply;
+  const transfer: ArrayBuffer[] = [];
   try {
     const body = new Uint8Array(request.body);
-    const { length, cols } = scanLineProtocol(body, request.precision, request.now, 'shared');
-    const fields = request.decodeFields ? decodeFieldValues(body, cols, length, 'shared') : undefined;
-    reply = { id: request.id, length, cols, fields };
+    const { length, cols } = scanLineProtocol(body, request.precision, request.now);
+    const fields = request.decodeFields ? decodeFieldValues(body, cols, length) : undefined;
+    reply = { id: request.id, body: request.body, length, cols, fields };
+    // Every column of `cols` (and of `fields`) is a view of one buffer.
+    transfer.push(request.body, cols.lineStart.buffer as ArrayBuffer);
+    if (fields !== undefined) transfer.push(fields.numbers.buffer as ArrayBuffer);
   } catch (err) {
     reply =
       err instanceof LineProtocolError
         ? { id: request.id, lineErrors: [...err.lines] }
         : { id: request.id, failure: err instanceof Error ? err.message : String(err) };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, transfer);
 });
 port?.postMessage({ ready: true } satisfies WorkerReady);

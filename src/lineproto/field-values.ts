@@ -3,7 +3,6 @@
 // body was scanned (on a parse worker, off the event loop, for large writes).
 
 import { FIELD_BOOLEAN, FIELD_FLOAT, FIELD_INTEGER, FieldCursor, FLAG_FIELDS_ESCAPED, type LineColumns } from './point-batch.ts';
-import type { ColumnMemory } from './parse.ts';
 
 /**
  * Line i's fields are values [valueStart[i], valueStart[i] + fieldCount) in body order. Floats,
@@ -35,11 +34,11 @@ const NO_KEY = (): string => '';
  * Decodes every line's field values. Lines are compared with the previous line's layout first
  * (writers repeat one layout), then looked up by a hash of their keys and kinds.
  */
-export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: number, memory: ColumnMemory = 'local'): DecodedFields {
+export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: number): DecodedFields {
   let total = 0;
   for (let i = 0; i < length; i++) total += cols.fieldCount[i];
-  const bytes = total * 8 + length * 9;
-  const buffer = memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  // One buffer for all four arrays, so that a worker hands them back in one transfer.
+  const buffer = new ArrayBuffer(total * 8 + length * 9);
   const numbers = new Float64Array(buffer, 0, total);
   const valueStart = new Int32Array(buffer, total * 8, length);
   const layoutFirst = new Int32Array(buffer, total * 8 + length * 4, length);

@@ -38,8 +38,8 @@ describe('FieldStager', () => {
 
   it('stages from values a parse worker decoded, reading keys only for the first line of each layout', () => {
     const body = Buffer.from('m a=1,b=2i 1\nm a=3,b=4i 2\nm s="x",b=5i 3');
-    const { length, cols } = scanLineProtocol(body, 'n', { ms: 0, ns: 0 }, 'shared');
-    const decoded = decodeFieldValues(body, cols, length, 'shared');
+    const { length, cols } = scanLineProtocol(body, 'n', { ms: 0, ns: 0 });
+    const decoded = decodeFieldValues(body, cols, length);
     decoded.numbers[2] = 30; // what the stager reads is the decoded value, not the body's text
     const s = new FieldStager().stage(new PointBatch('db', '', body, length, cols, decoded));
     assert.equal(s.numbers, decoded.numbers);
