@@ -36,6 +36,14 @@ describe('OffThreadParser', () => {
     assert.deepEqual(points(batch), expected);
   });
 
+  it('keeps each batch intact while later bodies reuse the memory the worker scanned', async () => {
+    const first = Buffer.from('cpu v=1 1\n'.repeat(100));
+    const expected = points(parseLineProtocol(Buffer.from(first), OPTIONS));
+    const batch = await parser.parse(first, OPTIONS);
+    await Promise.all(Array.from({ length: 8 }, () => parser.parse(Buffer.from('mem w=2 2\n'.repeat(100)), OPTIONS)));
+    assert.deepEqual(points(batch), expected);
+  });
+
   it('stamps lines without a timestamp with the given time at the given precision', async () => {
     const batch = await parser.parse(Buffer.from('cpu value=1\n'), { ...OPTIONS, precision: 'ms' });
     assert.equal(batch.timeMs[0], 1_700_000_000_000);

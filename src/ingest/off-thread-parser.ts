@@ -7,6 +7,7 @@ import { LineProtocolError } from '../lineproto/errors.ts';
 import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
+import { StagingBuffers } from './staging-buffers.ts';
 
 /** Below this size a worker round trip (about a tenth of a millisecond) costs more than it saves. */
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
@@ -46,7 +47,7 @@ class ParseWorker {
     const worker = this.#worker ?? this.#start();
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
-      worker.postMessage(request, [request.body]);
+      worker.postMessage(request);
     });
   }
 
@@ -97,6 +98,7 @@ export class OffThreadParser {
   readonly #workers: ParseWorker[];
   readonly #minBytes: number;
   readonly #decodeFields: DecodeFieldsHint;
+  readonly #staging: StagingBuffers;
   #next = 0;
   #ids = 0;
 
@@ -104,19 +106,25 @@ export class OffThreadParser {
     this.#workers = Array.from({ length: workers }, () => new ParseWorker());
     this.#minBytes = minBytes;
     this.#decodeFields = decodeFields;
+    // Enough for the bodies that are usually in flight at once, a few per worker.
+    this.#staging = new StagingBuffers(4 * Math.max(1, workers));
   }
 
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
     if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
     const worker = this.#workers[this.#next++ % this.#workers.length];
-    // The body goes to the worker and back by transfer, in a copy this parser owns (so the caller's
-    // buffer stays usable): one memcpy into memory the allocator reuses costs far less than a
-    // SharedArrayBuffer, whose zero-filled pages are mapped afresh for every write.
-    const own = Buffer.allocUnsafeSlow(body.length);
-    own.set(body);
+    // The worker scans a copy in a reused staging buffer; the batch points into the caller's body,
+    // as parseLineProtocol's does.
+    const staging = this.#staging.borrow(body.length);
+    new Uint8Array(staging, 0, body.length).set(body);
     const decodeFields = this.#decodeFields(options.database);
-    const reply = await worker.scan({ id: this.#ids++, body: own.buffer as ArrayBuffer, precision: options.precision, now: options.now, decodeFields });
-    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, new Uint8Array(reply.body), reply.length, reply.cols, reply.fields);
+    let reply: ScanReply;
+    try {
+      reply = await worker.scan({ id: this.#ids++, body: staging, length: body.length, precision: options.precision, now: options.now, decodeFields });
+    } finally {
+      this.#staging.release(staging);
+    }
+    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, body, reply.length, reply.cols, reply.fields);
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
   }

@@ -6,22 +6,20 @@ import type { DecodedFields } from '../lineproto/field-values.ts';
 import type { LineColumns } from '../lineproto/point-batch.ts';
 import type { Precision } from '../lineproto/precision.ts';
 
-/** A body to scan, transferred to the worker (which transfers it back with the reply). */
+/** A body to scan: its first `length` bytes of `body`, a staging buffer the worker only reads until it answers. */
 export interface ScanRequest {
   readonly id: number;
-  readonly body: ArrayBuffer;
+  readonly body: SharedArrayBuffer;
+  readonly length: number;
   readonly precision: Precision;
   readonly now: Instant;
   /** Also decode the field values (for a write the series store will keep). */
   readonly decodeFields: boolean;
 }
 
-/**
- * The body with its scanned columns (all three transferred back), the bad lines of a rejected body,
- * or an unexpected failure.
- */
+/** Scanned columns (transferred), the bad lines of a rejected body, or an unexpected failure. */
 export type ScanReply =
-  | { readonly id: number; readonly body: ArrayBuffer; readonly length: number; readonly cols: LineColumns; readonly fields: DecodedFields | undefined }
+  | { readonly id: number; readonly length: number; readonly cols: LineColumns; readonly fields: DecodedFields | undefined }
   | { readonly id: number; readonly lineErrors: LineError[] }
   | { readonly id: number; readonly failure: string };
 

@@ -1,5 +1,5 @@
 // Worker-thread entry of OffThreadParser: scans line-protocol bodies (and, when asked, decodes their
-// field values) into typed columns, handed back by transfer with the body.
+// field values) into typed columns, handed back by transfer.
 
 import { parentPort } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
@@ -13,12 +13,13 @@ port?.on('message', (request: ScanRequest) => {
   let reply: ScanReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const body = new Uint8Array(request.body);
+    // Only read, and only until the reply: the parser lends this buffer to the next body after it.
+    const body = new Uint8Array(request.body, 0, request.length);
     const { length, cols } = scanLineProtocol(body, request.precision, request.now);
     const fields = request.decodeFields ? decodeFieldValues(body, cols, length) : undefined;
-    reply = { id: request.id, body: request.body, length, cols, fields };
+    reply = { id: request.id, length, cols, fields };
     // Every column of `cols` (and of `fields`) is a view of one buffer.
-    transfer.push(request.body, cols.lineStart.buffer as ArrayBuffer);
+    transfer.push(cols.lineStart.buffer as ArrayBuffer);
     if (fields !== undefined) transfer.push(fields.numbers.buffer as ArrayBuffer);
   } catch (err) {
     reply =
