@@ -36,6 +36,26 @@ describe('OffThreadParser', () => {
     assert.deepEqual(points(batch), expected);
   });
 
+  it('moves a body read into memory it allocated to the worker and back, without a copy', async () => {
+    const input = body(100);
+    const memory = parser.allocate(input.length);
+    memory.set(input);
+    const batch = await parser.parse(memory, OPTIONS);
+    assert.equal(memory.length, 0, 'the memory was transferred, not copied');
+    assert.deepEqual(batch.body(), input);
+    assert.deepEqual(points(batch), points(parseLineProtocol(input, OPTIONS)));
+  });
+
+  it('allocates ordinary memory for bodies small enough to be parsed inline, and leaves it to the caller', async () => {
+    const small = new OffThreadParser(1, 1024);
+    const memory = small.allocate(10);
+    memory.set(Buffer.from('cpu v=1 1\n'));
+    const batch = await small.parse(memory, OPTIONS);
+    assert.equal(memory.length, 10);
+    assert.equal(batch.body().buffer, memory.buffer);
+    await small.close();
+  });
+
   it('keeps each batch intact while later bodies reuse the memory the worker scanned', async () => {
     const first = Buffer.from('cpu v=1 1\n'.repeat(100));
     const expected = points(parseLineProtocol(Buffer.from(first), OPTIONS));

@@ -47,7 +47,8 @@ class ParseWorker {
     const worker = this.#worker ?? this.#start();
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
-      worker.postMessage(request);
+      // A buffer of this thread's own (from `allocate`) is moved, and comes back with the reply.
+      worker.postMessage(request, request.body instanceof SharedArrayBuffer ? [] : [request.body]);
     });
   }
 
@@ -99,6 +100,8 @@ export class OffThreadParser {
   readonly #minBytes: number;
   readonly #decodeFields: DecodeFieldsHint;
   readonly #staging: StagingBuffers;
+  /** Buffers from `allocate` that `parse` may move to a worker. */
+  readonly #owned = new WeakSet<ArrayBuffer>();
   #next = 0;
   #ids = 0;
 
@@ -110,23 +113,49 @@ export class OffThreadParser {
     this.#staging = new StagingBuffers(4 * Math.max(1, workers));
   }
 
+  /**
+   * Memory for a body of `length` bytes that `parse` then owns: a large body read straight into it
+   * (by the write route) is moved to the worker and back without a copy. The caller must not use it
+   * after handing it to `parse`, which detaches it.
+   */
+  allocate(length: number): Buffer {
+    if (this.#workers.length === 0 || length < this.#minBytes) return Buffer.allocUnsafe(length);
+    const memory = Buffer.allocUnsafeSlow(length);
+    this.#owned.add(memory.buffer as ArrayBuffer);
+    return memory;
+  }
+
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
     if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
     const worker = this.#workers[this.#next++ % this.#workers.length];
-    // The worker scans a copy in a reused staging buffer; the batch points into the caller's body,
-    // as parseLineProtocol's does.
-    const staging = this.#staging.borrow(body.length);
-    new Uint8Array(staging, 0, body.length).set(body);
     const decodeFields = this.#decodeFields(options.database);
+    const scan = { id: this.#ids++, length: body.length, precision: options.precision, now: options.now, decodeFields };
     let reply: ScanReply;
-    try {
-      reply = await worker.scan({ id: this.#ids++, body: staging, length: body.length, precision: options.precision, now: options.now, decodeFields });
-    } finally {
-      this.#staging.release(staging);
+    if (this.#owns(body)) {
+      this.#owned.delete(body.buffer as ArrayBuffer);
+      reply = await worker.scan({ ...scan, body: body.buffer as ArrayBuffer });
+    } else {
+      // Anybody else's body is copied into a reused staging buffer for the worker; the batch then
+      // points into the caller's body, as parseLineProtocol's does.
+      const staging = this.#staging.borrow(body.length);
+      new Uint8Array(staging, 0, body.length).set(body);
+      try {
+        reply = await worker.scan({ ...scan, body: staging });
+      } finally {
+        this.#staging.release(staging);
+      }
     }
-    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, body, reply.length, reply.cols, reply.fields);
+    if ('cols' in reply) {
+      const bytes = reply.body === undefined ? body : new Uint8Array(reply.body);
+      return new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
+    }
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
+  }
+
+  /** Whether `body` is all of a buffer from `allocate`, not yet parsed. */
+  #owns(body: Uint8Array): boolean {
+    return this.#owned.has(body.buffer as ArrayBuffer) && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
   }
 
   /** Boots every worker now rather than at the first large body. */

@@ -6,10 +6,13 @@ import type { DecodedFields } from '../lineproto/field-values.ts';
 import type { LineColumns } from '../lineproto/point-batch.ts';
 import type { Precision } from '../lineproto/precision.ts';
 
-/** A body to scan: its first `length` bytes of `body`, a staging buffer the worker only reads until it answers. */
+/**
+ * A body to scan, the first `length` bytes of `body`: a shared staging buffer the worker only reads
+ * until it answers, or a buffer transferred to it, which it transfers back with the reply.
+ */
 export interface ScanRequest {
   readonly id: number;
-  readonly body: SharedArrayBuffer;
+  readonly body: SharedArrayBuffer | ArrayBuffer;
   readonly length: number;
   readonly precision: Precision;
   readonly now: Instant;
@@ -17,9 +20,18 @@ export interface ScanRequest {
   readonly decodeFields: boolean;
 }
 
-/** Scanned columns (transferred), the bad lines of a rejected body, or an unexpected failure. */
+/**
+ * Scanned columns (transferred, with the body when it was transferred in), the bad lines of a
+ * rejected body, or an unexpected failure.
+ */
 export type ScanReply =
-  | { readonly id: number; readonly length: number; readonly cols: LineColumns; readonly fields: DecodedFields | undefined }
+  | {
+      readonly id: number;
+      readonly body: ArrayBuffer | undefined;
+      readonly length: number;
+      readonly cols: LineColumns;
+      readonly fields: DecodedFields | undefined;
+    }
   | { readonly id: number; readonly lineErrors: LineError[] }
   | { readonly id: number; readonly failure: string };
 

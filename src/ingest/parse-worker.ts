@@ -13,14 +13,17 @@ port?.on('message', (request: ScanRequest) => {
   let reply: ScanReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    // Only read, and only until the reply: the parser lends this buffer to the next body after it.
+    // A shared staging buffer is only read, and only until the reply: the parser lends it to the
+    // next body after that. A transferred one goes back with the reply.
     const body = new Uint8Array(request.body, 0, request.length);
     const { length, cols } = scanLineProtocol(body, request.precision, request.now);
     const fields = request.decodeFields ? decodeFieldValues(body, cols, length) : undefined;
-    reply = { id: request.id, length, cols, fields };
+    const moved = request.body instanceof SharedArrayBuffer ? undefined : request.body;
+    reply = { id: request.id, body: moved, length, cols, fields };
     // Every column of `cols` (and of `fields`) is a view of one buffer.
     transfer.push(cols.lineStart.buffer as ArrayBuffer);
     if (fields !== undefined) transfer.push(fields.numbers.buffer as ArrayBuffer);
+    if (moved !== undefined) transfer.push(moved);
   } catch (err) {
     reply =
       err instanceof LineProtocolError
