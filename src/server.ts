@@ -30,7 +30,7 @@ import { readStreamSection } from './config/stream-section.ts';
 import { type Clock, systemClock } from './core/time.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { PointRouter } from './ingest/point-router.ts';
-import { defaultParseWorkers, OffThreadParser } from './ingest/off-thread-parser.ts';
+import { defaultParseWorkers, OFF_THREAD_MIN_BYTES, OffThreadParser } from './ingest/off-thread-parser.ts';
 import { type WriteRequest, WriteService } from './ingest/write-service.ts';
 import type { MetaStore } from './meta/meta-store.ts';
 import { SqliteMetaStore } from './meta/sqlite-meta-store.ts';
@@ -103,7 +103,10 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   // ── Engines ──────────────────────────────────────────────────────────────────────────────
   const router = new PointRouter();
   router.subscribeAll(series.rawWrites.subscriber);
-  const parser = new OffThreadParser(readIngestSection(config.sections.ingest, defaultParseWorkers()).parseWorkers);
+  // Field values of writes the series store keeps are decoded on the parse workers too.
+  const parser = new OffThreadParser(readIngestSection(config.sections.ingest, defaultParseWorkers()).parseWorkers, OFF_THREAD_MIN_BYTES, (db) =>
+    series.rawWrites.keptRecently(db),
+  );
   closers.push(() => parser.close());
   if (options.startParseWorkers) await parser.start();
   const writes = new WriteService(router, clock, {

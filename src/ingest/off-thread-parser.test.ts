@@ -24,12 +24,43 @@ describe('OffThreadParser', () => {
   const parser = new OffThreadParser(2, 0);
   after(() => parser.close());
 
-  it('gives the same points as the inline parser', async () => {
+  it('gives the same points as the inline parser, and leaves the caller its body', async () => {
     const input = body(5000, 'mem free=1i\n');
+    const copy = Buffer.from(input);
     const expected = points(parseLineProtocol(Buffer.from(input), OPTIONS));
     const batch = await parser.parse(input, OPTIONS);
+    assert.deepEqual(input, copy, 'the caller keeps its buffer');
+    assert.deepEqual(batch.body(), copy);
     assert.equal(batch.database, 'db');
     assert.equal(batch.retentionPolicy, 'rp');
+    assert.deepEqual(points(batch), expected);
+  });
+
+  it('moves a body read into memory it allocated to the worker and back, without a copy', async () => {
+    const input = body(100);
+    const memory = parser.allocate(input.length);
+    memory.set(input);
+    const batch = await parser.parse(memory, OPTIONS);
+    assert.equal(memory.length, 0, 'the memory was transferred, not copied');
+    assert.deepEqual(batch.body(), input);
+    assert.deepEqual(points(batch), points(parseLineProtocol(input, OPTIONS)));
+  });
+
+  it('allocates ordinary memory for bodies small enough to be parsed inline, and leaves it to the caller', async () => {
+    const small = new OffThreadParser(1, 1024);
+    const memory = small.allocate(10);
+    memory.set(Buffer.from('cpu v=1 1\n'));
+    const batch = await small.parse(memory, OPTIONS);
+    assert.equal(memory.length, 10);
+    assert.equal(batch.body().buffer, memory.buffer);
+    await small.close();
+  });
+
+  it('keeps each batch intact while later bodies reuse the memory the worker scanned', async () => {
+    const first = Buffer.from('cpu v=1 1\n'.repeat(100));
+    const expected = points(parseLineProtocol(Buffer.from(first), OPTIONS));
+    const batch = await parser.parse(first, OPTIONS);
+    await Promise.all(Array.from({ length: 8 }, () => parser.parse(Buffer.from('mem w=2 2\n'.repeat(100)), OPTIONS)));
     assert.deepEqual(points(batch), expected);
   });
 
@@ -62,6 +93,20 @@ describe('OffThreadParser', () => {
       batches.map((b) => b.point(0).fields.v),
       inputs.map((_, k) => k),
     );
+  });
+
+  it('decodes the field values on the worker for the databases the hint names, as the inline parser would', async () => {
+    const asked: string[] = [];
+    const decoding = new OffThreadParser(1, 0, (db) => {
+      asked.push(db);
+      return db === 'db';
+    });
+    const input = body(50);
+    const inline = parseLineProtocol(Buffer.from(input), OPTIONS).decodedFields();
+    assert.deepEqual((await decoding.parse(input, OPTIONS)).decodedFields(), inline);
+    assert.deepEqual((await decoding.parse(input, { ...OPTIONS, database: 'other' })).decodedFields(), inline);
+    assert.deepEqual(asked, ['db', 'other']);
+    await decoding.close();
   });
 
   it('boots its workers ahead of the first body when asked to', async () => {

@@ -7,6 +7,7 @@ import { LineProtocolError } from '../lineproto/errors.ts';
 import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
+import { StagingBuffers } from './staging-buffers.ts';
 
 /** Below this size a worker round trip (about a tenth of a millisecond) costs more than it saves. */
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
@@ -46,7 +47,8 @@ class ParseWorker {
     const worker = this.#worker ?? this.#start();
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
-      worker.postMessage(request);
+      // A buffer of this thread's own (from `allocate`) is moved, and comes back with the reply.
+      worker.postMessage(request, request.body instanceof SharedArrayBuffer ? [] : [request.body]);
     });
   }
 
@@ -86,30 +88,74 @@ class ParseWorker {
   }
 }
 
+/**
+ * Whether writes to a database are likely to be stored (their field values are then decoded on the
+ * worker too); a hint: a wrong guess only moves that work back to the event loop or wastes it.
+ */
+export type DecodeFieldsHint = (database: string) => boolean;
+
 /** `parse` gives the same PointBatch (or LineProtocolError) as parseLineProtocol, off the event loop for large bodies. */
 export class OffThreadParser {
   readonly #workers: ParseWorker[];
   readonly #minBytes: number;
+  readonly #decodeFields: DecodeFieldsHint;
+  readonly #staging: StagingBuffers;
+  /** Buffers from `allocate` that `parse` may move to a worker. */
+  readonly #owned = new WeakSet<ArrayBuffer>();
   #next = 0;
   #ids = 0;
 
-  constructor(workers: number, minBytes = OFF_THREAD_MIN_BYTES) {
+  constructor(workers: number, minBytes = OFF_THREAD_MIN_BYTES, decodeFields: DecodeFieldsHint = () => false) {
     this.#workers = Array.from({ length: workers }, () => new ParseWorker());
     this.#minBytes = minBytes;
+    this.#decodeFields = decodeFields;
+    // Enough for the bodies that are usually in flight at once, a few per worker.
+    this.#staging = new StagingBuffers(4 * Math.max(1, workers));
+  }
+
+  /**
+   * Memory for a body of `length` bytes that `parse` then owns: a large body read straight into it
+   * (by the write route) is moved to the worker and back without a copy. The caller must not use it
+   * after handing it to `parse`, which detaches it.
+   */
+  allocate(length: number): Buffer {
+    if (this.#workers.length === 0 || length < this.#minBytes) return Buffer.allocUnsafe(length);
+    const memory = Buffer.allocUnsafeSlow(length);
+    this.#owned.add(memory.buffer as ArrayBuffer);
+    return memory;
   }
 
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
     if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
     const worker = this.#workers[this.#next++ % this.#workers.length];
-    // One copy into shared memory (a few tens of microseconds for half a megabyte) is far cheaper
-    // than transferring the request's Buffer, which Node backs with memory V8 must copy to move.
-    const shared = new SharedArrayBuffer(body.length);
-    const buf = Buffer.from(shared);
-    buf.set(body);
-    const reply = await worker.scan({ id: this.#ids++, body: shared, precision: options.precision, now: options.now });
-    if ('cols' in reply) return new PointBatch(options.database, options.retentionPolicy, buf, reply.length, reply.cols);
+    const decodeFields = this.#decodeFields(options.database);
+    const scan = { id: this.#ids++, length: body.length, precision: options.precision, now: options.now, decodeFields };
+    let reply: ScanReply;
+    if (this.#owns(body)) {
+      this.#owned.delete(body.buffer as ArrayBuffer);
+      reply = await worker.scan({ ...scan, body: body.buffer as ArrayBuffer });
+    } else {
+      // Anybody else's body is copied into a reused staging buffer for the worker; the batch then
+      // points into the caller's body, as parseLineProtocol's does.
+      const staging = this.#staging.borrow(body.length);
+      new Uint8Array(staging, 0, body.length).set(body);
+      try {
+        reply = await worker.scan({ ...scan, body: staging });
+      } finally {
+        this.#staging.release(staging);
+      }
+    }
+    if ('cols' in reply) {
+      const bytes = reply.body === undefined ? body : new Uint8Array(reply.body);
+      return new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
+    }
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
+  }
+
+  /** Whether `body` is all of a buffer from `allocate`, not yet parsed. */
+  #owns(body: Uint8Array): boolean {
+    return this.#owned.has(body.buffer as ArrayBuffer) && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
   }
 
   /** Boots every worker now rather than at the first large body. */

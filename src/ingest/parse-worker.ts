@@ -1,7 +1,9 @@
-// Worker-thread entry of OffThreadParser: scans line-protocol bodies into shared-memory columns.
+// Worker-thread entry of OffThreadParser: scans line-protocol bodies (and, when asked, decodes their
+// field values) into typed columns, handed back by transfer.
 
 import { parentPort } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
+import { decodeFieldValues } from '../lineproto/field-values.ts';
 import { scanLineProtocol } from '../lineproto/parse.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 
@@ -9,15 +11,25 @@ import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 const port = parentPort;
 port?.on('message', (request: ScanRequest) => {
   let reply: ScanReply;
+  const transfer: ArrayBuffer[] = [];
   try {
-    const scanned = scanLineProtocol(new Uint8Array(request.body), request.precision, request.now, 'shared');
-    reply = { id: request.id, length: scanned.length, cols: scanned.cols };
+    // A shared staging buffer is only read, and only until the reply: the parser lends it to the
+    // next body after that. A transferred one goes back with the reply.
+    const body = new Uint8Array(request.body, 0, request.length);
+    const { length, cols } = scanLineProtocol(body, request.precision, request.now);
+    const fields = request.decodeFields ? decodeFieldValues(body, cols, length) : undefined;
+    const moved = request.body instanceof SharedArrayBuffer ? undefined : request.body;
+    reply = { id: request.id, body: moved, length, cols, fields };
+    // Every column of `cols` (and of `fields`) is a view of one buffer.
+    transfer.push(cols.lineStart.buffer as ArrayBuffer);
+    if (fields !== undefined) transfer.push(fields.numbers.buffer as ArrayBuffer);
+    if (moved !== undefined) transfer.push(moved);
   } catch (err) {
     reply =
       err instanceof LineProtocolError
         ? { id: request.id, lineErrors: [...err.lines] }
         : { id: request.id, failure: err instanceof Error ? err.message : String(err) };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, transfer);
 });
 port?.postMessage({ ready: true } satisfies WorkerReady);

@@ -62,11 +62,12 @@ export interface ScannedLines {
 }
 
 /**
- * The scanning half of parseLineProtocol, with nothing but typed arrays in its result, so that it
- * can run on a worker thread and hand the columns back without copying. Throws LineProtocolError.
+ * The scanning half of parseLineProtocol, with nothing but typed arrays over one ArrayBuffer in its
+ * result, so that it can run on a worker thread and hand the columns back by transferring that
+ * buffer. Throws LineProtocolError.
  */
-export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant, memory: ColumnMemory = 'local'): ScannedLines {
-  const out = new BatchBuilder(estimateLines(buf), memory);
+export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant): ScannedLines {
+  const out = new BatchBuilder(estimateLines(buf));
   const unitNs = PRECISION_NS[precision];
   const errors = scanBody(buf, out, unitNs, truncateNow(now, unitNs));
   if (errors.length > 0) throw new LineProtocolError(errors);
@@ -581,27 +582,18 @@ function scanTimestamp(buf: Uint8Array, from: number, index: number, out: BatchB
   return i;
 }
 
-/**
- * Where the columns live: `shared` puts them in one SharedArrayBuffer, which a worker thread can
- * post back without a copy or a transfer (transferring ten typed arrays costs more than scanning).
- */
-export type ColumnMemory = 'local' | 'shared';
-
 /** Growable column arrays for the lines of one body. */
 class BatchBuilder {
   cols: LineColumns;
   length = 0;
   extraNewlines = 0;
 
-  constructor(
-    capacity: number,
-    private readonly memory: ColumnMemory,
-  ) {
-    this.cols = allocateColumns(capacity, memory);
+  constructor(capacity: number) {
+    this.cols = allocateColumns(capacity);
   }
 
   begin(start: number): number {
-    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols, this.memory);
+    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols);
     this.cols.lineStart[this.length] = start;
     return this.length;
   }
@@ -619,10 +611,9 @@ interface ColumnKind<T> {
   readonly BYTES_PER_ELEMENT: number;
 }
 
-/** All columns in one buffer, widest first so that every view is aligned. */
-function allocateColumns(capacity: number, memory: ColumnMemory): LineColumns {
-  const bytes = capacity * BYTES_PER_LINE;
-  const buffer = memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+/** All columns in one buffer (one transfer moves them all), widest first so that every view is aligned. */
+function allocateColumns(capacity: number): LineColumns {
+  const buffer = new ArrayBuffer(capacity * BYTES_PER_LINE);
   let offset = 0;
   const column = <T>(kind: ColumnKind<T>): T => {
     const view = new kind(buffer, offset, capacity);
@@ -645,8 +636,8 @@ function allocateColumns(capacity: number, memory: ColumnMemory): LineColumns {
   };
 }
 
-function growColumns(cols: LineColumns, memory: ColumnMemory): LineColumns {
-  const next = allocateColumns(cols.lineStart.length * 2, memory);
+function growColumns(cols: LineColumns): LineColumns {
+  const next = allocateColumns(cols.lineStart.length * 2);
   for (const key of Object.keys(cols) as Array<keyof LineColumns>) next[key].set(cols[key]);
   return next;
 }

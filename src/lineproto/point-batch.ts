@@ -1,6 +1,7 @@
 // The points of one write request, kept as offsets into the request body and decoded on demand.
 
 import type { FieldValue, Fields, Point, Tags } from '../core/point.ts';
+import { type DecodedFields, decodeFieldValues } from './field-values.ts';
 import { TagSetCache } from './tag-set-cache.ts';
 
 /** Bit flags per line, set by the parser. */
@@ -61,8 +62,10 @@ export class PointBatch {
   readonly #lastFieldKeys: Array<{ start: number; end: number; text: string }> = [];
   /** The walk `fields()` reuses: it finishes with a line before the next is asked for. */
   readonly #cursor = new FieldCursor();
+  #decoded: DecodedFields | undefined;
 
-  constructor(database: string, retentionPolicy: string, buf: Uint8Array, length: number, cols: LineColumns) {
+  /** `decoded`: the field values when the scanner decoded them already (see `decodedFields`). */
+  constructor(database: string, retentionPolicy: string, buf: Uint8Array, length: number, cols: LineColumns, decoded?: DecodedFields) {
     this.database = database;
     this.retentionPolicy = retentionPolicy;
     this.length = length;
@@ -70,6 +73,15 @@ export class PointBatch {
     this.#cols = cols;
     this.timeMs = cols.timeMs;
     this.timeNs = cols.timeNs;
+    this.#decoded = decoded;
+  }
+
+  /**
+   * Every line's field values in flat arrays with each line's layout (see `decodeFieldValues`):
+   * given by a parse worker that decoded them off the event loop, or decoded now, once.
+   */
+  decodedFields(): DecodedFields {
+    return (this.#decoded ??= decodeFieldValues(this.#buf, this.#cols, this.length));
   }
 
   /** The measurement of line `i`. Consecutive lines with the same bytes share one string. */
@@ -299,6 +311,9 @@ export const FIELD_BOOLEAN = 4;
 export class FieldCursor {
   key = '';
   kind = 0;
+  /** Where the current key is in the body, as written (escapes included). */
+  keyStart = 0;
+  keyEnd = 0;
   #buf: Buffer = Buffer.alloc(0);
   #pos = 0;
   #end = 0;
@@ -326,6 +341,8 @@ export class FieldCursor {
     if (p >= end) return false;
     const keyStart = p;
     while (buf[p] !== EQUALS) p += buf[p] === BACKSLASH ? 2 : 1;
+    this.keyStart = keyStart;
+    this.keyEnd = p;
     this.key = this.#escaped ? unescapeTag(buf.toString('utf8', keyStart, p)) : this.#keyOf(this.#k, keyStart, p);
     this.#k++;
     p++;

@@ -170,4 +170,20 @@ describe('SeriesColumns.appendStaged', () => {
     assert.equal(columnValue(view.get('v') as never, 0), undefined);
     assert.equal(columnValue(view.get('v') as never, 9_999), 4999);
   });
+
+  it('writes every row below its length in full, absent values as zero, though grown arrays start unfilled', () => {
+    const s = new SeriesColumns();
+    // Growing past the first capacities moves the rows into buffers that are not zero-filled.
+    const lines = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `m f=1.5,n=7i,b=true,s="x" ${i + 1}` : `m s="y" ${i + 1}`));
+    appendBody(s, lines.join('\n'));
+    const frozen = s.freeze();
+    assert.equal(frozen.length, 300);
+    for (const col of frozen.columns) {
+      if (col.type === 'string') continue;
+      const values = col.values as Float64Array | BigInt64Array | Uint8Array;
+      const zero = col.type === 'integer' ? 0n : 0;
+      for (let i = 0; i < 300; i++) if (i % 3 !== 0) assert.equal(values[i], zero, `${col.key} row ${i}`);
+      assert.deepEqual([...(col.valid as Uint8Array).subarray(0, 6)], [1, 0, 0, 1, 0, 0]);
+    }
+  });
 });

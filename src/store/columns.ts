@@ -50,14 +50,17 @@ type Fixed = Float64Array | BigInt64Array | Uint8Array | Int32Array;
 
 /**
  * Carves the arrays of a grown chunk out of one buffer: one allocation per growth instead of one
- * per array (allocating a typed array costs about as much as copying a few kilobytes).
+ * per array (allocating a typed array costs about as much as copying a few kilobytes). The buffer
+ * is not zero-filled: zeroing (and first touching fresh pages) cost more than the appends that
+ * fill it, and every row below a chunk's length is written in full before it counts, absent
+ * values included (see `markAbsent`), so nothing reads the rest.
  */
 class Slab {
   readonly #buffer: ArrayBuffer;
   #at = 0;
 
   constructor(bytes: number) {
-    this.#buffer = new ArrayBuffer(bytes);
+    this.#buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
   }
 
   /** Bytes `n` elements of `a`'s type take in a slab (regions start 8-aligned). */
@@ -90,13 +93,15 @@ function setSmallInteger(col: Column, row: number, n: number): void {
   words[2 * row + 1] = high | 0;
 }
 
-/** Marks `row` as lacking the column's field. */
+/** Marks `row` as lacking the column's field; its value is set to zero, so that a row is never left unwritten. */
 function markAbsent(col: Column, row: number, cap: number): void {
   if (col.valid === undefined) {
     col.valid = new Uint8Array(cap);
     col.valid.fill(1, 0, row);
   }
   col.valid[row] = 0;
+  if (col.type === 'integer') setSmallInteger(col, row, 0);
+  else if (col.type !== 'string') (col.values as Float64Array | Uint8Array)[row] = 0;
 }
 
 /** Rows appended at the end of typed arrays; a series' sorted body, or its late rows in arrival order. */

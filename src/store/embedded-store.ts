@@ -234,11 +234,13 @@ export class EmbeddedSeriesStore implements SeriesStore {
     return this.#wal;
   }
 
-  /** Logs a record: what `w` holds, followed by `tail` when given (appended without a copy). */
-  #log(w: ByteWriter, tail?: Uint8Array): Promise<void> {
+  /** Logs a record: what `w` holds, followed by the `tail` parts (appended without a copy). */
+  #log(w: ByteWriter, tail: readonly Uint8Array[] = []): Promise<void> {
     const bytes = w.finish();
-    this.#walBytes += bytes.length + (tail?.length ?? 0) + 8;
-    const done = this.#open().append(tail === undefined ? bytes : [bytes, tail]);
+    let length = bytes.length;
+    for (const part of tail) length += part.length;
+    this.#walBytes += length + 8;
+    const done = this.#open().append(tail.length === 0 ? bytes : [bytes, ...tail]);
     if (this.#walBytes >= (this.#options.snapshotWalBytes ?? 256 * 1024 * 1024) && this.#snapshotting === undefined) {
       this.#background(() => this.snapshot());
     }
@@ -448,15 +450,15 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const introduced = validateBatch(rp, batch, resolved, staged);
     this.#applyBatch(db.name, rp, batch, batch.timeMs, batch.timeNs, resolved, staged, introduced);
     const body = batch.body();
-    const w = new ByteWriter(64 + db.name.length * 3 + rp.info.name.length * 3 + n * 12);
+    const w = new ByteWriter(64 + db.name.length * 3 + rp.info.name.length * 3);
     w.u8(OP_WRITE_LINES);
     w.str(db.name);
     w.str(rp.info.name);
     w.u32(n);
-    w.typed(batch.timeMs.subarray(0, n));
-    w.typed(batch.timeNs.subarray(0, n));
-    w.u32(body.length);
-    await this.#log(w, body);
+    const bodyLength = new ByteWriter(4);
+    bodyLength.u32(body.length);
+    // The times and the body go to the log as they are, without being copied into the record.
+    await this.#log(w, [bytesOf(batch.timeMs.subarray(0, n)), bytesOf(batch.timeNs.subarray(0, n)), bodyLength.finish(), body]);
     return { written: n };
   }
 
@@ -1088,6 +1090,11 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Embedd
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+/** A typed array's raw bytes (little-endian, as `ByteWriter.typed` writes them). */
+function bytesOf(a: Float64Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLineProtocol } from '../lineproto/parse.ts';
+import { decodeFieldValues } from '../lineproto/field-values.ts';
+import { parseLineProtocol, scanLineProtocol } from '../lineproto/parse.ts';
+import { PointBatch } from '../lineproto/point-batch.ts';
 import { FieldStager } from './field-layouts.ts';
 
 function batchOf(body: string) {
@@ -32,6 +34,21 @@ describe('FieldStager', () => {
     assert.notEqual(s.layouts[0], s.layouts[1]);
     assert.equal(s.layouts[0].duplicates, false);
     assert.equal(s.layouts[2].duplicates, true);
+  });
+
+  it('stages from values a parse worker decoded, reading keys only for the first line of each layout', () => {
+    const body = Buffer.from('m a=1,b=2i 1\nm a=3,b=4i 2\nm s="x",b=5i 3');
+    const { length, cols } = scanLineProtocol(body, 'n', { ms: 0, ns: 0 });
+    const decoded = decodeFieldValues(body, cols, length);
+    decoded.numbers[2] = 30; // what the stager reads is the decoded value, not the body's text
+    const s = new FieldStager().stage(new PointBatch('db', '', body, length, cols, decoded));
+    assert.equal(s.numbers, decoded.numbers);
+    assert.equal(s.offsets, decoded.valueStart);
+    assert.equal(s.numbers[s.offsets[1]], 30);
+    assert.equal(s.layouts[0], s.layouts[1]);
+    assert.deepEqual(s.layouts[2].keys, ['s', 'b']);
+    assert.equal(s.others?.[4], 'x');
+    assert.equal(s.numbers[5], 5);
   });
 
   it('stages every kind of value at the line offsets', () => {

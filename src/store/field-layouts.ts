@@ -3,7 +3,7 @@
 // and column look-ups are done per layout instead of per field.
 
 import type { FieldType } from '../core/point.ts';
-import { FIELD_FLOAT, FIELD_INTEGER, FIELD_STRING, FieldCursor, type PointBatch } from '../lineproto/point-batch.ts';
+import { FIELD_INTEGER, FIELD_STRING, FieldCursor, type PointBatch } from '../lineproto/point-batch.ts';
 
 export interface FieldLayout {
   readonly keys: readonly string[];
@@ -58,67 +58,51 @@ export interface StagedFields {
 }
 
 /**
- * Stages the fields of writes into arrays it keeps from one write to the next (a write is staged
- * and applied synchronously), so that a stream of large writes does not churn the heap.
+ * Stages the fields of writes from their decoded values (`PointBatch.decodedFields`, usually done by
+ * a parse worker): only the first line of each layout in a write has its keys read here, and only
+ * lines holding strings or long integers have those decoded. The layout array is kept from one
+ * write to the next (a write is staged and applied synchronously).
  */
 export class FieldStager {
   readonly #catalogue = new LayoutCatalogue();
   readonly #cursor = new FieldCursor();
-  #numbers = new Float64Array(1024);
-  #offsets = new Int32Array(256);
   #layouts: FieldLayout[] = [];
   readonly #keys: string[] = [];
   readonly #kinds: number[] = [];
 
-  /**
-   * Walks every line's fields once; a line is compared with the previous line's layout before any
-   * look-up. The result is valid until the next call.
-   */
+  /** The result is valid until the next call. */
   stage(batch: PointBatch): StagedFields {
     const n = batch.length;
-    if (this.#offsets.length < n) this.#offsets = new Int32Array(n);
-    const offsets = this.#offsets;
-    let numbers = this.#numbers;
+    const { valueStart, layoutFirst, hasOthers, numbers } = batch.decodedFields();
     let others: Array<string | bigint | undefined> | undefined;
     const layouts = this.#layouts;
     // Entries past n from a larger write are dropped so they do not keep old layouts alive.
     layouts.length = n;
-    const keys = this.#keys;
-    const kinds = this.#kinds;
-    const cursor = this.#cursor;
-    let current: FieldLayout | undefined;
-    let j = 0;
     for (let i = 0; i < n; i++) {
-      offsets[i] = j;
-      batch.fieldCursor(i, cursor);
-      let same = current !== undefined;
-      let k = 0;
-      while (cursor.next()) {
-        if (j === numbers.length) {
-          const grown = new Float64Array(numbers.length * 2);
-          grown.set(numbers);
-          numbers = grown;
-        }
-        const key = cursor.key;
-        const kind = cursor.kind;
-        if (same && (current as FieldLayout).keys[k] !== key) same = false;
-        if (same && (current as FieldLayout).kinds[k] !== kind) same = false;
-        keys[k] = key;
-        kinds[k] = kind;
-        if (kind === FIELD_FLOAT) numbers[j] = cursor.float();
-        else if (kind === FIELD_INTEGER) {
-          const small = cursor.smallInteger();
-          if (small === undefined) (others ??= [])[j] = cursor.integer();
-          else numbers[j] = small;
-        } else if (kind === FIELD_STRING) (others ??= [])[j] = cursor.string();
-        else numbers[j] = cursor.boolean() ? 1 : 0;
-        j++;
-        k++;
-      }
-      if (!same || k !== (current as FieldLayout).keys.length) current = this.#catalogue.intern(keys, kinds, k);
-      layouts[i] = current as FieldLayout;
+      const first = layoutFirst[i];
+      layouts[i] = first === i ? this.#layoutOf(batch, i) : layouts[first];
+      if (hasOthers[i] === 1) this.#decodeOthers(batch, i, valueStart[i], (others ??= []));
     }
-    this.#numbers = numbers;
-    return { layouts, offsets, numbers, others };
+    return { layouts, offsets: valueStart, numbers, others };
+  }
+
+  #layoutOf(batch: PointBatch, i: number): FieldLayout {
+    const cursor = batch.fieldCursor(i, this.#cursor);
+    let k = 0;
+    while (cursor.next()) {
+      this.#keys[k] = cursor.key;
+      this.#kinds[k] = cursor.kind;
+      k++;
+    }
+    return this.#catalogue.intern(this.#keys, this.#kinds, k);
+  }
+
+  /** Strings and integers beyond 15 digits of line `i`, whose values start at `j`. */
+  #decodeOthers(batch: PointBatch, i: number, j: number, others: Array<string | bigint | undefined>): void {
+    const cursor = batch.fieldCursor(i, this.#cursor);
+    for (; cursor.next(); j++) {
+      if (cursor.kind === FIELD_STRING) others[j] = cursor.string();
+      else if (cursor.kind === FIELD_INTEGER && cursor.smallInteger() === undefined) others[j] = cursor.integer();
+    }
   }
 }

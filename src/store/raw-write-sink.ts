@@ -37,6 +37,14 @@ export class RawWriteSink {
     this.#pending.set(batch, done);
   };
 
+  /**
+   * Whether the database kept raw writes when last asked, without asking again (false before the
+   * first write to it): a hint for work that pays off only for stored writes.
+   */
+  keptRecently(database: string): boolean {
+    return this.#choices.get(database)?.keep ?? false;
+  }
+
   /** Whether the database keeps raw writes; only existing databases are remembered, briefly. */
   async #keeps(database: string): Promise<boolean> {
     const now = performance.now();
