@@ -112,6 +112,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const writes = new WriteService(router, clock, {
     durable: (batch) => series.rawWrites.settled(batch),
     parse: (body, parseOptions) => parser.parse(body, parseOptions),
+    allocate: (length) => parser.allocate(length),
   });
   const engine = new StreamEngine({
     clock,

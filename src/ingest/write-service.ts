@@ -38,6 +38,8 @@ export interface WriteServiceOptions {
   durable?: (batch: PointBatch) => Promise<void>;
   /** Parses a body (OffThreadParser's `parse` in the server); parseLineProtocol on this thread by default. */
   parse?: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
+  /** Memory for a body that `parse` takes without copying it (OffThreadParser's `allocate` in the server). */
+  allocate?: (length: number) => Uint8Array;
 }
 
 export class WriteService {
@@ -46,6 +48,7 @@ export class WriteService {
   readonly #defaultRetentionPolicy: string;
   readonly #durable: ((batch: PointBatch) => Promise<void>) | undefined;
   readonly #parse: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
+  readonly #allocate: (length: number) => Uint8Array;
   readonly stats: WriteStats = { writeRequests: 0, writeBytes: 0, pointsWrittenOk: 0, pointsWrittenFail: 0 };
 
   constructor(router: PointRouter, clock: Clock, options: WriteServiceOptions = {}) {
@@ -54,6 +57,12 @@ export class WriteService {
     this.#defaultRetentionPolicy = options.defaultRetentionPolicy ?? '';
     this.#durable = options.durable;
     this.#parse = options.parse ?? parseLineProtocol;
+    this.#allocate = options.allocate ?? Buffer.allocUnsafe;
+  }
+
+  /** Memory to receive a body of `length` bytes into, of the kind the parser takes as it is. */
+  bodyMemory(length: number): Uint8Array {
+    return this.#allocate(length);
   }
 
   /**

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isDomainError, statusOfKind } from '../../core/errors.ts';
 import type { WriteService } from '../../ingest/write-service.ts';
-import { acceptRawBodies, readRawBody } from '../http/raw-body.ts';
+import { acceptRawBodiesInto, readRawBody } from '../http/raw-body.ts';
 import { JSON_CONTENT_TYPE } from './reply.ts';
 
 export interface WriteRoutesOptions {
@@ -16,7 +16,7 @@ export interface WriteRoutesOptions {
 export function writeRoutes({ writes, maxBodySize }: WriteRoutesOptions) {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (scope) => {
-      acceptRawBodies(scope);
+      acceptRawBodiesInto(scope, (length) => writes.bodyMemory(length));
       scope.post('/write', { bodyLimit: maxBodySize }, async (request, reply) => {
         const query = request.query as Record<string, string | undefined>;
         try {
