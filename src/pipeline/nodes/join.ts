@@ -266,12 +266,15 @@ class JoinGroup extends GroupState {
    */
   #relay(capacity: number, stride: number): void {
     const n = this.count;
-    const w = this.stride;
     const cells = new Float64Array(capacity * stride);
-    const copied = Math.min(w, stride);
-    for (let k = 0; k < n; k++) {
-      const from = this.slot(k) * w;
-      cells.set(this.cells.subarray(from, from + copied), k * stride);
+    if (stride === this.stride) {
+      // The sets run from the head to the end of the old ring, then wrap to its start.
+      const w = stride;
+      const tail = Math.min(n, this.capacity - this.head);
+      cells.set(this.cells.subarray(this.head * w, (this.head + tail) * w));
+      if (tail < n) cells.set(this.cells.subarray(0, (n - tail) * w), tail * w);
+    } else {
+      for (let k = 0; k < n; k++) copyCells(this.cells, this.slot(k) * this.stride, cells, k * stride, Math.min(this.stride, stride));
     }
     const objects = this.objects;
     if (objects !== undefined) {
@@ -295,7 +298,7 @@ class JoinGroup extends GroupState {
     const cells = new Float64Array(this.capacity * stride);
     for (let k = 0; k < this.count; k++) {
       const at = this.slot(k);
-      cells.set(this.cells.subarray(at * w, at * w + w), at * stride);
+      copyCells(this.cells, at * w, cells, at * stride, w);
     }
     this.cells = cells;
     this.stride = stride;
@@ -330,6 +333,10 @@ class JoinGroup extends GroupState {
     }
     return j === w;
   }
+}
+
+function copyCells(from: Float64Array, start: number, to: Float64Array, at: number, n: number): void {
+  for (let j = 0; j < n; j++) to[at + j] = from[start + j];
 }
 
 /** The cells of a set: its time, how many parents it holds, the lowest of them, then per parent its STATE_*. */
