@@ -30,8 +30,8 @@ type Message = Point | Batch;
  * until the parent has reported).
  *
  * A set is `stride` consecutive numbers of one Float64Array (see the `CELL_*` offsets): its time,
- * how many parents it holds, the lowest of them, then per parent what waits (a `STATE_*` kind and
- * the index of the message's name in `names`), then the parents' float values. A self-join against
+ * then per parent what waits (a `STATE_*` kind and the index of the message's name in `names`),
+ * then the parents' float values. A self-join against
  * 10 minutes ago keeps hundreds of sets for each of thousands of groups, so what matters per point
  * is how many cache lines the set at the head and the one at the tail span: one or two. A point
  * whose fields are all floats in the order of its parent's layout in this group waits as those
@@ -106,12 +106,17 @@ class JoinGroup extends GroupState {
 
   /** The lowest parent the set in `slot` holds a message of. */
   first(slot: number): number {
-    return this.cells[slot * this.stride + CELL_FIRST];
+    const b = slot * this.stride + CELL_STATES;
+    let i = 0;
+    while (this.cells[b + i] === 0) i++;
+    return i;
   }
 
   /** Whether the set in `slot` holds a message of every parent. */
   complete(slot: number): boolean {
-    return this.cells[slot * this.stride + CELL_SIZE] === this.parents;
+    const b = slot * this.stride + CELL_STATES;
+    for (let i = 0; i < this.parents; i++) if (this.cells[b + i] === 0) return false;
+    return true;
   }
 
   /** The position of the first set at time (ms, ns) or later. */
@@ -158,8 +163,6 @@ class JoinGroup extends GroupState {
     const cells = this.cells;
     cells[b + CELL_MS] = ms;
     cells[b + CELL_NS] = ns;
-    cells[b + CELL_SIZE] = 0;
-    cells[b + CELL_FIRST] = this.parents;
     for (let j = 0; j < this.parents; j++) cells[b + CELL_STATES + j] = 0;
     return at;
   }
@@ -169,8 +172,6 @@ class JoinGroup extends GroupState {
     const b = slot * this.stride;
     const cells = this.cells;
     cells[b + CELL_STATES + src] = kind + this.#nameIndex(name) * NAME_UNIT;
-    cells[b + CELL_SIZE]++;
-    if (src < cells[b + CELL_FIRST]) cells[b + CELL_FIRST] = src;
   }
 
   /** The name of the message parent `src` left in the set in `slot`. */
@@ -339,12 +340,10 @@ function copyCells(from: Float64Array, start: number, to: Float64Array, at: numb
   for (let j = 0; j < n; j++) to[at + j] = from[start + j];
 }
 
-/** The cells of a set: its time, how many parents it holds, the lowest of them, then per parent its STATE_*. */
+/** The cells of a set: its time, then per parent its STATE_* (0 while the parent has not filled it). */
 const CELL_MS = 0;
 const CELL_NS = 1;
-const CELL_SIZE = 2;
-const CELL_FIRST = 3;
-const CELL_STATES = 4;
+const CELL_STATES = 2;
 /** What waits for a parent in a set: nothing (0), its fields as numbers, its fields as an object, a batch. */
 const STATE_NUMBERS = 1;
 const STATE_FIELDS = 2;
