@@ -97,4 +97,42 @@ a|join(b).as('a', 'b').fill(0.0)${OUT}`);
     );
     assert.ok(Object.is(points[0].fields['a.y'], -0));
   });
+
+  it('names each joined point after its first parent while names change with sets waiting', () => {
+    const { h, points } = capture();
+    h.start('t', `var a = stream|from().where(lambda: "side" == 'a')
+var b = stream|from().where(lambda: "side" == 'b')
+a|join(b).as('a', 'b')|influxDBOut().database('o').retentionPolicy('r').buffer(1)`);
+    // Once b has reported, 200 sets of a wait with a name each (the group's name table compacts
+    // while they wait), and b then fills them in order.
+    h.write([`other side="b",v=-1.0 ${T0 - 1}`]);
+    h.write(Array.from({ length: 200 }, (_, s) => `m${s} side="a",v=${s}.5 ${T0 + s}`));
+    h.write(Array.from({ length: 200 }, (_, s) => `other side="b",v=${s}.25 ${T0 + s}`));
+    assert.equal(points.length, 200);
+    points.forEach((p, s) => {
+      assert.equal(p.name, `m${s}`);
+      assert.deepEqual(p.fields, { 'a.side': 'a', 'a.v': s + 0.5, 'b.side': 'b', 'b.v': s + 0.25 });
+    });
+  });
+
+  it('joins float fields whose number changes every time the sets run out', () => {
+    const { h, points } = capture();
+    h.start('t', `var a = stream|from().measurement('a')
+var b = stream|from().measurement('b')
+a|join(b).as('a', 'b')${OUT}`);
+    // Each pair joins at once, so every point of a finds no set waiting and fixes a new layout.
+    const lines: string[] = [];
+    const expected: Record<string, number>[] = [];
+    for (let s = 0; s < 150; s++) {
+      const width = (s % 7) + 1;
+      const fields = Array.from({ length: width }, (_, k) => `f${k}=${s + k / 10}`);
+      lines.push(`a ${fields.join(',')} ${T0 + s}`, `b z=${s}.5 ${T0 + s}`);
+      const joined: Record<string, number> = {};
+      for (let k = 0; k < width; k++) joined[`a.f${k}`] = s + k / 10;
+      joined['b.z'] = s + 0.5;
+      expected.push(joined);
+    }
+    h.write(lines);
+    assert.deepEqual(points.map((p) => p.fields), expected);
+  });
 });

@@ -22,56 +22,101 @@ interface Item {
 type Message = Point | Batch;
 
 /**
- * The join state of one output group: the pending sets in time order in a ring of parallel
- * columns (no object per set), so sets leave from the front without moving the others. A set
- * holds at most one message per parent for one rounded time; sets of the same time stay in
- * arrival order (a second point from a parent at that time opens the next set). Times usually
- * arrive in order, so a new set is appended; one opened between others moves the shorter side.
- * Each parent's head time is kept as two numbers (NaN until the parent has reported).
+ * The join state of one output group: the pending sets in time order in a ring, so sets leave
+ * from the front without moving the others. A set holds at most one message per parent for one
+ * rounded time; sets of the same time stay in arrival order (a second point from a parent at that
+ * time opens the next set). Times usually arrive in order, so a new set is appended; one opened
+ * between others moves the shorter side. Each parent's head time is kept as two numbers (NaN
+ * until the parent has reported).
  *
- * Sets are addressed by position (0 = oldest) and stored at `slot(position)`. A point whose
- * fields are all floats in the order of its parent's layout in this group waits as numbers in
- * that parent's Float64Array (its value is NUMBERS): a self-join against 10 minutes ago keeps
- * hundreds of sets per group, and boxed values kept that long are what the GC pays for.
+ * A set is `stride` consecutive numbers of one Float64Array (see the `CELL_*` offsets): its time,
+ * then per parent what waits (a `STATE_*` kind and the index of the message's name in `names`),
+ * then the parents' float values. A self-join against
+ * 10 minutes ago keeps hundreds of sets for each of thousands of groups, so what matters per point
+ * is how many cache lines the set at the head and the one at the tail span: one or two. A point
+ * whose fields are all floats in the order of its parent's layout in this group waits as those
+ * numbers; other points (and batches) wait as objects in `objects`, which exists only once one does.
  */
 class JoinGroup extends GroupState {
   /** Slot of the oldest set. */
   head = 0;
   /** Live sets. */
   count = 0;
-  /** Slots in the ring (a power of two, or 0 until the first set: an idle group holds no columns). */
+  /** Slots in the ring (a power of two, or 0 until the first set: an idle group holds no cells). */
   capacity = 0;
-  ms = NO_NUMBERS;
-  ns = NO_NUMBERS;
-  /** Messages filled so far per set. */
-  size = NO_INTS;
-  /** Per set, the lowest parent index filled so far. */
-  first = NO_INTS;
-  /** Per set, the name of that parent's message (the joined name). */
-  names: string[] = [];
-  /** `parents` values per set: a point's fields, NUMBERS or a whole batch. */
-  values: (Fields | BatchMessage | typeof NUMBERS | undefined)[] = [];
-  readonly headMs: number[];
-  readonly headNs: number[];
+  /** Numbers per set: the fixed cells, then the values of the parents that have a layout. */
+  stride: number;
+  cells = NO_NUMBERS;
+  /** Per parent its head time, as [ms, ns] pairs. */
+  readonly heads: Float64Array;
   /** Per parent, the field names its numeric values hold (fixed while sets are pending). */
   readonly layouts: (FieldLayout | undefined)[];
-  /** Per parent, `layout.keys.length` numbers per slot once it has a layout. */
-  readonly numbers: Float64Array[];
+  /** Per parent, where its values start within a set, and how many cells it has there (0: none yet). */
+  readonly offsets: Int32Array;
+  readonly widths: Int32Array;
+  /** Messages waiting as objects, by `slot * parents + parent` (undefined until the first one). */
+  objects: (Fields | BatchMessage | undefined)[] | undefined;
+  /** The names of the waiting messages; a set refers to them by index. Reset when no set waits. */
+  names: string[] = [];
+  #lastName = -1;
+  /** The name table's size that triggers its next compaction (twice what the last one kept). */
+  #compactAt = NAMES_COMPACT_AT;
 
   constructor(
     group: Group,
     readonly parents: number,
   ) {
     super(group);
-    this.headMs = new Array<number>(parents).fill(NOT_REPORTED);
-    this.headNs = new Array<number>(parents).fill(0);
+    this.stride = CELL_STATES + parents;
+    this.heads = new Float64Array(parents * 2);
+    for (let i = 0; i < parents; i++) this.heads[i * 2] = NOT_REPORTED;
     this.layouts = new Array<FieldLayout | undefined>(parents).fill(undefined);
-    this.numbers = new Array<Float64Array>(parents).fill(NO_NUMBERS);
+    this.offsets = new Int32Array(parents);
+    this.widths = new Int32Array(parents);
   }
 
   /** The slot of the set at `position` (0 = oldest). */
   slot(position: number): number {
     return (this.head + position) & (this.capacity - 1);
+  }
+
+  /** The first cell of the set in `slot`. */
+  base(slot: number): number {
+    return slot * this.stride;
+  }
+
+  /** The time of the set in `slot`, ms part. */
+  ms(slot: number): number {
+    return this.cells[slot * this.stride + CELL_MS];
+  }
+
+  ns(slot: number): number {
+    return this.cells[slot * this.stride + CELL_NS];
+  }
+
+  /** What parent `src` left in the set in `slot`: 0 (nothing) or a STATE_* kind plus a name index. */
+  state(slot: number, src: number): number {
+    return this.cells[slot * this.stride + CELL_STATES + src];
+  }
+
+  /** The kind of what parent `src` left in the set in `slot` (0: nothing yet). */
+  kind(slot: number, src: number): number {
+    return this.state(slot, src) % NAME_UNIT;
+  }
+
+  /** The lowest parent the set in `slot` holds a message of. */
+  first(slot: number): number {
+    const b = slot * this.stride + CELL_STATES;
+    let i = 0;
+    while (this.cells[b + i] === 0) i++;
+    return i;
+  }
+
+  /** Whether the set in `slot` holds a message of every parent. */
+  complete(slot: number): boolean {
+    const b = slot * this.stride + CELL_STATES;
+    for (let i = 0; i < this.parents; i++) if (this.cells[b + i] === 0) return false;
+    return true;
   }
 
   /** The position of the first set at time (ms, ns) or later. */
@@ -98,12 +143,13 @@ class JoinGroup extends GroupState {
   }
 
   #before(slot: number, ms: number, ns: number): boolean {
-    return before(this.ms[slot], this.ns[slot], ms, ns);
+    const b = slot * this.stride;
+    return before(this.cells[b + CELL_MS], this.cells[b + CELL_NS], ms, ns);
   }
 
   /** Opens an empty set at `position`, moving the shorter side of the ring; returns its slot. */
   open(position: number, ms: number, ns: number): number {
-    if (this.count === this.capacity) this.#resize(Math.max(INITIAL_SETS, this.capacity * 2));
+    if (this.count === this.capacity) this.#relay(Math.max(INITIAL_SETS, this.capacity * 2), this.stride);
     const mask = this.capacity - 1;
     if (position < this.count - position) {
       this.head = (this.head - 1) & mask;
@@ -113,89 +159,154 @@ class JoinGroup extends GroupState {
     }
     this.count++;
     const at = this.slot(position);
-    this.ms[at] = ms;
-    this.ns[at] = ns;
-    this.size[at] = 0;
-    this.first[at] = this.parents;
-    this.names[at] = '';
-    const base = at * this.parents;
-    for (let j = 0; j < this.parents; j++) this.values[base + j] = undefined;
+    const b = at * this.stride;
+    const cells = this.cells;
+    cells[b + CELL_MS] = ms;
+    cells[b + CELL_NS] = ns;
+    for (let j = 0; j < this.parents; j++) cells[b + CELL_STATES + j] = 0;
     return at;
+  }
+
+  /** Records what parent `src` leaves in the set in `slot` (the caller stored the message). */
+  fill(slot: number, src: number, kind: number, name: string): void {
+    const b = slot * this.stride;
+    const cells = this.cells;
+    cells[b + CELL_STATES + src] = kind + this.#nameIndex(name) * NAME_UNIT;
+  }
+
+  /** The name of the message parent `src` left in the set in `slot`. */
+  nameOf(slot: number, src: number): string {
+    return this.names[Math.floor(this.state(slot, src) / NAME_UNIT)];
+  }
+
+  /** Stores a message that waits as an object. */
+  setObject(slot: number, src: number, value: Fields | BatchMessage): void {
+    this.objects ??= new Array<Fields | BatchMessage | undefined>(this.capacity * this.parents).fill(undefined);
+    this.objects[slot * this.parents + src] = value;
+  }
+
+  object(slot: number, src: number): Fields | BatchMessage {
+    return this.objects![slot * this.parents + src]!;
+  }
+
+  #nameIndex(name: string): number {
+    const names = this.names;
+    if (this.#lastName >= 0 && names[this.#lastName] === name) return this.#lastName;
+    let i = names.indexOf(name);
+    if (i < 0) {
+      // Names nearly never change, but a ring that never empties must not collect them forever.
+      if (names.length >= this.#compactAt) this.#compactNames();
+      i = this.names.push(name) - 1;
+    }
+    this.#lastName = i;
+    return i;
+  }
+
+  /** Keeps only the names live sets refer to, renumbering the sets' states. */
+  #compactNames(): void {
+    const kept: string[] = [];
+    const renumber = new Map<number, number>();
+    const cells = this.cells;
+    for (let k = 0; k < this.count; k++) {
+      const b = this.slot(k) * this.stride + CELL_STATES;
+      for (let j = 0; j < this.parents; j++) {
+        const st = cells[b + j];
+        if (st === 0) continue;
+        const old = Math.floor(st / NAME_UNIT);
+        let now = renumber.get(old);
+        if (now === undefined) {
+          now = kept.push(this.names[old]) - 1;
+          renumber.set(old, now);
+        }
+        cells[b + j] = (st % NAME_UNIT) + now * NAME_UNIT;
+      }
+    }
+    this.names = kept;
+    this.#lastName = -1;
+    this.#compactAt = Math.max(NAMES_COMPACT_AT, kept.length * 2);
   }
 
   /** Drops the oldest set. */
   shift(): void {
-    const p = this.parents;
-    const base = this.head * p;
-    for (let i = 0; i < p; i++) this.values[base + i] = undefined;
+    if (this.objects !== undefined) {
+      const base = this.head * this.parents;
+      for (let i = 0; i < this.parents; i++) this.objects[base + i] = undefined;
+    }
     this.head = (this.head + 1) & (this.capacity - 1);
     if (--this.count > 0) return;
     this.head = 0;
     // Nothing waits any more: a parent whose fields changed gets a new layout, a burst's room goes.
     this.layouts.fill(undefined);
-    this.numbers.fill(NO_NUMBERS);
-    if (this.capacity > SHRINK_ABOVE) this.#resize(INITIAL_SETS);
+    this.names = [];
+    this.#lastName = -1;
+    this.#compactAt = NAMES_COMPACT_AT;
+    this.objects = undefined;
+    // The parents' value cells stay reserved for their next layouts unless layouts kept changing.
+    let stride = this.stride;
+    if (stride > CELL_STATES + this.parents + WIDE_STRIDE) {
+      stride = CELL_STATES + this.parents;
+      this.widths.fill(0);
+    }
+    if (this.capacity > SHRINK_ABOVE || stride !== this.stride) this.#relay(this.capacity > SHRINK_ABOVE ? INITIAL_SETS : this.capacity, stride);
   }
 
   /** Moves the set in slot `from` to slot `to` (free or moved already). */
   #move(from: number, to: number): void {
-    this.ms[to] = this.ms[from];
-    this.ns[to] = this.ns[from];
-    this.size[to] = this.size[from];
-    this.first[to] = this.first[from];
-    this.names[to] = this.names[from];
-    const p = this.parents;
-    for (let j = 0; j < p; j++) this.values[to * p + j] = this.values[from * p + j];
-    for (let i = 0; i < p; i++) {
-      const a = this.numbers[i];
-      if (a.length === 0) continue;
-      const w = this.layouts[i]!.keys.length;
-      for (let j = 0; j < w; j++) a[to * w + j] = a[from * w + j];
+    const w = this.stride;
+    this.cells.copyWithin(to * w, from * w, from * w + w);
+    const objects = this.objects;
+    if (objects !== undefined) {
+      const p = this.parents;
+      for (let j = 0; j < p; j++) objects[to * p + j] = objects[from * p + j];
     }
   }
 
-  /** Re-lays the ring out from slot 0 with room for `capacity` sets. */
-  #resize(capacity: number): void {
+  /**
+   * Re-lays the ring out from slot 0 with room for `capacity` sets of `stride` numbers (a wider
+   * stride makes room for a new layout's values at the end of each set).
+   */
+  #relay(capacity: number, stride: number): void {
     const n = this.count;
-    const p = this.parents;
-    const ms = new Float64Array(capacity);
-    const ns = new Float64Array(capacity);
-    const size = new Int32Array(capacity);
-    const first = new Int32Array(capacity);
-    const names = new Array<string>(capacity).fill('');
-    const values: typeof this.values = new Array(capacity * p).fill(undefined);
-    for (let k = 0; k < n; k++) {
-      const from = this.slot(k);
-      ms[k] = this.ms[from];
-      ns[k] = this.ns[from];
-      size[k] = this.size[from];
-      first[k] = this.first[from];
-      names[k] = this.names[from];
-      for (let j = 0; j < p; j++) values[k * p + j] = this.values[from * p + j];
+    const cells = new Float64Array(capacity * stride);
+    if (stride === this.stride) {
+      // The sets run from the head to the end of the old ring, then wrap to its start.
+      const w = stride;
+      const tail = Math.min(n, this.capacity - this.head);
+      cells.set(this.cells.subarray(this.head * w, (this.head + tail) * w));
+      if (tail < n) cells.set(this.cells.subarray(0, (n - tail) * w), tail * w);
+    } else {
+      for (let k = 0; k < n; k++) copyCells(this.cells, this.slot(k) * this.stride, cells, k * stride, Math.min(this.stride, stride));
     }
-    for (let i = 0; i < p; i++) {
-      const a = this.numbers[i];
-      if (a.length === 0) continue;
-      const w = this.layouts[i]!.keys.length;
-      const b = new Float64Array(capacity * w);
+    const objects = this.objects;
+    if (objects !== undefined) {
+      const p = this.parents;
+      const moved = new Array<Fields | BatchMessage | undefined>(capacity * p).fill(undefined);
       for (let k = 0; k < n; k++) {
-        const from = this.slot(k) * w;
-        for (let j = 0; j < w; j++) b[k * w + j] = a[from + j];
+        const from = this.slot(k) * p;
+        for (let j = 0; j < p; j++) moved[k * p + j] = objects[from + j];
       }
-      this.numbers[i] = b;
+      this.objects = moved;
     }
-    this.ms = ms;
-    this.ns = ns;
-    this.size = size;
-    this.first = first;
-    this.names = names;
-    this.values = values;
+    this.cells = cells;
+    this.stride = stride;
     this.head = 0;
     this.capacity = capacity;
   }
 
+  /** Gives every set `stride` numbers, each set staying in its slot. */
+  #widen(stride: number): void {
+    const w = this.stride;
+    const cells = new Float64Array(this.capacity * stride);
+    for (let k = 0; k < this.count; k++) {
+      const at = this.slot(k);
+      copyCells(this.cells, at * w, cells, at * stride, w);
+    }
+    this.cells = cells;
+    this.stride = stride;
+  }
+
   /**
-   * Stores `fields` as numbers in parent `src`'s value of the set in `slot` if they are all floats
+   * Stores `fields` as numbers in parent `src`'s values of the set in `slot` if they are all floats
    * in the order of that parent's layout (which the first such fields of a group fix); false otherwise.
    */
   storeNumbers(slot: number, src: number, fields: Fields, layouts: FieldLayouts): boolean {
@@ -204,21 +315,45 @@ class JoinGroup extends GroupState {
       layout = layouts.of(src, fields);
       if (layout === undefined) return false;
       this.layouts[src] = layout;
-      this.numbers[src] = new Float64Array(this.capacity * layout.keys.length);
+      const width = layout.keys.length;
+      if (this.widths[src] !== width) {
+        this.offsets[src] = this.stride;
+        this.widths[src] = width;
+        this.#widen(this.stride + width);
+      }
     }
     const keys = layout.keys;
     const w = keys.length;
-    const a = this.numbers[src];
-    const base = slot * w;
+    const cells = this.cells;
+    const base = slot * this.stride + this.offsets[src];
     let j = 0;
     for (const k in fields) {
       const v = fields[k];
       if (j === w || keys[j] !== k || typeof v !== 'number') return false;
-      a[base + j++] = v;
+      cells[base + j++] = v;
     }
     return j === w;
   }
 }
+
+function copyCells(from: Float64Array, start: number, to: Float64Array, at: number, n: number): void {
+  for (let j = 0; j < n; j++) to[at + j] = from[start + j];
+}
+
+/** The cells of a set: its time, then per parent its STATE_* (0 while the parent has not filled it). */
+const CELL_MS = 0;
+const CELL_NS = 1;
+const CELL_STATES = 2;
+/** What waits for a parent in a set: nothing (0), its fields as numbers, its fields as an object, a batch. */
+const STATE_NUMBERS = 1;
+const STATE_FIELDS = 2;
+const STATE_BATCH = 3;
+/** A state is its kind plus NAME_UNIT times the index of the message's name. */
+const NAME_UNIT = 4;
+/** Value cells per set beyond which an emptied ring forgets the parents' reserved cells. */
+const WIDE_STRIDE = 64;
+/** A group's name table is first compacted when it reaches this many names. */
+const NAMES_COMPACT_AT = 64;
 
 /** The float fields one parent's points carry, in their order, with their joined names. */
 interface FieldLayout {
@@ -232,10 +367,7 @@ interface FieldLayouts {
   of(src: number, fields: Fields): FieldLayout | undefined;
 }
 
-/** The mark of a slot whose fields wait as numbers. */
-const NUMBERS: unique symbol = Symbol('numbers');
 const NO_NUMBERS = new Float64Array(0);
-const NO_INTS = new Int32Array(0);
 /** Sets a group's ring starts with, and the size above which an emptied ring gives its room back. */
 const INITIAL_SETS = 4;
 const SHRINK_ABOVE = 64;
@@ -450,34 +582,34 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
 
   #add(g: Group, src: number, msg: Message, ms: number, ns: number): void {
     const s = this.states.get(g);
-    const p = s.parents;
     let position = s.lowerBound(ms, ns);
     let at = s.slot(position);
     // The first set of this time that still misses this parent, else a new one after that time's sets.
-    while (position < s.count && s.ms[at] === ms && s.ns[at] === ns && s.values[at * p + src] !== undefined) {
-      at = s.slot(++position);
+    while (position < s.count && s.ms(at) === ms && s.ns(at) === ns && s.state(at, src) !== 0) at = s.slot(++position);
+    if (position === s.count || s.ms(at) !== ms || s.ns(at) !== ns) at = s.open(position, ms, ns);
+    let kind = STATE_NUMBERS;
+    if ('points' in msg) {
+      kind = STATE_BATCH;
+      s.setObject(at, src, new BatchMessage(msg));
+    } else if (!s.storeNumbers(at, src, msg.fields, this)) {
+      kind = STATE_FIELDS;
+      s.setObject(at, src, msg.fields);
     }
-    if (position === s.count || s.ms[at] !== ms || s.ns[at] !== ns) at = s.open(position, ms, ns);
-    if ('points' in msg) s.values[at * p + src] = new BatchMessage(msg);
-    else s.values[at * p + src] = s.storeNumbers(at, src, msg.fields, this) ? NUMBERS : msg.fields;
-    s.size[at]++;
-    if (src < s.first[at]) {
-      s.first[at] = src;
-      s.names[at] = msg.name;
-    }
-    s.headMs[src] = ms;
-    s.headNs[src] = ns;
+    s.fill(at, src, kind, msg.name);
+    s.heads[src * 2] = ms;
+    s.heads[src * 2 + 1] = ns;
     this.#emit(s, this.#onlyReady(s));
   }
 
   /** True while some parent's head has not passed the oldest buffered time. */
   #onlyReady(s: JoinGroup): boolean {
     if (s.count === 0) return true;
-    const oMs = s.ms[s.head];
-    const oNs = s.ns[s.head];
+    const oMs = s.ms(s.head);
+    const oNs = s.ns(s.head);
+    const heads = s.heads;
     for (let i = 0; i < s.parents; i++) {
-      const ms = s.headMs[i];
-      if (!Number.isNaN(ms) && !before(oMs, oNs, ms, s.headNs[i])) return true;
+      const ms = heads[i * 2];
+      if (!Number.isNaN(ms) && !before(oMs, oNs, ms, heads[i * 2 + 1])) return true;
     }
     return false;
   }
@@ -486,8 +618,8 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
     const s = this.states.peek(g.id);
     if (s !== undefined) {
       const t = this.#tolerance > 0 ? round({ ms: timeMs, ns: timeNs }, this.#tolerance) : { ms: timeMs, ns: timeNs };
-      s.headMs[parent] = t.ms;
-      s.headNs[parent] = t.ns;
+      s.heads[parent * 2] = t.ms;
+      s.heads[parent * 2 + 1] = t.ns;
       this.#emit(s, this.#onlyReady(s));
     }
     this.emitBarrier(g, timeMs, timeNs);
@@ -496,10 +628,10 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
   #emit(s: JoinGroup, onlyReady: boolean): void {
     for (;;) {
       if (s.count > 0) {
-        const ms = s.ms[s.head];
-        const ns = s.ns[s.head];
+        const ms = s.ms(s.head);
+        const ns = s.ns(s.head);
         // Stay within one time: the loop below moves on to the next time.
-        while (s.count > 0 && s.ms[s.head] === ms && s.ns[s.head] === ns && !(onlyReady && s.size[s.head] !== s.parents)) {
+        while (s.count > 0 && s.ms(s.head) === ms && s.ns(s.head) === ns && !(onlyReady && !s.complete(s.head))) {
           this.#emitSet(s, s.head);
           s.shift();
         }
@@ -512,32 +644,35 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
 
   #emitSet(s: JoinGroup, at: number): void {
     const p = s.parents;
-    const base = at * p;
-    const firstValue = s.values[base + s.first[at]]!;
-    const name = this.#streamName !== '' ? this.#streamName : s.names[at];
-    if (firstValue instanceof BatchMessage) {
-      this.#emitBatchSet(s, at, firstValue.batch, name);
+    const first = s.first(at);
+    const name = this.#streamName !== '' ? this.#streamName : s.nameOf(at, first);
+    const firstKind = s.kind(at, first);
+    if (firstKind === STATE_BATCH) {
+      this.#emitBatchSet(s, at, (s.object(at, first) as BatchMessage).batch, name);
       return;
     }
     const fields: Fields = {};
+    const cells = s.cells;
+    const base = s.base(at);
     for (let i = 0; i < p; i++) {
-      const f = s.values[base + i] as Fields | typeof NUMBERS | undefined;
-      if (f === NUMBERS) {
+      const kind = s.kind(at, i);
+      if (kind === STATE_NUMBERS) {
         const joined = s.layouts[i]!.joined;
-        const a = s.numbers[i];
-        const w = joined.length;
-        for (let j = 0; j < w; j++) fields[joined[j]] = a[at * w + j];
-      } else if (f !== undefined) {
+        const from = base + s.offsets[i];
+        for (let j = 0; j < joined.length; j++) fields[joined[j]] = cells[from + j];
+      } else if (kind !== 0) {
+        const f = s.object(at, i) as Fields;
         for (const k in f) fields[this.#prefixed(i, k)] = f[k];
       } else {
         if (this.#fill === 'none') return;
         const fill = this.#fillValue();
-        const keys = firstValue === NUMBERS ? s.layouts[s.first[at]]!.keys : Object.keys(firstValue);
+        const keys = firstKind === STATE_NUMBERS ? s.layouts[first]!.keys : Object.keys(s.object(at, first));
         for (const k of keys) fields[this.#prefixed(i, k)] = fill;
       }
     }
     const g = s.group;
-    this.emitPoint({ name, database: '', retentionPolicy: '', tags: g.tags, fields, timeMs: s.ms[at], timeNs: s.ns[at] }, g);
+    // Built in the property order of every other point, so the nodes downstream see one shape.
+    this.emitPoint({ database: '', retentionPolicy: '', name, tags: g.tags, fields, timeMs: s.ms(at), timeNs: s.ns(at) }, g);
   }
 
   /**
@@ -569,9 +704,8 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
     const byTime = new Map<number | string, { ms: number; ns: number; fields: Fields; from: boolean[] }>();
     let fieldNames: string[] | undefined;
     for (let i = 0; i < p; i++) {
-      const v = s.values[at * p + i];
-      if (v === undefined) continue;
-      for (const bp of (v as BatchMessage).batch.points) {
+      if (s.kind(at, i) === 0) continue;
+      for (const bp of (s.object(at, i) as BatchMessage).batch.points) {
         const t = this.#tolerance > 0 ? round({ ms: bp.timeMs, ns: bp.timeNs }, this.#tolerance) : { ms: bp.timeMs, ns: bp.timeNs };
         const key = timeKey(t.ms, t.ns);
         let row = byTime.get(key);
@@ -594,6 +728,6 @@ export class JoinNode extends StatefulNode<JoinGroup> implements FieldLayouts {
       points.push({ tags, fields: row.fields, timeMs: row.ms, timeNs: row.ns });
     }
     points.sort((a, b) => a.timeMs - b.timeMs || a.timeNs - b.timeNs);
-    this.emitBatch({ name, group: first.group, tmaxMs: s.ms[at], tmaxNs: s.ns[at], points });
+    this.emitBatch({ name, group: first.group, tmaxMs: s.ms(at), tmaxNs: s.ns(at), points });
   }
 }

@@ -375,6 +375,8 @@ function compileCall(n: Extract<ExprNode, { kind: 'function' }>, c: Compiler): E
   const arity = args.length;
   // A call site always passes the same number of arguments: only those domains can match.
   const domains = sigs.map(([d]) => d).filter((d) => d.length === arity);
+  // Numeric scripts call with floats nearly always: a float-only signature then matches on a typeof test.
+  const floatDomain = arity > 0 && domains.some((d) => d.every((t) => t === 'float'));
   const refNames = () => c.refs.map((r) => `"${r}"`);
   // One argument array per call site, refilled per call: a site never runs inside itself and the
   // builtins read their arguments without keeping the array.
@@ -387,7 +389,8 @@ function compileCall(n: Extract<ExprNode, { kind: 'function' }>, c: Compiler): E
         fail(`Failed to handle ${i + 1} argument: ${(err as Error).message}`);
       }
     }
-    let ok = false;
+    let ok = floatDomain;
+    for (let i = 0; i < arity && ok; i++) ok = typeof vals[i] === 'number';
     for (let d = 0; d < domains.length && !ok; d++) {
       const domain = domains[d]!;
       let i = 0;
