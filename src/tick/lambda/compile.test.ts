@@ -4,6 +4,7 @@ import { ManualClock } from '../../core/time.ts';
 import { LambdaError } from '../errors.ts';
 import { parseLambdaExpression } from '../parser.ts';
 import { compileLambda } from './compile.ts';
+import { lookupBuiltin } from './functions.ts';
 import type { LambdaScope } from './types.ts';
 
 function lambda(expr: string, clock?: ManualClock) {
@@ -175,4 +176,17 @@ test('floats compare with int literals on either side; regex operators still ref
   assert.equal(lambda('"i" > 2').eval(scope({ i: 3n })), true);
   assert.equal(err('"v" =~ 10', f), 'invalid comparison operator =~ for type float');
   assert.equal(err('"v" + 10', f), 'mismatched type to binary operator. got float + int. see bool(), int(), float(), string(), duration()');
+});
+
+test('one-float builtins take a direct path that agrees with their general call', () => {
+  for (const name of ['abs', 'float', 'sqrt', 'y0']) {
+    const f = lookupBuiltin(name)!;
+    assert.ok(f.float1, name);
+    for (const x of [-2.5, 0, 3, Number.NaN]) assert.deepEqual(f.float1(x), f.call([x], undefined, undefined as never), `${name}(${x})`);
+  }
+  assert.equal(lambda('abs(float("a" - "b")) / float("b") * 100.0').eval(scope({ a: 1.5, b: 3 })), 50);
+  // Other argument types still go through the signatures.
+  assert.equal(lambda('float("i")').eval(scope({ i: 2n })), 2);
+  assert.match(err('abs("i")', scope({ i: 2n })), /Cannot call function "abs" with args \("i": int\)/);
+  assert.match(err('abs("x")'), /argument "x" is missing/);
 });

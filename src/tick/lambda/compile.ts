@@ -381,14 +381,15 @@ function compileCall(n: Extract<ExprNode, { kind: 'function' }>, c: Compiler): E
   // One argument array per call site, refilled per call: a site never runs inside itself and the
   // builtins read their arguments without keeping the array.
   const vals: Val[] = new Array<Val>(arity).fill(MISSING);
-  return (s, st, ctx) => {
-    for (let i = 0; i < arity; i++) {
-      try {
-        vals[i] = args[i]!(s, st, ctx);
-      } catch (err) {
-        fail(`Failed to handle ${i + 1} argument: ${(err as Error).message}`);
-      }
+  const argument = (i: number, s: LambdaScope, st: unknown[], ctx: CallContext): Val => {
+    try {
+      return args[i]!(s, st, ctx);
+    } catch (err) {
+      return fail(`Failed to handle ${i + 1} argument: ${(err as Error).message}`);
     }
+  };
+  /** Checks `vals` against the signatures and calls the builtin with them. */
+  const call = (st: unknown[], ctx: CallContext): Val => {
     let ok = floatDomain;
     for (let i = 0; i < arity && ok; i++) ok = typeof vals[i] === 'number';
     for (let d = 0; d < domains.length && !ok; d++) {
@@ -415,6 +416,20 @@ function compileCall(n: Extract<ExprNode, { kind: 'function' }>, c: Compiler): E
     } catch (err) {
       return fail(`error calling "${name}": ${(err as Error).message}`);
     }
+  };
+  const float1 = f.float1;
+  if (float1 !== undefined && arity === 1) {
+    // A float argument (nearly always, in numeric scripts) needs no array, signature check or try.
+    return (s, st, ctx) => {
+      const v = argument(0, s, st, ctx);
+      if (typeof v === 'number') return float1(v);
+      vals[0] = v;
+      return call(st, ctx);
+    };
+  }
+  return (s, st, ctx) => {
+    for (let i = 0; i < arity; i++) vals[i] = argument(i, s, st, ctx);
+    return call(st, ctx);
   };
 }
 

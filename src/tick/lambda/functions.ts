@@ -21,6 +21,8 @@ export interface Builtin {
   readonly newState?: () => unknown;
   /** `args` is read during the call and never kept: each call site refills one array. */
   call(args: Val[], state: unknown, ctx: CallContext): Val;
+  /** What `call` returns for one float argument (never throwing), for call sites that skip the argument array. */
+  readonly float1?: (x: number) => number;
 }
 
 const FUNCS = new Map<string, Builtin>();
@@ -30,8 +32,9 @@ function def(
   sigs: ReadonlyArray<readonly [readonly TypeName[], TypeName]>,
   call: Builtin['call'],
   newState?: () => unknown,
+  float1?: (x: number) => number,
 ): void {
-  FUNCS.set(name, newState ? { name, sigs, call, newState } : { name, sigs, call });
+  FUNCS.set(name, newState ? { name, sigs, call, newState } : float1 ? { name, sigs, call, float1 } : { name, sigs, call });
 }
 
 export function lookupBuiltin(name: string): Builtin | undefined {
@@ -138,6 +141,8 @@ def(
     }
     return fail('value is not a float');
   },
+  undefined,
+  (x) => x,
 );
 
 /** strconv.FormatFloat(f, 'f', -1, 64). */
@@ -322,7 +327,7 @@ const MATH1: Record<string, (x: number) => number> = {
   y0: (x) => besselY(0, x),
   y1: (x) => besselY(1, x),
 };
-for (const [name, f] of Object.entries(MATH1)) def(name, F1, ([x]) => f(x as number));
+for (const [name, f] of Object.entries(MATH1)) def(name, F1, ([x]) => f(x as number), undefined, f);
 
 const MATH2: Record<string, (a: number, b: number) => number> = {
   atan2: Math.atan2,
