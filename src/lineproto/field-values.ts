@@ -2,6 +2,7 @@
 // line that lists the same field keys and kinds: what the series store appends, computed where the
 // body was scanned (on a parse worker, off the event loop, for large writes).
 
+import { bufferView } from '../core/bytes.ts';
 import { FIELD_BOOLEAN, FIELD_FLOAT, FIELD_INTEGER, FieldCursor, FLAG_FIELDS_ESCAPED, type LineColumns } from './point-batch.ts';
 
 /**
@@ -43,7 +44,7 @@ export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: nu
   const valueStart = new Int32Array(buffer, total * 8, length);
   const layoutFirst = new Int32Array(buffer, total * 8 + length * 4, length);
   const hasOthers = new Uint8Array(buffer, total * 8 + length * 8, length);
-  const body = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const body = bufferView(buf);
   const cursor = new FieldCursor();
   const starts: number[] = [];
   const ends: number[] = [];

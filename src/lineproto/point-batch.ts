@@ -1,6 +1,7 @@
 // The points of one write request, kept as offsets into the request body and decoded on demand.
 
-import type { FieldValue, Fields, Point, Tags } from '../core/point.ts';
+import { bufferView } from '../core/bytes.ts';
+import type { Fields, FieldValue, Point, Tags } from '../core/point.ts';
 import { type DecodedFields, decodeFieldValues } from './field-values.ts';
 import { TagSetCache } from './tag-set-cache.ts';
 
@@ -69,7 +70,7 @@ export class PointBatch {
     this.database = database;
     this.retentionPolicy = retentionPolicy;
     this.length = length;
-    this.#buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#buf = bufferView(buf);
     this.#cols = cols;
     this.timeMs = cols.timeMs;
     this.timeNs = cols.timeNs;

@@ -1,5 +1,6 @@
 // Little-endian binary writer and reader for WAL records and snapshots.
 
+import { rawBytes } from '../core/bytes.ts';
 import { storeCorrupt } from './errors.ts';
 
 /** Appends to a growing buffer; `finish()` returns the bytes written. */
@@ -69,7 +70,7 @@ export class ByteWriter {
 
   /** Writes the raw bytes of a typed array (host order is little-endian on every platform Node runs on). */
   typed(a: Float64Array | Int32Array | BigInt64Array | Uint8Array): void {
-    this.bytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    this.bytes(rawBytes(a));
   }
 
   /** Reserves four bytes now and fills them later (a length prefix). */

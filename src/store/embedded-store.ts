@@ -2,14 +2,14 @@
 // log with group commit and periodic snapshots, with retention enforced on a timer.
 
 import { crc32 } from 'node:zlib';
-import { type FieldType, type Fields, fieldType, type Point, type Tags } from '../core/point.ts';
+import { rawBytes } from '../core/bytes.ts';
+import { type Fields, type FieldType, fieldType, type Point, type Tags } from '../core/point.ts';
 import { type Clock, DAY, HOUR, systemClock } from '../core/time.ts';
 import { formatSeriesKey } from '../lineproto/format.ts';
 import { parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import { ByteReader, ByteWriter } from './codec.ts';
 import { type Column, type FrozenRows, SeriesColumns } from './columns.ts';
-import { type FieldLayout, FieldStager, type StagedFields } from './field-layouts.ts';
 import { type Disk, joinPath } from './disk.ts';
 import {
   databaseNotFound,
@@ -21,6 +21,7 @@ import {
   storeClosed,
   storeCorrupt,
 } from './errors.ts';
+import { type FieldLayout, FieldStager, type StagedFields } from './field-layouts.ts';
 import type {
   CreateDatabaseOptions,
   DatabaseInfo,
@@ -458,7 +459,7 @@ export class EmbeddedSeriesStore implements SeriesStore {
     const bodyLength = new ByteWriter(4);
     bodyLength.u32(body.length);
     // The times and the body go to the log as they are, without being copied into the record.
-    await this.#log(w, [bytesOf(batch.timeMs.subarray(0, n)), bytesOf(batch.timeNs.subarray(0, n)), bodyLength.finish(), body]);
+    await this.#log(w, [rawBytes(batch.timeMs.subarray(0, n)), rawBytes(batch.timeNs.subarray(0, n)), bodyLength.finish(), body]);
     return { written: n };
   }
 
@@ -1090,11 +1091,6 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Embedd
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
-
-/** A typed array's raw bytes (little-endian, as `ByteWriter.typed` writes them). */
-function bytesOf(a: Float64Array | Int32Array): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,9 +1,10 @@
 // Request bodies taken as raw bytes (line protocol, HOCON uploads), with gzip decoding under a size limit.
 
+import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { IncomingMessage } from 'node:http';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { bufferView } from '../../core/bytes.ts';
 import { defineError } from '../../core/errors.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -43,7 +44,7 @@ function readBody(
     done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
     return;
   }
-  const into = Number.isInteger(declared) && request.headers['content-encoding'] === undefined ? asBuffer(memory(declared)) : undefined;
+  const into = Number.isInteger(declared) && request.headers['content-encoding'] === undefined ? bufferView(memory(declared)) : undefined;
   const chunks: Buffer[] = [];
   let received = 0;
   const onData = (chunk: Buffer): void => {
@@ -73,10 +74,6 @@ function readBody(
   payload.on('end', onEnd);
   payload.on('error', onEnd);
   payload.resume();
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The body as bytes, gunzipped when the request says `Content-Encoding: gzip`. */
