@@ -10,13 +10,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Figure } from './support/figure.ts';
 import { findInfluxd, type Influxd, startInfluxd } from './support/influxd.ts';
-import { runIngestLoad } from './support/ingest-load.ts';
+import { runIngestLoad, warmUpFor } from './support/ingest-load.ts';
 import { startInductor } from './support/processes.ts';
 
 const LOAD = { points: 1_000_000, series: 1000, batch: 5000, conns: 4 };
 const ROUNDS = 3;
-/** 200,000 points of the same series, ending where the measured load starts. */
-const WARM_UP = { ...LOAD, points: 200_000, start: 1_700_000_000_000_000_000n - 200_000_000_000n };
+const WARM_UP = warmUpFor(LOAD);
 
 /** The warm-up, then the measured load; the rate of the measured load. */
 async function warmedLoad(writeUrl: string): Promise<number> {

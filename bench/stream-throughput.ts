@@ -3,16 +3,12 @@
 // (../shared/bench/ingest-load.mjs), plus the same load with no task as the baseline.
 
 import type { Figure } from './support/figure.ts';
-import { runIngestLoad } from './support/ingest-load.ts';
+import { runIngestLoad, warmUpFor } from './support/ingest-load.ts';
 import { startInductor } from './support/processes.ts';
 
 const LOAD = { points: 2_000_000, series: 1000, batch: 5000, conns: 4 };
-/**
- * Before the measured load, each server gets 200 s of the same data just before it (200,000
- * points), so that the figure is the steady state of a running server and not the JIT's warm-up
- * in its first second; windows, shifts and joins see one continuous timeline.
- */
-const WARM_UP = { ...LOAD, points: 200_000, start: 1_700_000_000_000_000_000n - 200_000_000_000n };
+/** Before the measured load, each server gets the same data just before it (see `warmUpFor`). */
+const WARM_UP = warmUpFor(LOAD);
 /** The seed task joins against 10 minutes earlier: 1,000 s of data at 1,000 series, 400 s of it joined. */
 const SEED_LOAD = { ...LOAD, points: 1_000_000 };
 

@@ -22,6 +22,20 @@ export interface LoadOptions {
   start?: bigint;
 }
 
+/** The generator's first timestamp when none is given (ns since the epoch). */
+const DEFAULT_START_NS = 1_700_000_000_000_000_000n;
+
+/**
+ * A warm-up for `load`: 200,000 points of the same series at one-second steps, ending where the
+ * load starts, so that a server is measured in steady state and windows, shifts and joins see one
+ * continuous timeline.
+ */
+export function warmUpFor(load: LoadOptions): LoadOptions {
+  const points = 200_000;
+  const seconds = BigInt(Math.ceil(points / load.series));
+  return { ...load, points, start: (load.start ?? DEFAULT_START_NS) - seconds * 1_000_000_000n };
+}
+
 export async function runIngestLoad(url: string, o: LoadOptions): Promise<LoadResult> {
   if (!existsSync(INGEST_LOAD)) throw new Error(`load generator not found at ${INGEST_LOAD}`);
   const args = [INGEST_LOAD, '--url', url, '--points', String(o.points), '--series', String(o.series), '--batch', String(o.batch), '--conns', String(o.conns)];
