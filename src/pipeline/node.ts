@@ -138,6 +138,19 @@ export class GroupStates<S extends GroupState> implements SlotStore {
 }
 
 /**
+ * What `receivePoint` reads and writes on every message. It runs with a receiver of every node
+ * kind, so fields of the node itself are megamorphic there (a stub-cache probe each); the fields
+ * of this one class are plain loads, which leaves one probe per message for the meter itself.
+ */
+class NodeMeter {
+  collected = 0;
+  calls = 0;
+  /** Set while a sampled call is timed; forwarding then measures the children's share. */
+  timing = false;
+  childMs = 0;
+}
+
+/**
  * Time one handler call in this many (a power of two, so the test is a mask) for the execution-time
  * average. Kapacitor samples one in ten; one in 64 gives the same moving average at a sixth of the
  * clock reads, which on a small pipeline cost as much as a node's own work.
@@ -155,16 +168,13 @@ export abstract class RunNode {
   readonly outs: Edge[] = [];
   /** Number of parents (join and union have several). */
   parentCount = 0;
-  collected = 0;
+  /** What every message updates, in an object of one shape for all node kinds (see NodeMeter). */
+  readonly #meter = new NodeMeter();
   errors = 0;
   /** Moving average of sampled handler times, in ns. */
   avgExecNs = 0;
   /** Per-group emitted counts, kept only while a stats node observes this node. */
   groupEmitted: Map<string, { group: Group; count: number }> | undefined;
-  #calls = 0;
-  /** Set while a sampled call is timed; forwarding then measures the children's share. */
-  #timing = false;
-  #childMs = 0;
 
   constructor(
     readonly spec: PipelineNode,
@@ -172,6 +182,15 @@ export abstract class RunNode {
   ) {
     this.name = spec.name;
     this.desc = spec.desc;
+  }
+
+  /** Messages received; DOT prints it as `processed`. */
+  get collected(): number {
+    return this.#meter.collected;
+  }
+
+  set collected(n: number) {
+    this.#meter.collected = n;
   }
 
   /** Node-specific counters shown in DOT and the task stats (alphabetical order is applied by the renderer). */
@@ -206,8 +225,9 @@ export abstract class RunNode {
   }
 
   receivePoint(p: Point, g: Group, parent: number): void {
-    this.collected++;
-    if ((++this.#calls & TIMING_SAMPLE_MASK) === 0 && !this.#timing) {
+    const m = this.#meter;
+    m.collected++;
+    if ((++m.calls & TIMING_SAMPLE_MASK) === 0 && !m.timing) {
       const start = this.#startTiming();
       this.#guard(() => this.onPoint(p, g, parent));
       this.#time(start);
@@ -221,8 +241,8 @@ export abstract class RunNode {
   }
 
   receiveBatch(b: Batch, parent: number): void {
-    this.collected++;
-    if (this.#timing) {
+    this.#meter.collected++;
+    if (this.#meter.timing) {
       this.#guard(() => this.onBatch(b, parent));
       return;
     }
@@ -248,15 +268,15 @@ export abstract class RunNode {
   }
 
   #startTiming(): number {
-    this.#timing = true;
-    this.#childMs = 0;
+    this.#meter.timing = true;
+    this.#meter.childMs = 0;
     return performance.now();
   }
 
   /** Records the node's own time: what its children took while it forwarded is left out. */
   #time(startMs: number): void {
-    this.#timing = false;
-    const ns = (performance.now() - startMs - this.#childMs) * 1e6;
+    this.#meter.timing = false;
+    const ns = (performance.now() - startMs - this.#meter.childMs) * 1e6;
     this.avgExecNs = this.avgExecNs === 0 ? ns : this.avgExecNs * 0.9 + ns * 0.1;
   }
 
@@ -296,26 +316,28 @@ export abstract class RunNode {
 
   protected emitPoint(p: Point, g: Group): void {
     if (this.groupEmitted !== undefined) this.#countGroup(g);
-    const t0 = this.#timing ? performance.now() : 0;
+    const m = this.#meter;
+    const t0 = m.timing ? performance.now() : 0;
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i];
       e.collected++;
       e.child.receivePoint(p, g, e.parentIndex);
     }
-    if (this.#timing) this.#childMs += performance.now() - t0;
+    if (m.timing) m.childMs += performance.now() - t0;
   }
 
   protected emitBatch(b: Batch): void {
     if (this.groupEmitted !== undefined) this.#countGroup(b.group);
-    const t0 = this.#timing ? performance.now() : 0;
+    const m = this.#meter;
+    const t0 = m.timing ? performance.now() : 0;
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i];
       e.collected++;
       e.child.receiveBatch(b, e.parentIndex);
     }
-    if (this.#timing) this.#childMs += performance.now() - t0;
+    if (m.timing) m.childMs += performance.now() - t0;
   }
 
   protected emitBarrier(g: Group, timeMs: number, timeNs: number): void {
