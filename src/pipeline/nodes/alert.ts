@@ -127,6 +127,8 @@ export class AlertNode extends StatefulNode<AlertGroupState> {
     if (!isLambda(v as never)) return undefined;
     const runner = new LambdaRunner(v as CompiledLambda);
     this.#runners[slot] = runner;
+    // A stateless lambda has no per-group state to look up (one memory load less per point).
+    if (!runner.stateful) return (p) => runner.bool(p);
     return (p) => runner.bool(p, this.#current?.lambdas[slot]);
   }
 
