@@ -12,7 +12,7 @@ import { StreamEngine } from '../src/pipeline/engine.ts';
 import { alertNodeFactory } from '../src/pipeline/nodes/alert.ts';
 import { compileTask } from '../src/tick/index.ts';
 import type { Figure } from './support/figure.ts';
-import { SEED } from './support/seed-task.ts';
+import { SEED } from './stream-throughput.ts';
 
 const SERIES = 1000;
 const BATCH = 5000;

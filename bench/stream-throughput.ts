@@ -5,13 +5,55 @@
 import type { Figure } from './support/figure.ts';
 import { runIngestLoad, warmUpFor } from './support/ingest-load.ts';
 import { startInductor } from './support/processes.ts';
-import { SEED } from './support/seed-task.ts';
 
 const LOAD = { points: 2_000_000, series: 1000, batch: 5000, conns: 4 };
 /** Before the measured load, each server gets the same data just before it (see `warmUpFor`). */
 const WARM_UP = warmUpFor(LOAD);
 /** The seed task joins against 10 minutes earlier: 1,000 s of data at 1,000 series, 400 s of it joined. */
 const SEED_LOAD = { ...LOAD, points: 1_000_000 };
+
+/** Seed 000 as its author wrote it (alert included), on the load generator's measurement and fields. */
+export const SEED = `var data = stream
+    |from()
+        .database('bench')
+        .retentionPolicy('autogen')
+        .measurement('cpu')
+        .groupBy(['host'])
+        .where(lambda: TRUE)
+    |eval(lambda: "usage_idle")
+        .as('value')
+var past = data
+    |shift(10m)
+var current = data
+var trigger = past
+    |join(current)
+        .as('past', 'current')
+    |eval(lambda: abs(float("current.value" - "past.value")) / float("past.value") * 100.0)
+        .keep()
+        .as('value')
+    |alert()
+        .crit(lambda: "value" > 10)
+        .stateChangesOnly()
+        .message('')
+        .id('bench-{{.Group}}')
+        .idTag('alertID')
+        .levelTag('level')
+        .messageField('message')
+        .durationField('duration')
+trigger
+    |eval(lambda: float("value"))
+        .as('value')
+        .keep()
+    |influxDBOut()
+        .create()
+        .database('chronograf')
+        .retentionPolicy('autogen')
+        .measurement('alerts')
+        .tag('alertName', 'bench')
+        .tag('triggerType', 'relative')
+trigger
+    |httpOut('output')
+`;
 
 const SHAPES: [string, string, string, typeof LOAD][] = [
   ['(a) from → where → httpOut', `stream|from().measurement('cpu').where(lambda: "usage_idle" > 50.0)|httpOut('out')`, '≥ 1,000,000', LOAD],
