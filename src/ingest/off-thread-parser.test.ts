@@ -46,6 +46,43 @@ describe('OffThreadParser', () => {
     assert.deepEqual(points(batch), points(parseLineProtocol(input, OPTIONS)));
   });
 
+  it('reuses the memory of a released body, reading only the bytes of the body written into it', async () => {
+    const pooling = new OffThreadParser(1, 0);
+    const long = body(300);
+    const first = pooling.allocate(long.length);
+    first.set(long);
+    const written = await pooling.parse(first, OPTIONS);
+    const memory = written.body().buffer;
+    pooling.release(written.body());
+    // A shorter body in the same memory: the longer body's bytes past its end stay unread.
+    const short = body(2);
+    const second = pooling.allocate(short.length);
+    assert.equal(second.buffer, memory, 'the released memory is lent again');
+    assert.equal(second.length, short.length);
+    second.set(short);
+    const batch = await pooling.parse(second, OPTIONS);
+    assert.deepEqual(batch.body(), short);
+    assert.deepEqual(points(batch), points(parseLineProtocol(Buffer.from(short), OPTIONS)));
+    await pooling.close();
+  });
+
+  it('never lends the memory of a body that was not released, nor of bodies it did not allocate', async () => {
+    const pooling = new OffThreadParser(1, 0);
+    const input = body(50);
+    const memory = pooling.allocate(input.length);
+    memory.set(input);
+    const kept = await pooling.parse(memory, OPTIONS);
+    const other = await pooling.parse(Buffer.from(input), OPTIONS);
+    pooling.release(other.body());
+    const next = pooling.allocate(input.length);
+    assert.notEqual(next.buffer, kept.body().buffer);
+    assert.notEqual(next.buffer, other.body().buffer);
+    next.fill(0);
+    assert.deepEqual(kept.body(), input);
+    assert.deepEqual(points(kept), points(parseLineProtocol(Buffer.from(input), OPTIONS)));
+    await pooling.close();
+  });
+
   it('allocates ordinary memory for bodies small enough to be parsed inline, and leaves it to the caller', async () => {
     const small = new OffThreadParser(1, 1024);
     const memory = small.allocate(10);

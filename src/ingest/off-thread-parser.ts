@@ -7,10 +7,13 @@ import { LineProtocolError } from '../lineproto/errors.ts';
 import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
-import { StagingBuffers } from './staging-buffers.ts';
+import { BufferPool } from './buffer-pool.ts';
 
 /** Below this size a worker round trip (about a tenth of a millisecond) costs more than it saves. */
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
+
+/** Body memory above this size is not kept for reuse, so that a few huge writes do not pin their memory. */
+const POOLED_BODY_MAX_BYTES = 8 * 1024 * 1024;
 
 /** One worker per core beyond the event loop's own, at most two: scanning is about a fifth of a write. */
 export function defaultParseWorkers(): number {
@@ -99,9 +102,12 @@ export class OffThreadParser {
   readonly #workers: ParseWorker[];
   readonly #minBytes: number;
   readonly #decodeFields: DecodeFieldsHint;
-  readonly #staging: StagingBuffers;
+  readonly #staging: BufferPool<SharedArrayBuffer>;
+  readonly #bodies: BufferPool<ArrayBuffer>;
   /** Buffers from `allocate` that `parse` may move to a worker. */
   readonly #owned = new WeakSet<ArrayBuffer>();
+  /** The same buffers back from a worker, holding a batch's body until `release`. */
+  readonly #returned = new WeakSet<ArrayBuffer>();
   #next = 0;
   #ids = 0;
 
@@ -110,19 +116,32 @@ export class OffThreadParser {
     this.#minBytes = minBytes;
     this.#decodeFields = decodeFields;
     // Enough for the bodies that are usually in flight at once, a few per worker.
-    this.#staging = new StagingBuffers(4 * Math.max(1, workers));
+    const keep = 4 * Math.max(1, workers);
+    this.#staging = new BufferPool((bytes) => new SharedArrayBuffer(bytes), keep);
+    // Not zero-filled: a body is read only as far as it was written (see `allocate`).
+    this.#bodies = new BufferPool((bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer, keep, POOLED_BODY_MAX_BYTES);
   }
 
   /**
    * Memory for a body of `length` bytes that `parse` then owns: a large body read straight into it
-   * (by the write route) is moved to the worker and back without a copy. The caller must not use it
-   * after handing it to `parse`, which detaches it.
+   * (by the write route) is moved to the worker and back without a copy. The caller must fill all
+   * of it (it may hold an earlier body's bytes) and not use it after handing it to `parse`, which
+   * detaches it. Its batch's body can be given back with `release` once the write is done.
    */
   allocate(length: number): Buffer {
     if (this.#workers.length === 0 || length < this.#minBytes) return Buffer.allocUnsafe(length);
-    const memory = Buffer.allocUnsafeSlow(length);
-    this.#owned.add(memory.buffer as ArrayBuffer);
-    return memory;
+    const buffer = this.#bodies.borrow(length);
+    this.#owned.add(buffer);
+    return Buffer.from(buffer, 0, length);
+  }
+
+  /**
+   * Takes back the memory of a batch's body once nothing reads the batch any more (the write is
+   * stored and answered); the next `allocate` may reuse it. Bodies it did not allocate are ignored.
+   */
+  release(body: Uint8Array): void {
+    const buffer = body.buffer as ArrayBuffer;
+    if (this.#returned.delete(buffer)) this.#bodies.release(buffer);
   }
 
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
@@ -146,16 +165,20 @@ export class OffThreadParser {
       }
     }
     if ('cols' in reply) {
-      const bytes = reply.body === undefined ? body : new Uint8Array(reply.body);
+      let bytes = body;
+      if (reply.body !== undefined) {
+        this.#returned.add(reply.body);
+        bytes = new Uint8Array(reply.body, 0, scan.length);
+      }
       return new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
     }
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
   }
 
-  /** Whether `body` is all of a buffer from `allocate`, not yet parsed. */
+  /** Whether `body` is the memory `allocate` gave for it (the start of a pooled buffer), not yet parsed. */
   #owns(body: Uint8Array): boolean {
-    return this.#owned.has(body.buffer as ArrayBuffer) && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    return this.#owned.has(body.buffer as ArrayBuffer) && body.byteOffset === 0;
   }
 
   /** Boots every worker now rather than at the first large body. */
