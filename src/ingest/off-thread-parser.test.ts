@@ -53,7 +53,7 @@ describe('OffThreadParser', () => {
     first.set(long);
     const written = await pooling.parse(first, OPTIONS);
     const memory = written.body().buffer;
-    pooling.release(written.body());
+    pooling.release(written);
     // A shorter body in the same memory: the longer body's bytes past its end stay unread.
     const short = body(2);
     const second = pooling.allocate(short.length);
@@ -73,7 +73,7 @@ describe('OffThreadParser', () => {
     memory.set(input);
     const kept = await pooling.parse(memory, OPTIONS);
     const other = await pooling.parse(Buffer.from(input), OPTIONS);
-    pooling.release(other.body());
+    pooling.release(other);
     const next = pooling.allocate(input.length);
     assert.notEqual(next.buffer, kept.body().buffer);
     assert.notEqual(next.buffer, other.body().buffer);
@@ -81,6 +81,23 @@ describe('OffThreadParser', () => {
     assert.deepEqual(kept.body(), input);
     assert.deepEqual(points(kept), points(parseLineProtocol(Buffer.from(input), OPTIONS)));
     await pooling.close();
+  });
+
+  it('scans into the columns of released batches without showing what they held before', async () => {
+    const decoding = new OffThreadParser(1, 0, () => true);
+    try {
+      // Many float fields first, then strings and long integers where those floats were.
+      const first = await decoding.parse(Buffer.from('cpu a=1.5,b=2.5,c=3.5,d=4.5 1\n'.repeat(400)), OPTIONS);
+      decoding.release(first);
+      const input = Buffer.from(`${'m,host=a s="x",big=1234567890123456789i,ok=t 2\n'.repeat(3)}m,host=b v=7i 3\n`);
+      const batch = await decoding.parse(input, OPTIONS);
+      const inline = parseLineProtocol(Buffer.from(input), OPTIONS);
+      assert.deepEqual(batch.decodedFields(), inline.decodedFields());
+      assert.deepEqual(points(batch), points(inline));
+      assert.deepEqual([...batch.timeMs.subarray(0, batch.length)], [...inline.timeMs.subarray(0, inline.length)]);
+    } finally {
+      await decoding.close();
+    }
   });
 
   it('allocates ordinary memory for bodies small enough to be parsed inline, and leaves it to the caller', async () => {

@@ -15,6 +15,17 @@ export const OFF_THREAD_MIN_BYTES = 64 * 1024;
 /** Body memory above this size is not kept for reuse, so that a few huge writes do not pin their memory. */
 const POOLED_BODY_MAX_BYTES = 8 * 1024 * 1024;
 
+/** Released column buffers held until the next body takes them to a worker. */
+const SPARE_LIMIT = 8;
+
+/** Memory of a batch scanned on a worker that `release` takes back. */
+interface Lent {
+  /** The body's buffer when it came from `allocate`. */
+  body: ArrayBuffer | undefined;
+  /** The buffers of its columns and decoded fields. */
+  columns: ArrayBuffer[];
+}
+
 /** One worker per core beyond the event loop's own, at most two: scanning is about a fifth of a write. */
 export function defaultParseWorkers(): number {
   return Math.max(0, Math.min(2, availableParallelism() - 1));
@@ -51,7 +62,8 @@ class ParseWorker {
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
       // A buffer of this thread's own (from `allocate`) is moved, and comes back with the reply.
-      worker.postMessage(request, request.body instanceof SharedArrayBuffer ? [] : [request.body]);
+      const moved = request.body instanceof SharedArrayBuffer ? request.spare : [request.body, ...request.spare];
+      worker.postMessage(request, moved);
     });
   }
 
@@ -106,8 +118,9 @@ export class OffThreadParser {
   readonly #bodies: BufferPool<ArrayBuffer>;
   /** Buffers from `allocate` that `parse` may move to a worker. */
   readonly #owned = new WeakSet<ArrayBuffer>();
-  /** The same buffers back from a worker, holding a batch's body until `release`. */
-  readonly #returned = new WeakSet<ArrayBuffer>();
+  readonly #lent = new WeakMap<PointBatch, Lent>();
+  /** Column buffers of released batches, for the next body to take to a worker. */
+  #spare: ArrayBuffer[] = [];
   #next = 0;
   #ids = 0;
 
@@ -126,7 +139,7 @@ export class OffThreadParser {
    * Memory for a body of `length` bytes that `parse` then owns: a large body read straight into it
    * (by the write route) is moved to the worker and back without a copy. The caller must fill all
    * of it (it may hold an earlier body's bytes) and not use it after handing it to `parse`, which
-   * detaches it. Its batch's body can be given back with `release` once the write is done.
+   * detaches it. Its batch's memory can be given back with `release` once the write is done.
    */
   allocate(length: number): Buffer {
     if (this.#workers.length === 0 || length < this.#minBytes) return Buffer.allocUnsafe(length);
@@ -136,19 +149,25 @@ export class OffThreadParser {
   }
 
   /**
-   * Takes back the memory of a batch's body once nothing reads the batch any more (the write is
-   * stored and answered); the next `allocate` may reuse it. Bodies it did not allocate are ignored.
+   * Takes back the memory of a batch from `parse` once nothing reads the batch any more (the write
+   * is stored and answered): its body for the next `allocate` when it came from there, and the
+   * columns a worker scanned it into for the worker to reuse. Other batches are ignored.
    */
-  release(body: Uint8Array): void {
-    const buffer = body.buffer as ArrayBuffer;
-    if (this.#returned.delete(buffer)) this.#bodies.release(buffer);
+  release(batch: PointBatch): void {
+    const lent = this.#lent.get(batch);
+    if (lent === undefined) return;
+    this.#lent.delete(batch);
+    if (lent.body !== undefined) this.#bodies.release(lent.body);
+    for (const buffer of lent.columns) if (this.#spare.length < SPARE_LIMIT) this.#spare.push(buffer);
   }
 
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
     if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
     const worker = this.#workers[this.#next++ % this.#workers.length];
     const decodeFields = this.#decodeFields(options.database);
-    const scan = { id: this.#ids++, length: body.length, precision: options.precision, now: options.now, decodeFields };
+    const spare = this.#spare;
+    this.#spare = [];
+    const scan = { id: this.#ids++, length: body.length, precision: options.precision, now: options.now, decodeFields, spare };
     let reply: ScanReply;
     if (this.#owns(body)) {
       this.#owned.delete(body.buffer as ArrayBuffer);
@@ -165,12 +184,12 @@ export class OffThreadParser {
       }
     }
     if ('cols' in reply) {
-      let bytes = body;
-      if (reply.body !== undefined) {
-        this.#returned.add(reply.body);
-        bytes = new Uint8Array(reply.body, 0, scan.length);
-      }
-      return new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
+      const bytes = reply.body === undefined ? body : new Uint8Array(reply.body, 0, scan.length);
+      const batch = new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
+      const columns = [reply.cols.lineStart.buffer as ArrayBuffer];
+      if (reply.fields !== undefined) columns.push(reply.fields.numbers.buffer as ArrayBuffer);
+      this.#lent.set(batch, { body: reply.body, columns });
+      return batch;
     }
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);

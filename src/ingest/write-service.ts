@@ -40,8 +40,8 @@ export interface WriteServiceOptions {
   parse?: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
   /** Memory for a body that `parse` takes without copying it (OffThreadParser's `allocate` in the server). */
   allocate?: (length: number) => Uint8Array;
-  /** Takes back a stored and answered write's body for reuse (OffThreadParser's `release` in the server). */
-  release?: (body: Uint8Array) => void;
+  /** Takes back the memory of a stored and answered write for reuse (OffThreadParser's `release` in the server). */
+  release?: (batch: PointBatch) => void;
 }
 
 export class WriteService {
@@ -51,7 +51,7 @@ export class WriteService {
   readonly #durable: ((batch: PointBatch) => Promise<void>) | undefined;
   readonly #parse: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
   readonly #allocate: (length: number) => Uint8Array;
-  readonly #release: (body: Uint8Array) => void;
+  readonly #release: (batch: PointBatch) => void;
   readonly stats: WriteStats = { writeRequests: 0, writeBytes: 0, pointsWrittenOk: 0, pointsWrittenFail: 0 };
 
   constructor(router: PointRouter, clock: Clock, options: WriteServiceOptions = {}) {
@@ -101,7 +101,7 @@ export class WriteService {
     // Nothing reads the write any more: stream tasks took what they keep while it was published,
     // and the stores are done with it once it is durable. (A failed write keeps its memory: a
     // store may still be reading it.)
-    this.#release(batch.body());
+    this.#release(batch);
     return batch.length;
   }
 }

@@ -3,7 +3,16 @@
 // body was scanned (on a parse worker, off the event loop, for large writes).
 
 import { bufferView } from '../core/bytes.ts';
-import { FIELD_BOOLEAN, FIELD_FLOAT, FIELD_INTEGER, FieldCursor, FLAG_FIELDS_ESCAPED, type LineColumns } from './point-batch.ts';
+import {
+  type ColumnMemory,
+  FIELD_BOOLEAN,
+  FIELD_FLOAT,
+  FIELD_INTEGER,
+  FieldCursor,
+  FLAG_FIELDS_ESCAPED,
+  freshMemory,
+  type LineColumns,
+} from './point-batch.ts';
 
 /**
  * Line i's fields are values [valueStart[i], valueStart[i] + fieldCount) in body order. Floats,
@@ -33,13 +42,14 @@ const NO_KEY = (): string => '';
 
 /**
  * Decodes every line's field values. Lines are compared with the previous line's layout first
- * (writers repeat one layout), then looked up by a hash of their keys and kinds.
+ * (writers repeat one layout), then looked up by a hash of their keys and kinds. Every value of the
+ * result is written here, so `memory` may give a buffer holding anything.
  */
-export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: number): DecodedFields {
+export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: number, memory: ColumnMemory = freshMemory): DecodedFields {
   let total = 0;
   for (let i = 0; i < length; i++) total += cols.fieldCount[i];
   // One buffer for all four arrays, so that a worker hands them back in one transfer.
-  const buffer = new ArrayBuffer(total * 8 + length * 9);
+  const buffer = memory(total * 8 + length * 9);
   const numbers = new Float64Array(buffer, 0, total);
   const valueStart = new Int32Array(buffer, total * 8, length);
   const layoutFirst = new Int32Array(buffer, total * 8 + length * 4, length);
@@ -66,9 +76,12 @@ export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: nu
       else if (kind === FIELD_INTEGER) {
         const small = cursor.smallInteger();
         if (small === undefined) others = 1;
-        else numbers[j] = small;
+        numbers[j] = small ?? 0;
       } else if (kind === FIELD_BOOLEAN) numbers[j] = cursor.boolean() ? 1 : 0;
-      else others = 1;
+      else {
+        others = 1;
+        numbers[j] = 0;
+      }
       j++;
       k++;
     }
