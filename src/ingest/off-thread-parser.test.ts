@@ -15,6 +15,13 @@ function body(lines: number, extra = ''): Buffer {
   return Buffer.from(text + extra);
 }
 
+/** Parses `input` as the write route does: read into memory the parser allocated. */
+function parseAllocated(parser: OffThreadParser, input: Buffer): Promise<PointBatch> {
+  const memory = parser.allocate(input.length);
+  memory.set(input);
+  return parser.parse(memory, OPTIONS);
+}
+
 function points(batch: PointBatch) {
   return Array.from({ length: batch.length }, (_, i) => batch.point(i));
 }
@@ -48,10 +55,7 @@ describe('OffThreadParser', () => {
 
   it('reuses the memory of a released body, reading only the bytes of the body written into it', async () => {
     const pooling = new OffThreadParser(1, 0);
-    const long = body(300);
-    const first = pooling.allocate(long.length);
-    first.set(long);
-    const written = await pooling.parse(first, OPTIONS);
+    const written = await parseAllocated(pooling, body(300));
     const memory = written.body().buffer;
     pooling.release(written);
     // A shorter body in the same memory: the longer body's bytes past its end stay unread.
@@ -69,9 +73,7 @@ describe('OffThreadParser', () => {
   it('never lends the memory of a body that was not released, nor of bodies it did not allocate', async () => {
     const pooling = new OffThreadParser(1, 0);
     const input = body(50);
-    const memory = pooling.allocate(input.length);
-    memory.set(input);
-    const kept = await pooling.parse(memory, OPTIONS);
+    const kept = await parseAllocated(pooling, input);
     const other = await pooling.parse(Buffer.from(input), OPTIONS);
     pooling.release(other);
     const next = pooling.allocate(input.length);
