@@ -3,6 +3,7 @@
 // body was scanned (on a parse worker, off the event loop, for large writes).
 
 import { bufferView } from '../core/bytes.ts';
+import { sameRange } from './byte-ranges.ts';
 import {
   type ColumnMemory,
   FIELD_BOOLEAN,
@@ -55,6 +56,7 @@ export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: nu
   const layoutFirst = new Int32Array(buffer, total * 8 + length * 4, length);
   const hasOthers = new Uint8Array(buffer, total * 8 + length * 8, length);
   const body = bufferView(buf);
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const cursor = new FieldCursor();
   const starts: number[] = [];
   const ends: number[] = [];
@@ -86,34 +88,29 @@ export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: nu
       k++;
     }
     hasOthers[i] = others;
-    if (current === undefined || !sameLayout(body, current, starts, ends, kinds, k)) current = findLayout(body, byHash, starts, ends, kinds, k, i);
+    if (current === undefined || !sameLayout(view, body, current, starts, ends, kinds, k)) current = findLayout(view, body, byHash, starts, ends, kinds, k, i);
     layoutFirst[i] = current.first;
   }
   return { valueStart, layoutFirst, hasOthers, numbers };
 }
 
-function sameLayout(buf: Buffer, layout: Layout, starts: number[], ends: number[], kinds: number[], count: number): boolean {
+function sameLayout(view: DataView, buf: Buffer, layout: Layout, starts: number[], ends: number[], kinds: number[], count: number): boolean {
   if (layout.kinds.length !== count) return false;
   for (let k = 0; k < count; k++) {
-    if (layout.kinds[k] !== kinds[k]) return false;
-    const a = layout.keyStarts[k];
-    const b = starts[k];
-    const len = ends[k] - b;
-    if (layout.keyEnds[k] - a !== len) return false;
-    for (let q = 0; q < len; q++) if (buf[a + q] !== buf[b + q]) return false;
+    if (layout.kinds[k] !== kinds[k] || !sameRange(view, buf, layout.keyStarts[k], layout.keyEnds[k], starts[k], ends[k])) return false;
   }
   return true;
 }
 
 /** The body's layout with these keys and kinds, added with line `i` as its first line if new. */
-function findLayout(buf: Buffer, byHash: Map<number, Layout>, starts: number[], ends: number[], kinds: number[], count: number, i: number): Layout {
+function findLayout(view: DataView, buf: Buffer, byHash: Map<number, Layout>, starts: number[], ends: number[], kinds: number[], count: number, i: number): Layout {
   let h = 0x811c9dc5;
   for (let k = 0; k < count; k++) {
     h = Math.imul(h ^ kinds[k], 0x01000193);
     for (let q = starts[k]; q < ends[k]; q++) h = Math.imul(h ^ buf[q], 0x01000193);
   }
   const head = byHash.get(h);
-  for (let l = head; l !== undefined; l = l.next) if (sameLayout(buf, l, starts, ends, kinds, count)) return l;
+  for (let l = head; l !== undefined; l = l.next) if (sameLayout(view, buf, l, starts, ends, kinds, count)) return l;
   const layout: Layout = { first: i, keyStarts: starts.slice(0, count), keyEnds: ends.slice(0, count), kinds: kinds.slice(0, count), next: head };
   byHash.set(h, layout);
   return layout;

@@ -4,6 +4,7 @@
 import type { Instant } from '../core/time.ts';
 import { type ColumnMemory, FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, freshMemory, type LineColumns, PointBatch } from './point-batch.ts';
 import { type Precision, PRECISION_NS } from './precision.ts';
+import { sameRange } from './byte-ranges.ts';
 import { LineProtocolError, type LineError } from './errors.ts';
 
 export interface ParseOptions {
@@ -162,15 +163,6 @@ function hashKey(view: DataView, buf: Uint8Array, start: number, end: number): n
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
   return h & 0x3fffffff;
-}
-
-function sameRange(view: DataView, buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  const length = aEnd - aStart;
-  if (length !== bEnd - bStart) return false;
-  let k = 0;
-  for (; k + 4 <= length; k += 4) if (view.getInt32(aStart + k, true) !== view.getInt32(bStart + k, true)) return false;
-  for (; k < length; k++) if (buf[aStart + k] !== buf[bStart + k]) return false;
-  return true;
 }
 
 function lineError(buf: Uint8Array, fault: LineFault, line: number, start: number, end: number): LineError {
