@@ -113,6 +113,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     durable: (batch) => series.rawWrites.settled(batch),
     parse: (body, parseOptions) => parser.parse(body, parseOptions),
     allocate: (length) => parser.allocate(length),
+    release: (batch) => parser.release(batch),
   });
   const engine = new StreamEngine({
     clock,

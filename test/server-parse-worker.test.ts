@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { PointBatch } from '../src/lineproto/point-batch.ts';
 import { OFF_THREAD_MIN_BYTES } from '../src/ingest/off-thread-parser.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { readJson, startTestServer, type TestServer } from './support/test-server.ts';
 
 function bigBody(lines: number): string {
   let text = '';
@@ -53,5 +53,53 @@ describe('large writes on the parse worker', () => {
     assert.equal(res.status, 400);
     assert.equal(await res.text(), "unable to parse 'cpu usage=': missing field value (line 3001, column 11)\n");
     assert.equal(received.length, 0);
+  });
+});
+
+describe('large stored writes whose bodies reuse the memory of earlier ones', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({
+      configure: (c) => {
+        c.sections.ingest = { 'parse-workers': 1 };
+        c.sections.storage = { databases: [{ name: 'kept', 'store-raw-writes': true }] };
+      },
+    });
+  });
+  after(() => t.stop());
+
+  /** Write `w`: `lines` points of its own values and times, so that any stale byte shows in the sums. */
+  function write(w: number, lines: number): Promise<Response> {
+    let text = '';
+    for (let i = 0; i < lines; i++) text += `m,host=h${i % 20} v=${w * 100_000 + i}i,f=${w}.25 ${(w * 100_000 + i) * 1_000_000_000}\n`;
+    return fetch(`${t.url}/write?db=kept`, { method: 'POST', body: text });
+  }
+
+  async function totals(server: TestServer): Promise<number[]> {
+    const q = encodeURIComponent('SELECT count(v), sum(v), sum(f) FROM m');
+    const body = await readJson(await fetch(`${server.url}/query?db=kept&q=${q}`));
+    return body.results[0].series[0].values[0].slice(1);
+  }
+
+  it('stores every point exactly, longer and shorter bodies alike, and again after a restart', async () => {
+    // Sizes go down and up, so that later bodies land in memory holding longer or shorter earlier ones.
+    const sizes = [6000, 2500, 5000, 3000, 3000, 4500];
+    for (let w = 0; w < 3; w++) assert.equal((await write(w, sizes[w])).status, 204);
+    const concurrent = await Promise.all([3, 4, 5].map((w) => write(w, sizes[w])));
+    assert.deepEqual(
+      concurrent.map((r) => r.status),
+      [204, 204, 204],
+    );
+    let count = 0;
+    let sumV = 0;
+    let sumF = 0;
+    sizes.forEach((lines, w) => {
+      count += lines;
+      sumV += w * 100_000 * lines + (lines * (lines - 1)) / 2;
+      sumF += (w + 0.25) * lines;
+    });
+    assert.deepEqual(await totals(t), [count, sumV, sumF]);
+    t = await t.restart();
+    assert.deepEqual(await totals(t), [count, sumV, sumF]);
   });
 });

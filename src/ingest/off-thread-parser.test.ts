@@ -15,6 +15,13 @@ function body(lines: number, extra = ''): Buffer {
   return Buffer.from(text + extra);
 }
 
+/** Parses `input` as the write route does: read into memory the parser allocated. */
+function parseAllocated(parser: OffThreadParser, input: Buffer): Promise<PointBatch> {
+  const memory = parser.allocate(input.length);
+  memory.set(input);
+  return parser.parse(memory, OPTIONS);
+}
+
 function points(batch: PointBatch) {
   return Array.from({ length: batch.length }, (_, i) => batch.point(i));
 }
@@ -44,6 +51,55 @@ describe('OffThreadParser', () => {
     assert.equal(memory.length, 0, 'the memory was transferred, not copied');
     assert.deepEqual(batch.body(), input);
     assert.deepEqual(points(batch), points(parseLineProtocol(input, OPTIONS)));
+  });
+
+  it('reuses the memory of a released body, reading only the bytes of the body written into it', async () => {
+    const pooling = new OffThreadParser(1, 0);
+    const written = await parseAllocated(pooling, body(300));
+    const memory = written.body().buffer;
+    pooling.release(written);
+    // A shorter body in the same memory: the longer body's bytes past its end stay unread.
+    const short = body(2);
+    const second = pooling.allocate(short.length);
+    assert.equal(second.buffer, memory, 'the released memory is lent again');
+    assert.equal(second.length, short.length);
+    second.set(short);
+    const batch = await pooling.parse(second, OPTIONS);
+    assert.deepEqual(batch.body(), short);
+    assert.deepEqual(points(batch), points(parseLineProtocol(Buffer.from(short), OPTIONS)));
+    await pooling.close();
+  });
+
+  it('never lends the memory of a body that was not released, nor of bodies it did not allocate', async () => {
+    const pooling = new OffThreadParser(1, 0);
+    const input = body(50);
+    const kept = await parseAllocated(pooling, input);
+    const other = await pooling.parse(Buffer.from(input), OPTIONS);
+    pooling.release(other);
+    const next = pooling.allocate(input.length);
+    assert.notEqual(next.buffer, kept.body().buffer);
+    assert.notEqual(next.buffer, other.body().buffer);
+    next.fill(0);
+    assert.deepEqual(kept.body(), input);
+    assert.deepEqual(points(kept), points(parseLineProtocol(Buffer.from(input), OPTIONS)));
+    await pooling.close();
+  });
+
+  it('scans into the columns of released batches without showing what they held before', async () => {
+    const decoding = new OffThreadParser(1, 0, () => true);
+    try {
+      // Many float fields first, then strings and long integers where those floats were.
+      const first = await decoding.parse(Buffer.from('cpu a=1.5,b=2.5,c=3.5,d=4.5 1\n'.repeat(400)), OPTIONS);
+      decoding.release(first);
+      const input = Buffer.from(`${'m,host=a s="x",big=1234567890123456789i,ok=t 2\n'.repeat(3)}m,host=b v=7i 3\n`);
+      const batch = await decoding.parse(input, OPTIONS);
+      const inline = parseLineProtocol(Buffer.from(input), OPTIONS);
+      assert.deepEqual(batch.decodedFields(), inline.decodedFields());
+      assert.deepEqual(points(batch), points(inline));
+      assert.deepEqual([...batch.timeMs.subarray(0, batch.length)], [...inline.timeMs.subarray(0, inline.length)]);
+    } finally {
+      await decoding.close();
+    }
   });
 
   it('allocates ordinary memory for bodies small enough to be parsed inline, and leaves it to the caller', async () => {

@@ -7,10 +7,24 @@ import { LineProtocolError } from '../lineproto/errors.ts';
 import { type ParseOptions, parseLineProtocol } from '../lineproto/parse.ts';
 import { PointBatch } from '../lineproto/point-batch.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
-import { StagingBuffers } from './staging-buffers.ts';
+import { BufferPool } from './buffer-pool.ts';
 
 /** Below this size a worker round trip (about a tenth of a millisecond) costs more than it saves. */
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
+
+/** Body memory above this size is not kept for reuse, so that a few huge writes do not pin their memory. */
+const POOLED_BODY_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Released column buffers held until the next body takes them to a worker. */
+const SPARE_LIMIT = 8;
+
+/** Memory of a batch scanned on a worker that `release` takes back. */
+interface Lent {
+  /** The body's buffer when it came from `allocate`. */
+  body: ArrayBuffer | undefined;
+  /** The buffers of its columns and decoded fields. */
+  columns: ArrayBuffer[];
+}
 
 /** One worker per core beyond the event loop's own, at most two: scanning is about a fifth of a write. */
 export function defaultParseWorkers(): number {
@@ -48,7 +62,8 @@ class ParseWorker {
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
       // A buffer of this thread's own (from `allocate`) is moved, and comes back with the reply.
-      worker.postMessage(request, request.body instanceof SharedArrayBuffer ? [] : [request.body]);
+      const moved = request.body instanceof SharedArrayBuffer ? request.spare : [request.body, ...request.spare];
+      worker.postMessage(request, moved);
     });
   }
 
@@ -99,9 +114,13 @@ export class OffThreadParser {
   readonly #workers: ParseWorker[];
   readonly #minBytes: number;
   readonly #decodeFields: DecodeFieldsHint;
-  readonly #staging: StagingBuffers;
+  readonly #staging: BufferPool<SharedArrayBuffer>;
+  readonly #bodies: BufferPool<ArrayBuffer>;
   /** Buffers from `allocate` that `parse` may move to a worker. */
   readonly #owned = new WeakSet<ArrayBuffer>();
+  readonly #lent = new WeakMap<PointBatch, Lent>();
+  /** Column buffers of released batches, for the next body to take to a worker. */
+  #spare: ArrayBuffer[] = [];
   #next = 0;
   #ids = 0;
 
@@ -110,26 +129,45 @@ export class OffThreadParser {
     this.#minBytes = minBytes;
     this.#decodeFields = decodeFields;
     // Enough for the bodies that are usually in flight at once, a few per worker.
-    this.#staging = new StagingBuffers(4 * Math.max(1, workers));
+    const keep = 4 * Math.max(1, workers);
+    this.#staging = new BufferPool((bytes) => new SharedArrayBuffer(bytes), keep);
+    // Not zero-filled: a body is read only as far as it was written (see `allocate`).
+    this.#bodies = new BufferPool((bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer, keep, POOLED_BODY_MAX_BYTES);
   }
 
   /**
    * Memory for a body of `length` bytes that `parse` then owns: a large body read straight into it
-   * (by the write route) is moved to the worker and back without a copy. The caller must not use it
-   * after handing it to `parse`, which detaches it.
+   * (by the write route) is moved to the worker and back without a copy. The caller must fill all
+   * of it (it may hold an earlier body's bytes) and not use it after handing it to `parse`, which
+   * detaches it. Its batch's memory can be given back with `release` once the write is done.
    */
   allocate(length: number): Buffer {
     if (this.#workers.length === 0 || length < this.#minBytes) return Buffer.allocUnsafe(length);
-    const memory = Buffer.allocUnsafeSlow(length);
-    this.#owned.add(memory.buffer as ArrayBuffer);
-    return memory;
+    const buffer = this.#bodies.borrow(length);
+    this.#owned.add(buffer);
+    return Buffer.from(buffer, 0, length);
+  }
+
+  /**
+   * Takes back the memory of a batch from `parse` once nothing reads the batch any more (the write
+   * is stored and answered): its body for the next `allocate` when it came from there, and the
+   * columns a worker scanned it into for the worker to reuse. Other batches are ignored.
+   */
+  release(batch: PointBatch): void {
+    const lent = this.#lent.get(batch);
+    if (lent === undefined) return;
+    this.#lent.delete(batch);
+    if (lent.body !== undefined) this.#bodies.release(lent.body);
+    for (const buffer of lent.columns) if (this.#spare.length < SPARE_LIMIT) this.#spare.push(buffer);
   }
 
   async parse(body: Uint8Array, options: ParseOptions): Promise<PointBatch> {
     if (this.#workers.length === 0 || body.length < this.#minBytes) return parseLineProtocol(body, options);
     const worker = this.#workers[this.#next++ % this.#workers.length];
     const decodeFields = this.#decodeFields(options.database);
-    const scan = { id: this.#ids++, length: body.length, precision: options.precision, now: options.now, decodeFields };
+    const spare = this.#spare;
+    this.#spare = [];
+    const scan = { id: this.#ids++, length: body.length, precision: options.precision, now: options.now, decodeFields, spare };
     let reply: ScanReply;
     if (this.#owns(body)) {
       this.#owned.delete(body.buffer as ArrayBuffer);
@@ -146,16 +184,20 @@ export class OffThreadParser {
       }
     }
     if ('cols' in reply) {
-      const bytes = reply.body === undefined ? body : new Uint8Array(reply.body);
-      return new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
+      const bytes = reply.body === undefined ? body : new Uint8Array(reply.body, 0, scan.length);
+      const batch = new PointBatch(options.database, options.retentionPolicy, bytes, reply.length, reply.cols, reply.fields);
+      const columns = [reply.cols.lineStart.buffer as ArrayBuffer];
+      if (reply.fields !== undefined) columns.push(reply.fields.numbers.buffer as ArrayBuffer);
+      this.#lent.set(batch, { body: reply.body, columns });
+      return batch;
     }
     if ('lineErrors' in reply) throw new LineProtocolError(reply.lineErrors);
     throw new Error(reply.failure);
   }
 
-  /** Whether `body` is all of a buffer from `allocate`, not yet parsed. */
+  /** Whether `body` is the memory `allocate` gave for it (the start of a pooled buffer), not yet parsed. */
   #owns(body: Uint8Array): boolean {
-    return this.#owned.has(body.buffer as ArrayBuffer) && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    return this.#owned.has(body.buffer as ArrayBuffer) && body.byteOffset === 0;
   }
 
   /** Boots every worker now rather than at the first large body. */

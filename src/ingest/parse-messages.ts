@@ -18,6 +18,8 @@ export interface ScanRequest {
   readonly now: Instant;
   /** Also decode the field values (for a write the series store will keep). */
   readonly decodeFields: boolean;
+  /** Column buffers of released batches, transferred for the worker to reuse. */
+  readonly spare: ArrayBuffer[];
 }
 
 /**

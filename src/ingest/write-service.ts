@@ -40,6 +40,8 @@ export interface WriteServiceOptions {
   parse?: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
   /** Memory for a body that `parse` takes without copying it (OffThreadParser's `allocate` in the server). */
   allocate?: (length: number) => Uint8Array;
+  /** Takes back the memory of a stored and answered write for reuse (OffThreadParser's `release` in the server). */
+  release?: (batch: PointBatch) => void;
 }
 
 export class WriteService {
@@ -49,6 +51,7 @@ export class WriteService {
   readonly #durable: ((batch: PointBatch) => Promise<void>) | undefined;
   readonly #parse: (body: Uint8Array, options: ParseOptions) => PointBatch | Promise<PointBatch>;
   readonly #allocate: (length: number) => Uint8Array;
+  readonly #release: (batch: PointBatch) => void;
   readonly stats: WriteStats = { writeRequests: 0, writeBytes: 0, pointsWrittenOk: 0, pointsWrittenFail: 0 };
 
   constructor(router: PointRouter, clock: Clock, options: WriteServiceOptions = {}) {
@@ -58,6 +61,7 @@ export class WriteService {
     this.#durable = options.durable;
     this.#parse = options.parse ?? parseLineProtocol;
     this.#allocate = options.allocate ?? Buffer.allocUnsafe;
+    this.#release = options.release ?? (() => {});
   }
 
   /** Memory to receive a body of `length` bytes into, of the kind the parser takes as it is. */
@@ -94,6 +98,10 @@ export class WriteService {
       if (this.#durable !== undefined) await this.#durable(batch);
     }
     this.stats.pointsWrittenOk += batch.length;
+    // Nothing reads the write any more: stream tasks took what they keep while it was published,
+    // and the stores are done with it once it is durable. (A failed write keeps its memory: a
+    // store may still be reading it.)
+    this.#release(batch);
     return batch.length;
   }
 }

@@ -2,8 +2,9 @@
 // offsets, so that points are only decoded into strings and objects when somebody asks for them.
 
 import type { Instant } from '../core/time.ts';
-import { FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, type LineColumns, PointBatch } from './point-batch.ts';
+import { type ColumnMemory, FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, freshMemory, type LineColumns, PointBatch } from './point-batch.ts';
 import { type Precision, PRECISION_NS } from './precision.ts';
+import { sameRange } from './byte-ranges.ts';
 import { LineProtocolError, type LineError } from './errors.ts';
 
 export interface ParseOptions {
@@ -64,10 +65,11 @@ export interface ScannedLines {
 /**
  * The scanning half of parseLineProtocol, with nothing but typed arrays over one ArrayBuffer in its
  * result, so that it can run on a worker thread and hand the columns back by transferring that
- * buffer. Throws LineProtocolError.
+ * buffer (taken from `memory`, which a worker fills with the buffers of released batches). Throws
+ * LineProtocolError.
  */
-export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant): ScannedLines {
-  const out = new BatchBuilder(estimateLines(buf));
+export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant, memory: ColumnMemory = freshMemory): ScannedLines {
+  const out = new BatchBuilder(estimateLines(buf), memory);
   const unitNs = PRECISION_NS[precision];
   const errors = scanBody(buf, out, unitNs, truncateNow(now, unitNs));
   if (errors.length > 0) throw new LineProtocolError(errors);
@@ -161,15 +163,6 @@ function hashKey(view: DataView, buf: Uint8Array, start: number, end: number): n
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
   return h & 0x3fffffff;
-}
-
-function sameRange(view: DataView, buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  const length = aEnd - aStart;
-  if (length !== bEnd - bStart) return false;
-  let k = 0;
-  for (; k + 4 <= length; k += 4) if (view.getInt32(aStart + k, true) !== view.getInt32(bStart + k, true)) return false;
-  for (; k < length; k++) if (buf[aStart + k] !== buf[bStart + k]) return false;
-  return true;
 }
 
 function lineError(buf: Uint8Array, fault: LineFault, line: number, start: number, end: number): LineError {
@@ -582,18 +575,23 @@ function scanTimestamp(buf: Uint8Array, from: number, index: number, out: BatchB
   return i;
 }
 
-/** Growable column arrays for the lines of one body. */
+/**
+ * Growable column arrays for the lines of one body. Every column of a line is written when the line
+ * is scanned (the series-key columns by `indexSeriesKeys`), so the memory need not be zero-filled.
+ */
 class BatchBuilder {
   cols: LineColumns;
   length = 0;
   extraNewlines = 0;
+  readonly #memory: ColumnMemory;
 
-  constructor(capacity: number) {
-    this.cols = allocateColumns(capacity);
+  constructor(capacity: number, memory: ColumnMemory) {
+    this.#memory = memory;
+    this.cols = allocateColumns(capacity, memory);
   }
 
   begin(start: number): number {
-    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols);
+    if (this.length === this.cols.lineStart.length) this.cols = growColumns(this.cols, this.#memory);
     this.cols.lineStart[this.length] = start;
     return this.length;
   }
@@ -612,8 +610,8 @@ interface ColumnKind<T> {
 }
 
 /** All columns in one buffer (one transfer moves them all), widest first so that every view is aligned. */
-function allocateColumns(capacity: number): LineColumns {
-  const buffer = new ArrayBuffer(capacity * BYTES_PER_LINE);
+function allocateColumns(capacity: number, memory: ColumnMemory): LineColumns {
+  const buffer = memory(capacity * BYTES_PER_LINE);
   let offset = 0;
   const column = <T>(kind: ColumnKind<T>): T => {
     const view = new kind(buffer, offset, capacity);
@@ -636,8 +634,8 @@ function allocateColumns(capacity: number): LineColumns {
   };
 }
 
-function growColumns(cols: LineColumns): LineColumns {
-  const next = allocateColumns(cols.lineStart.length * 2);
+function growColumns(cols: LineColumns, memory: ColumnMemory): LineColumns {
+  const next = allocateColumns(cols.lineStart.length * 2, memory);
   for (const key of Object.keys(cols) as Array<keyof LineColumns>) next[key].set(cols[key]);
   return next;
 }

@@ -29,6 +29,14 @@ export interface LineColumns {
   keyFirst: Int32Array;
 }
 
+/**
+ * Memory for the columns of a scanned body (or its decoded fields): at least `bytes` bytes, holding
+ * anything, as every byte read from them is written first.
+ */
+export type ColumnMemory = (bytes: number) => ArrayBuffer;
+
+export const freshMemory: ColumnMemory = (bytes) => new ArrayBuffer(bytes);
+
 const NO_TAGS: Tags = Object.freeze({});
 /** Canonical (tag-sorted) series keys by the key as written, for writers that do not sort tags. */
 const CANONICAL_BY_RAW_KEY = new Map<string, string>();

@@ -31,7 +31,11 @@ const INITIAL = 16;
 /** Late rows are merged once there are this many and they are a fair share of the series (merging costs O(rows)). */
 const LATE_LIMIT = 4096;
 const TWO_32 = 4294967296;
-const GROW_FAST_BELOW = 4096;
+/**
+ * Capacity grows fourfold below this, then twofold: past it, three quarters of a fourfold array would
+ * sit empty for long, and the memory allocated (which the collector counts) costs more than a copy.
+ */
+const GROW_FAST_BELOW = 1024;
 
 function allocValues(type: FieldType, cap: number): Values {
   switch (type) {
