@@ -1,4 +1,4 @@
-// Lambda compiler: turns an expression tree into nested closures once; evaluation never walks the AST.
+// Lambda compiler: turns an expression tree into nested closures once (float arithmetic into float paths); evaluation never walks the AST.
 
 import { type Clock, systemClock } from '../../core/time.ts';
 import type { ExprNode } from '../ast.ts';
@@ -6,6 +6,7 @@ import { LambdaError, type TickWarning } from '../errors.ts';
 import { hintForStringLiteralOperand } from '../hints.ts';
 import { formatExpression } from '../format.ts';
 import { isCompOperator, isMathOperator, T, tokenName } from '../lexer.ts';
+import { floatPath } from './float-path.ts';
 import { type Builtin, type CallContext, lookupBuiltin } from './functions.ts';
 import type { CompiledLambda, LambdaScope, LambdaState, LambdaValue, TimeValue } from './types.ts';
 import { dur, i64, isDur, isRegexVal, MISSING, type TypeName, typeName, type Val } from './values.ts';
@@ -17,6 +18,8 @@ export interface LambdaCompileOptions {
   clock?: Clock;
   /** Random source for `rand()` in [0, 1). */
   random?: () => number;
+  /** False compiles float arithmetic to closures only (float-path.ts), for tests that compare both. */
+  floatPaths?: boolean;
 }
 
 interface Compiler {
@@ -24,6 +27,8 @@ interface Compiler {
   stateInits: Array<() => unknown>;
   /** Nodes compiled so far: lambda vars inline by reference, so a script can build huge trees cheaply. */
   size: number;
+  /** False inside a float path's closures (one path covers its whole subtree) and for constants. */
+  floatPaths: boolean;
 }
 
 /** Larger lambdas are refused rather than compiled (they come from vars nested into each other). */
@@ -194,6 +199,16 @@ function applyBinary(op: T, l: Val, r: Val): Val | undefined {
 
 function compileNode(n: ExprNode, c: Compiler): Ev {
   if (++c.size > MAX_LAMBDA_NODES) throw new LambdaCompileError(`lambda expression too large (more than ${MAX_LAMBDA_NODES} nodes)`, n);
+  const path = c.floatPaths ? floatPath(n) : undefined;
+  if (path === undefined) return compileKind(n, c);
+  // One float path covers its whole subtree: the closures it falls back on need none of their own.
+  c.floatPaths = false;
+  const closures = compileKind(n, c);
+  c.floatPaths = true;
+  return path(closures);
+}
+
+function compileKind(n: ExprNode, c: Compiler): Ev {
   switch (n.kind) {
     case 'number': {
       const v: Val = n.isInt ? n.int : n.float;
@@ -443,7 +458,7 @@ function toLambdaValue(v: Val): LambdaValue {
  * Throws `LambdaCompileError` for unknown functions or identifiers left in the tree.
  */
 export function compileLambda(expression: ExprNode, options: LambdaCompileOptions = {}): CompiledLambda {
-  const c: Compiler = { refs: [], stateInits: [], size: 0 };
+  const c: Compiler = { refs: [], stateInits: [], size: 0, floatPaths: options.floatPaths ?? true };
   const ev = compileNode(expression, c);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -483,7 +498,8 @@ export function compileLambda(expression: ExprNode, options: LambdaCompileOption
 
 /** Evaluates a constant expression (top-level binary expressions outside lambdas are folded this way). */
 export function evalConstant(expression: ExprNode): Val {
-  const c: Compiler = { refs: [], stateInits: [], size: 0 };
+  // Evaluated once: a float path would only cost its generation.
+  const c: Compiler = { refs: [], stateInits: [], size: 0, floatPaths: false };
   const ev = compileNode(expression, c);
   const ctx: CallContext = {
     now: () => {
