@@ -1,9 +1,9 @@
 // Worker-thread entry of OffThreadParser: scans line-protocol bodies (and, when asked, decodes their
-// field values) into typed columns, handed back by transfer.
+// field values in the same pass) into typed columns, handed back by transfer.
 
 import { parentPort } from 'node:worker_threads';
 import { LineProtocolError } from '../lineproto/errors.ts';
-import { decodeFieldValues } from '../lineproto/field-values.ts';
+import { FieldDecoder } from '../lineproto/field-values.ts';
 import { scanLineProtocol } from '../lineproto/parse.ts';
 import { BufferPool } from './buffer-pool.ts';
 import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
@@ -11,6 +11,7 @@ import type { ScanReply, ScanRequest, WorkerReady } from './parse-messages.ts';
 /** The columns of a few writes in flight, and of as many released ones on their way back. */
 const columns = new BufferPool((bytes) => new ArrayBuffer(bytes), 16);
 const memory = (bytes: number): ArrayBuffer => columns.borrow(bytes);
+const decoder = new FieldDecoder();
 
 // Imported outside a worker (the error catalogue test loads every module), it does nothing.
 const port = parentPort;
@@ -22,8 +23,7 @@ port?.on('message', (request: ScanRequest) => {
     // A shared staging buffer is only read, and only until the reply: the parser lends it to the
     // next body after that. A transferred one goes back with the reply.
     const body = new Uint8Array(request.body, 0, request.length);
-    const { length, cols } = scanLineProtocol(body, request.precision, request.now, memory);
-    const fields = request.decodeFields ? decodeFieldValues(body, cols, length, memory) : undefined;
+    const { length, cols, fields } = scanLineProtocol(body, request.precision, request.now, memory, request.decodeFields ? decoder : undefined);
     const moved = request.body instanceof SharedArrayBuffer ? undefined : request.body;
     reply = { id: request.id, body: moved, length, cols, fields };
     // Every column of `cols` (and of `fields`) is a view of one buffer.

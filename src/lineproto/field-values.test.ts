@@ -1,9 +1,11 @@
 // decodeFieldValues: the same values as a FieldCursor walk, each line tied to the first line with its
-// field keys and kinds, and strings and long integers left for the reader.
+// field keys and kinds, and strings and long integers left for the reader; a FieldDecoder given to
+// the scanner gives the same in the scanning pass.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeFieldValues } from './field-values.ts';
+import { decodeFieldValues, FieldDecoder } from './field-values.ts';
+import { LineProtocolError } from './errors.ts';
 import { scanLineProtocol } from './parse.ts';
 import { FIELD_BOOLEAN, FIELD_FLOAT, FIELD_INTEGER, FieldCursor, PointBatch } from './point-batch.ts';
 
@@ -59,5 +61,38 @@ describe('decodeFieldValues', () => {
     const { buf, length, cols } = scanned();
     const d = decodeFieldValues(buf, cols, length);
     for (const column of [d.valueStart, d.layoutFirst, d.hasOthers]) assert.equal(column.buffer, d.numbers.buffer);
+  });
+});
+
+describe('FieldDecoder given to the scanner', () => {
+  const scanDecoding = (body: string, decoder: FieldDecoder) => scanLineProtocol(Buffer.from(body), 'n', { ms: 0, ns: 0 }, undefined, decoder);
+  const cursorWalk = (body: string) => {
+    const buf = Buffer.from(body);
+    const { length, cols } = scanLineProtocol(buf, 'n', { ms: 0, ns: 0 });
+    return decodeFieldValues(buf, cols, length);
+  };
+
+  it('decodes in the scanning pass what the cursor walk decodes after it', () => {
+    assert.deepEqual(scanDecoding(BODY, new FieldDecoder()).fields, cursorWalk(BODY));
+  });
+
+  it('grows past its first arrays and starts every body afresh', () => {
+    // More lines and values than the decoder's first arrays hold, layouts alternating, then a small body.
+    const lines: string[] = [];
+    for (let i = 0; i < 700; i++) lines.push(i % 3 === 0 ? `m,t=${i % 7} a=${i}.5,b=${i}i,c=t,d=${-i} ${i}` : `m,t=${i % 7} b=${i}i,a=${i / 4} ${i}`);
+    const big = lines.join('\n');
+    const decoder = new FieldDecoder();
+    assert.deepEqual(scanDecoding(big, decoder).fields, cursorWalk(big));
+    assert.deepEqual(scanDecoding(BODY, decoder).fields, cursorWalk(BODY));
+  });
+
+  it('still reports bad lines exactly, and decodes the next body as if none had come before', () => {
+    const decoder = new FieldDecoder();
+    const bad = 'cpu a=1,b=2 1\ncpu a=1,b=x 2\ncpu a="s",b=3i 3';
+    assert.throws(
+      () => scanDecoding(bad, decoder),
+      (err: unknown) => err instanceof LineProtocolError && err.lines.length === 1 && err.lines[0].line === 2,
+    );
+    assert.deepEqual(scanDecoding(BODY, decoder).fields, cursorWalk(BODY));
   });
 });

@@ -6,6 +6,8 @@ import { bufferView } from '../core/bytes.ts';
 import { sameRange } from './byte-ranges.ts';
 import {
   type ColumnMemory,
+  decodeFloat,
+  decodeSmallInteger,
   FIELD_BOOLEAN,
   FIELD_FLOAT,
   FIELD_INTEGER,
@@ -42,56 +44,129 @@ interface Layout {
 const NO_KEY = (): string => '';
 
 /**
- * Decodes every line's field values. Lines are compared with the previous line's layout first
- * (writers repeat one layout), then looked up by a hash of their keys and kinds. Every value of the
- * result is written here, so `memory` may give a buffer holding anything.
+ * Decodes every line's field values with a cursor walk over the scanned body (a body scanned
+ * without a decoder, see `scanLineProtocol`). Every value of the result is written here, so
+ * `memory` may give a buffer holding anything.
  */
 export function decodeFieldValues(buf: Uint8Array, cols: LineColumns, length: number, memory: ColumnMemory = freshMemory): DecodedFields {
-  let total = 0;
-  for (let i = 0; i < length; i++) total += cols.fieldCount[i];
-  // One buffer for all four arrays, so that a worker hands them back in one transfer.
-  const buffer = memory(total * 8 + length * 9);
-  const numbers = new Float64Array(buffer, 0, total);
-  const valueStart = new Int32Array(buffer, total * 8, length);
-  const layoutFirst = new Int32Array(buffer, total * 8 + length * 4, length);
-  const hasOthers = new Uint8Array(buffer, total * 8 + length * 8, length);
   const body = bufferView(buf);
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const decoder = new FieldDecoder();
+  decoder.begin(body);
   const cursor = new FieldCursor();
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const kinds: number[] = [];
-  const byHash = new Map<number, Layout>();
-  let current: Layout | undefined;
-  let j = 0;
   for (let i = 0; i < length; i++) {
-    valueStart[i] = j;
+    decoder.beginLine(i);
     cursor.reset(body, cols.fieldsStart[i], cols.fieldsEnd[i], (cols.flags[i] & FLAG_FIELDS_ESCAPED) !== 0, NO_KEY);
-    let k = 0;
-    let others = 0;
-    while (cursor.next()) {
-      const kind = cursor.kind;
-      starts[k] = cursor.keyStart;
-      ends[k] = cursor.keyEnd;
-      kinds[k] = kind;
-      if (kind === FIELD_FLOAT) numbers[j] = cursor.float();
-      else if (kind === FIELD_INTEGER) {
-        const small = cursor.smallInteger();
-        if (small === undefined) others = 1;
-        numbers[j] = small ?? 0;
-      } else if (kind === FIELD_BOOLEAN) numbers[j] = cursor.boolean() ? 1 : 0;
-      else {
-        others = 1;
-        numbers[j] = 0;
-      }
-      j++;
-      k++;
-    }
-    hasOthers[i] = others;
-    if (current === undefined || !sameLayout(view, body, current, starts, ends, kinds, k)) current = findLayout(view, body, byHash, starts, ends, kinds, k, i);
-    layoutFirst[i] = current.first;
+    while (cursor.next()) decoder.field(cursor.keyStart, cursor.keyEnd, cursor.kind, cursor.valueStart, cursor.valueEnd);
+    decoder.endLine(i);
   }
-  return { valueStart, layoutFirst, hasOthers, numbers };
+  return decoder.finish(length, memory);
+}
+
+/**
+ * Decodes field values line by line as they are handed to it: by the scanner while it scans a body
+ * (one pass over the bytes), or by `decodeFieldValues`. Lines are compared with the previous line's
+ * layout first (writers repeat one layout), then looked up by a hash of their keys and kinds. Its
+ * arrays are kept from one body to the next.
+ */
+export class FieldDecoder {
+  #numbers = new Float64Array(1024);
+  #valueStart = new Int32Array(256);
+  #layoutFirst = new Int32Array(256);
+  #hasOthers = new Uint8Array(256);
+  #body: Buffer = Buffer.alloc(0);
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  readonly #byHash = new Map<number, Layout>();
+  #current: Layout | undefined;
+  /** The next value's index, the line's field count so far and whether it left a value to the reader. */
+  #j = 0;
+  #k = 0;
+  #others = 0;
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+  readonly #kinds: number[] = [];
+
+  /** Starts a body. */
+  begin(body: Buffer): void {
+    this.#body = body;
+    this.#view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    this.#byHash.clear();
+    this.#current = undefined;
+    this.#j = 0;
+  }
+
+  /** Starts line `i`; a line started again (after a bad one) replaces what was recorded for it. */
+  beginLine(i: number): void {
+    if (i === this.#valueStart.length) this.#growLines();
+    this.#valueStart[i] = this.#j;
+    this.#k = 0;
+    this.#others = 0;
+  }
+
+  /** The line's next field: its key and value as written in the body (a string's inside its quotes). */
+  field(keyStart: number, keyEnd: number, kind: number, valueStart: number, valueEnd: number): void {
+    const j = this.#j;
+    if (j === this.#numbers.length) this.#numbers = grown(this.#numbers, new Float64Array(j * 2));
+    const k = this.#k;
+    this.#starts[k] = keyStart;
+    this.#ends[k] = keyEnd;
+    this.#kinds[k] = kind;
+    const body = this.#body;
+    if (kind === FIELD_FLOAT) this.#numbers[j] = decodeFloat(body, valueStart, valueEnd);
+    else if (kind === FIELD_INTEGER) {
+      const small = decodeSmallInteger(body, valueStart, valueEnd);
+      if (small === undefined) this.#others = 1;
+      this.#numbers[j] = small ?? 0;
+    } else if (kind === FIELD_BOOLEAN) {
+      const first = body[valueStart];
+      this.#numbers[j] = first === 116 || first === 84 ? 1 : 0;
+    } else {
+      this.#others = 1;
+      this.#numbers[j] = 0;
+    }
+    this.#j = j + 1;
+    this.#k = k + 1;
+  }
+
+  /** Ends line `i`, tying it to the first line with its layout. */
+  endLine(i: number): void {
+    this.#hasOthers[i] = this.#others;
+    const count = this.#k;
+    const current = this.#current;
+    if (current === undefined || !sameLayout(this.#view, this.#body, current, this.#starts, this.#ends, this.#kinds, count)) {
+      this.#current = findLayout(this.#view, this.#body, this.#byHash, this.#starts, this.#ends, this.#kinds, count, i);
+    }
+    this.#layoutFirst[i] = (this.#current as Layout).first;
+  }
+
+  /** The body's `length` lines' values, in one buffer from `memory` (one transfer moves them all). */
+  finish(length: number, memory: ColumnMemory): DecodedFields {
+    const total = this.#j;
+    const buffer = memory(total * 8 + length * 9);
+    const numbers = new Float64Array(buffer, 0, total);
+    const valueStart = new Int32Array(buffer, total * 8, length);
+    const layoutFirst = new Int32Array(buffer, total * 8 + length * 4, length);
+    const hasOthers = new Uint8Array(buffer, total * 8 + length * 8, length);
+    numbers.set(this.#numbers.subarray(0, total));
+    valueStart.set(this.#valueStart.subarray(0, length));
+    layoutFirst.set(this.#layoutFirst.subarray(0, length));
+    hasOthers.set(this.#hasOthers.subarray(0, length));
+    // The layouts refer to this body's offsets.
+    this.#byHash.clear();
+    this.#current = undefined;
+    return { valueStart, layoutFirst, hasOthers, numbers };
+  }
+
+  #growLines(): void {
+    const n = this.#valueStart.length * 2;
+    this.#valueStart = grown(this.#valueStart, new Int32Array(n));
+    this.#layoutFirst = grown(this.#layoutFirst, new Int32Array(n));
+    this.#hasOthers = grown(this.#hasOthers, new Uint8Array(n));
+  }
+}
+
+function grown<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
 }
 
 function sameLayout(view: DataView, buf: Buffer, layout: Layout, starts: number[], ends: number[], kinds: number[], count: number): boolean {

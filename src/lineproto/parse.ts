@@ -1,11 +1,25 @@
 // Byte-level InfluxDB 1.x line-protocol parser: validates a whole body in one pass and records
 // offsets, so that points are only decoded into strings and objects when somebody asks for them.
 
+import { bufferView } from '../core/bytes.ts';
 import type { Instant } from '../core/time.ts';
-import { type ColumnMemory, FLAG_FIELDS_ESCAPED, FLAG_KEY_ESCAPED, FLAG_TAGS_UNSORTED, freshMemory, type LineColumns, PointBatch } from './point-batch.ts';
+import {
+  type ColumnMemory,
+  FIELD_BOOLEAN,
+  FIELD_FLOAT,
+  FIELD_INTEGER,
+  FIELD_STRING,
+  FLAG_FIELDS_ESCAPED,
+  FLAG_KEY_ESCAPED,
+  FLAG_TAGS_UNSORTED,
+  freshMemory,
+  type LineColumns,
+  PointBatch,
+} from './point-batch.ts';
 import { type Precision, PRECISION_NS } from './precision.ts';
 import { sameRange } from './byte-ranges.ts';
 import { LineProtocolError, type LineError } from './errors.ts';
+import type { DecodedFields, FieldDecoder } from './field-values.ts';
 
 export interface ParseOptions {
   database: string;
@@ -60,21 +74,25 @@ export function parseLineProtocol(buf: Uint8Array, options: ParseOptions): Point
 export interface ScannedLines {
   readonly length: number;
   readonly cols: LineColumns;
+  /** The field values, when a decoder was given. */
+  readonly fields?: DecodedFields;
 }
 
 /**
  * The scanning half of parseLineProtocol, with nothing but typed arrays over one ArrayBuffer in its
  * result, so that it can run on a worker thread and hand the columns back by transferring that
- * buffer (taken from `memory`, which a worker fills with the buffers of released batches). Throws
- * LineProtocolError.
+ * buffer (taken from `memory`, which a worker fills with the buffers of released batches). Given a
+ * `decoder`, the field values are decoded as each line is scanned, in the same pass over its
+ * bytes. Throws LineProtocolError.
  */
-export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant, memory: ColumnMemory = freshMemory): ScannedLines {
-  const out = new BatchBuilder(estimateLines(buf), memory);
+export function scanLineProtocol(buf: Uint8Array, precision: Precision, now: Instant, memory: ColumnMemory = freshMemory, decoder?: FieldDecoder): ScannedLines {
+  const out = new BatchBuilder(estimateLines(buf), memory, decoder);
+  decoder?.begin(bufferView(buf));
   const unitNs = PRECISION_NS[precision];
   const errors = scanBody(buf, out, unitNs, truncateNow(now, unitNs));
   if (errors.length > 0) throw new LineProtocolError(errors);
   indexSeriesKeys(buf, out.cols, out.length);
-  return { length: out.length, cols: out.cols };
+  return { length: out.length, cols: out.cols, fields: decoder?.finish(out.length, memory) };
 }
 
 /**
@@ -284,6 +302,8 @@ function scanLine(
   while (i < n && buf[i] === SPACE) i++;
   if (i >= n || buf[i] === NL || buf[i] === CR) throw new LineFault('missing fields', i);
   out.cols.fieldsStart[index] = i;
+  const decoder = out.decoder;
+  decoder?.beginLine(index);
   let fieldCount = 0;
   for (;;) {
     const keyStart = i;
@@ -301,15 +321,20 @@ function scanLine(
     }
     if (i === keyStart) throw new LineFault('missing field key', i);
     if (i >= n) throw new LineFault('invalid field format', i);
+    const keyEnd = i;
     i++; // '='
     if (i >= n) throw new LineFault('missing field value', i);
+    const valueStart = i;
     const c = buf[i];
     if (c === QUOTE) {
       i = scanString(buf, i, out);
+      decoder?.field(keyStart, keyEnd, FIELD_STRING, valueStart + 1, i - 1);
     } else if (c === 116 || c === 84 || c === 102 || c === 70) {
       i = scanBoolean(buf, i);
+      decoder?.field(keyStart, keyEnd, FIELD_BOOLEAN, valueStart, i);
     } else {
       i = scanNumber(buf, i);
+      decoder?.field(keyStart, keyEnd, buf[i - 1] === 105 /* i */ ? FIELD_INTEGER : FIELD_FLOAT, valueStart, i);
     }
     fieldCount++;
     if (i >= n) break;
@@ -323,6 +348,7 @@ function scanLine(
   }
   out.cols.fieldsEnd[index] = i;
   out.cols.fieldCount[index] = fieldCount;
+  decoder?.endLine(index);
 
   // Optional timestamp, then only trailing blanks.
   while (i < n && buf[i] === SPACE) i++;
@@ -585,7 +611,11 @@ class BatchBuilder {
   extraNewlines = 0;
   readonly #memory: ColumnMemory;
 
-  constructor(capacity: number, memory: ColumnMemory) {
+  constructor(
+    capacity: number,
+    memory: ColumnMemory,
+    readonly decoder: FieldDecoder | undefined,
+  ) {
     this.#memory = memory;
     this.cols = allocateColumns(capacity, memory);
   }

@@ -329,8 +329,9 @@ export class FieldCursor {
   #escaped = false;
   #k = 0;
   #keyOf: (k: number, start: number, end: number) => string = (_k, start, end) => this.#buf.toString('utf8', start, end);
-  #valueStart = 0;
-  #valueEnd = 0;
+  /** Where the current value is in the body: inside the quotes of a string, with an integer's `i`. */
+  valueStart = 0;
+  valueEnd = 0;
   #valueEscaped = false;
 
   /** Used by `PointBatch.fieldCursor`. */
@@ -357,7 +358,7 @@ export class FieldCursor {
     p++;
     if (buf[p] === QUOTE) {
       p++;
-      this.#valueStart = p;
+      this.valueStart = p;
       let hasEscape = false;
       while (buf[p] !== QUOTE) {
         if (buf[p] === BACKSLASH) {
@@ -366,15 +367,15 @@ export class FieldCursor {
         }
         p++;
       }
-      this.#valueEnd = p;
+      this.valueEnd = p;
       this.#valueEscaped = hasEscape;
       this.kind = FIELD_STRING;
       p++;
     } else {
       const valueStart = p;
       while (p < end && buf[p] !== COMMA) p++;
-      this.#valueStart = valueStart;
-      this.#valueEnd = p;
+      this.valueStart = valueStart;
+      this.valueEnd = p;
       const first = buf[valueStart];
       this.kind =
         buf[p - 1] === 105 /* i */ ? FIELD_INTEGER : first === 116 || first === 84 || first === 102 || first === 70 ? FIELD_BOOLEAN : FIELD_FLOAT;
@@ -384,27 +385,26 @@ export class FieldCursor {
   }
 
   float(): number {
-    const buf = this.#buf;
-    return parseDecimal(buf, this.#valueStart, this.#valueEnd) ?? Number(buf.toString('latin1', this.#valueStart, this.#valueEnd));
+    return decodeFloat(this.#buf, this.valueStart, this.valueEnd);
   }
 
   /** The integer as a number when it has at most 15 digits (exact), else undefined (use `integer()`). */
   smallInteger(): number | undefined {
-    return parseSmallInteger(this.#buf, this.#valueStart, this.#valueEnd - 1);
+    return decodeSmallInteger(this.#buf, this.valueStart, this.valueEnd);
   }
 
   integer(): bigint {
     const n = this.smallInteger();
-    return n === undefined ? BigInt(this.#buf.toString('latin1', this.#valueStart, this.#valueEnd - 1)) : BigInt(n);
+    return n === undefined ? BigInt(this.#buf.toString('latin1', this.valueStart, this.valueEnd - 1)) : BigInt(n);
   }
 
   string(): string {
-    const text = this.#buf.toString('utf8', this.#valueStart, this.#valueEnd);
+    const text = this.#buf.toString('utf8', this.valueStart, this.valueEnd);
     return this.#valueEscaped ? unescapeString(text) : text;
   }
 
   boolean(): boolean {
-    const first = this.#buf[this.#valueStart];
+    const first = this.#buf[this.valueStart];
     return first === 116 || first === 84;
   }
 
@@ -421,6 +421,16 @@ export class FieldCursor {
         return this.boolean();
     }
   }
+}
+
+/** The float value written at buf[start, end). */
+export function decodeFloat(buf: Buffer, start: number, end: number): number {
+  return parseDecimal(buf, start, end) ?? Number(buf.toString('latin1', start, end));
+}
+
+/** The integer value written at buf[start, end) (`i` included) when it has at most 15 digits, else undefined. */
+export function decodeSmallInteger(buf: Buffer, start: number, end: number): number | undefined {
+  return parseSmallInteger(buf, start, end - 1);
 }
 
 /** Integers of up to 15 digits, exactly; undefined for longer ones (left to BigInt). */
