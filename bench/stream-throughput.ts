@@ -93,7 +93,7 @@ async function measure(script: string | undefined, load: typeof LOAD): Promise<{
 export async function run(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const baseline = await measure(undefined, LOAD);
-  figures.push({ name: 'stream baseline: same load, no task (write path + series store), after a warm-up', value: baseline.rate, unit: 'points/s' });
+  figures.push({ name: 'stream baseline: same load, no task (write path; raw writes not stored), after a warm-up', value: baseline.rate, unit: 'points/s' });
   for (const [name, script, target, load] of SHAPES) {
     const { rate, processed, joined } = await measure(script, load);
     const sent = WARM_UP.points + load.points;
