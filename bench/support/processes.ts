@@ -34,6 +34,8 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
 export interface InductorProcess {
   url: string;
   dataDir: string;
+  /** The server's process id (its threads are under /proc/<pid>/task on Linux). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startInductor(extraArgs: string[] = []): Promise<InductorP
   return {
     url,
     dataDir,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
