@@ -139,8 +139,9 @@ export class GroupStates<S extends GroupState> implements SlotStore {
 
 /**
  * What `receivePoint` reads and writes on every message. It runs with a receiver of every node
- * kind, so fields of the node itself are megamorphic there (a stub-cache probe each); the fields
- * of this one class are plain loads, which leaves one probe per message for the meter itself.
+ * kind, so fields of the node itself are megamorphic there (a probe of V8's global property cache
+ * each); the fields of this one class are plain loads, which leaves one probe per message for the
+ * meter itself.
  */
 class NodeMeter {
   collected = 0;
